@@ -1,0 +1,106 @@
+import type { ConversationStore, ErrorCode, Message, StoredConversation } from '@agent-conversations/core';
+import { expect } from 'vitest';
+import type { ConformanceCapabilities, ConformanceInspector, ConformanceOptions } from './types.js';
+
+/** What every check receives: a fresh store and helpers for random ids. */
+export interface CheckContext {
+  store: ConversationStore;
+  capabilities: ConformanceCapabilities;
+  inspect: ConformanceInspector | undefined;
+  /** A second instance over the same backend; only called by checks that declare `needsPeer`. */
+  peer(): Promise<ConversationStore>;
+  /** A random user id, unique to this check. */
+  user(): string;
+  /** A random conversation id. */
+  id(): string;
+}
+
+/** One conformance check: a named scenario any adapter must pass. */
+export interface Check {
+  concern: string;
+  name: string;
+  /** Returns why the check cannot run for these options (it is then skipped visibly), or null. */
+  skipUnless?(options: ConformanceOptions, capabilities: ConformanceCapabilities): string | null;
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export const DEFAULT_CAPABILITIES: ConformanceCapabilities = {
+  loneSurrogates: true,
+  largeMessages: true,
+  importTimestamps: true,
+  atomicExpectedVersion: true,
+  concurrency: 50,
+};
+
+let counter = 0;
+/** A random id safe for every backend (letters, digits, -). */
+export function randomId(prefix: string): string {
+  counter += 1;
+  const random = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return `${prefix}-${counter.toString(36)}-${random}`;
+}
+
+/** An AI SDK-style user message. */
+export function userMessage(text: string, id = randomId('m')): Message {
+  return { id, role: 'user', parts: [{ type: 'text', text }] };
+}
+
+/** An AI SDK-style assistant message with a tool call part and metadata. */
+export function assistantMessage(text: string, id = randomId('m')): Message {
+  return {
+    id,
+    role: 'assistant',
+    metadata: { model: 'test-model', createdAt: 1_700_000_000_000 },
+    parts: [
+      { type: 'step-start' },
+      { type: 'tool-weather', toolCallId: 'call_1', state: 'output-available', input: { city: 'Paris' }, output: { tempC: 21.5, sunny: true } },
+      { type: 'text', text, state: 'done' },
+    ],
+  };
+}
+
+/** N alternating user/assistant messages. */
+export function conversationMessages(count: number, label = 'msg'): Message[] {
+  return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? userMessage(`${label} ${i}`) : assistantMessage(`${label} ${i}`)));
+}
+
+/** Asserts the promise rejects with a ConversationStoreError of the code; returns the error. */
+export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<Error & { code: string }> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, `expected a ${code} ConversationStoreError, but the call resolved`).toBeInstanceOf(Error);
+  const error = caught as Error & { code: string };
+  expect(error.name, `expected ConversationStoreError, got ${error.name}: ${error.message}`).toBe('ConversationStoreError');
+  expect(error.code, `expected code ${code}; message: ${error.message}`).toBe(code);
+  return error;
+}
+
+/** The stored conversation as canonical JSON, for before/after comparisons. */
+export async function snapshot(store: ConversationStore, userId: string, id: string): Promise<string> {
+  return JSON.stringify(await store.get(userId, id));
+}
+
+/** Asserts messages are exactly equal as JSON (key order, escapes and all). */
+export function expectSameMessages(actual: readonly Message[] | undefined, expected: readonly Message[]): void {
+  expect(actual, 'messages missing').toBeDefined();
+  expect(actual!.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    expect(JSON.stringify(actual![i]), `message ${i} differs`).toBe(JSON.stringify(expected[i]));
+  }
+}
+
+/** get() that must return the conversation. */
+export async function mustGet(store: ConversationStore, userId: string, id: string): Promise<StoredConversation> {
+  const conversation = await store.get(userId, id);
+  expect(conversation, `conversation ${id} should exist`).not.toBeNull();
+  return conversation!;
+}
+
+/** Waits so the next write gets a later millisecond timestamp. */
+export function tick(ms = 3): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,88 @@
+import type { ConversationStore, Message } from '@agent-conversations/core';
+import { expect } from 'vitest';
+import { mustGet, randomId, userMessage, type Check } from '../check.js';
+
+function expectEachOnce(stored: readonly Message[], expected: readonly Message[]): void {
+  const ids = stored.map((m) => m.id);
+  expect(new Set(ids).size, 'a message was stored twice').toBe(ids.length);
+  expect([...ids].sort()).toEqual(expected.map((m) => m.id).sort());
+  const byId = new Map(stored.map((m) => [m.id, JSON.stringify(m)]));
+  for (const m of expected) expect(byId.get(m.id)).toBe(JSON.stringify(m));
+}
+
+async function appendConcurrently(stores: ConversationStore[], userId: string, id: string, n: number): Promise<Message[]> {
+  const messages = Array.from({ length: n }, (_, i) => userMessage(`writer ${i}`, `w${i}-${randomId('m')}`));
+  await Promise.all(messages.map((m, i) => stores[i % stores.length]!.append(userId, id, [m], { usage: { inputTokens: 1, costUsd: 0.5 } })));
+  return messages;
+}
+
+export const concurrencyChecks: Check[] = [
+  {
+    concern: 'concurrency',
+    name: 'concurrent appends all land exactly once, with every usage delta counted',
+    async run({ store, user, id, capabilities, inspect }) {
+      const [u, c] = [user(), id()];
+      await store.upsert({ id: c, userId: u, messages: [userMessage('start', 'start')], usage: { inputTokens: 1000 } });
+      const n = capabilities.concurrency;
+      const messages = await appendConcurrently([store], u, c, n);
+      const got = await mustGet(store, u, c);
+      expect(got.messageCount).toBe(n + 1);
+      expect(got.messages[0]!.id).toBe('start');
+      expectEachOnce(got.messages.slice(1), messages);
+      expect(got.usage).toEqual({ inputTokens: 1000 + n, costUsd: 0.5 * n });
+      expect(got.version).toBe(n + 1);
+      if (inspect) expectEachOnce((await inspect.messages(u, c)).slice(1), messages);
+    },
+  },
+  {
+    concern: 'concurrency',
+    name: 'concurrent appends from two store instances over one backend all land',
+    skipUnless: (options) => (options.createPeerStore ? null : 'the adapter gives no second instance (createPeerStore)'),
+    async run({ store, peer, user, id }) {
+      const [u, c] = [user(), id()];
+      const other = await peer();
+      try {
+        await store.upsert({ id: c, userId: u, messages: [] });
+        const messages = await appendConcurrently([store, other], u, c, 40);
+        for (const s of [store, other]) {
+          const got = await mustGet(s, u, c);
+          expectEachOnce(got.messages, messages);
+          expect(got.usage).toEqual({ inputTokens: 40, costUsd: 20 });
+        }
+      } finally {
+        await other.close();
+      }
+    },
+  },
+  {
+    concern: 'concurrency',
+    name: 'concurrent writes to different conversations of one user do not interfere',
+    async run({ store, user, id }) {
+      const u = user();
+      const ids = Array.from({ length: 10 }, () => id());
+      await Promise.all(ids.map((c) => store.upsert({ id: c, userId: u, messages: [userMessage(`first ${c}`)] })));
+      await Promise.all(ids.map((c) => store.append(u, c, [userMessage(`second ${c}`)])));
+      const { items } = await store.list(u);
+      expect(items.map((m) => m.id).sort()).toEqual([...ids].sort());
+      for (const item of items) expect(item.messageCount).toBe(2);
+    },
+  },
+  {
+    concern: 'concurrency',
+    name: 'of two writers with the same expectedVersion exactly one wins',
+    skipUnless: (_o, caps) => (caps.atomicExpectedVersion ? null : 'the adapter declares atomicExpectedVersion: false (no compare-and-set in the backend)'),
+    async run({ store, user, id }) {
+      const [u, c] = [user(), id()];
+      const meta = await store.upsert({ id: c, userId: u, messages: [] });
+      const results = await Promise.allSettled([
+        store.update(u, c, { title: 'first writer' }, { expectedVersion: meta.version }),
+        store.update(u, c, { title: 'second writer' }, { expectedVersion: meta.version }),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won, 'exactly one writer must win').toHaveLength(1);
+      const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect((lost.reason as { code?: string }).code).toBe('CONFLICT');
+      expect((await mustGet(store, u, c)).version).toBe(meta.version + 1);
+    },
+  },
+];

@@ -1,0 +1,25 @@
+import type { Check } from '../check.js';
+import { concurrencyChecks } from './concurrency.js';
+import { crudChecks } from './crud.js';
+import { deleteChecks } from './delete.js';
+import { fidelityChecks } from './fidelity.js';
+import { isolationChecks } from './isolation.js';
+import { listChecks } from './list.js';
+import { orderingChecks } from './ordering.js';
+import { upsertChecks } from './upsert.js';
+import { validationChecks } from './validation.js';
+import { versioningChecks } from './versioning.js';
+
+/** Every check of the suite, grouped by concern in this order. */
+export const ALL_CHECKS: readonly Check[] = [
+  ...crudChecks,
+  ...fidelityChecks,
+  ...orderingChecks,
+  ...versioningChecks,
+  ...listChecks,
+  ...isolationChecks,
+  ...deleteChecks,
+  ...upsertChecks,
+  ...concurrencyChecks,
+  ...validationChecks,
+];

@@ -1,0 +1,51 @@
+import { expect } from 'vitest';
+import { assistantMessage, expectSameMessages, mustGet, randomId, userMessage, type Check } from '../check.js';
+
+export const orderingChecks: Check[] = [
+  {
+    concern: 'ordering',
+    name: 'messages keep their order by sequence, not by any timestamp inside them',
+    async run({ store, user, id, inspect }) {
+      const [u, c] = [user(), id()];
+      const messages = [5, 1, 4, 2, 3].map((n) => ({ id: `z${n}-${randomId('m')}`, role: n % 2 ? 'user' : 'assistant', createdAt: 1_000 * (10 - n), metadata: { createdAt: new Date(1_000 * n).toISOString() } }));
+      await store.upsert({ id: c, userId: u, messages: messages.slice(0, 3) });
+      await store.append(u, c, messages.slice(3, 4));
+      await store.append(u, c, messages.slice(4));
+      expectSameMessages((await mustGet(store, u, c)).messages, messages);
+      if (inspect) expectSameMessages(await inspect.messages(u, c), messages);
+    },
+  },
+  {
+    concern: 'ordering',
+    name: 'title defaults to the first user message text, trimmed to 100 characters',
+    async run({ store, user, id }) {
+      const u = user();
+      const long = `   ${'word '.repeat(40)}  `;
+      const a = await store.upsert({ id: id(), userId: u, messages: [{ id: 's', role: 'system', parts: [{ type: 'text', text: 'system prompt' }] }, userMessage(long), userMessage('second')] });
+      expect(a.title).toBe('word '.repeat(20).trim());
+      expect(a.title.length).toBeLessThanOrEqual(100);
+      const b = await store.upsert({ id: id(), userId: u, messages: [assistantMessage('only the assistant spoke')] });
+      expect(b.title).toBe('New Conversation');
+      const c = await store.upsert({ id: id(), userId: u, messages: [userMessage('  Plan a trip\n to   Rome ')] });
+      expect(c.title).toBe('Plan a trip to Rome');
+    },
+  },
+  {
+    concern: 'ordering',
+    name: 'a given title wins; the placeholder title is derived once a user message arrives',
+    async run({ store, user, id }) {
+      const u = user();
+      const given = await store.upsert({ id: id(), userId: u, title: '  My chat ', messages: [userMessage('hello')] });
+      expect(given.title).toBe('My chat');
+      const c = id();
+      await store.upsert({ id: c, userId: u, messages: [] });
+      const appended = await store.append(u, c, [userMessage('What is the weather?')]);
+      expect(appended.title).toBe('What is the weather?');
+      const later = await store.append(u, c, [userMessage('Another question')]);
+      expect(later.title).toBe('What is the weather?');
+      const renamed = await store.update(u, c, { title: 'Weather' });
+      expect(renamed.title).toBe('Weather');
+      expect((await store.upsert({ id: c, userId: u, messages: [userMessage('Different start')] })).title).toBe('Weather');
+    },
+  },
+];

@@ -1,0 +1,42 @@
+import type { ConversationStore, Message } from '@agent-conversations/core';
+
+/** Reads the backend directly, bypassing the adapter, so tests can check what is really stored. */
+export interface ConformanceInspector {
+  /** The stored messages of (userId, id) in sequence order, read straight from the backend; [] when there are none. */
+  messages(userId: string, id: string): Promise<Message[]>;
+  /** Whether a live (not deleted) conversation exists for (userId, id), read straight from the backend. */
+  exists(userId: string, id: string): Promise<boolean>;
+}
+
+/** What the adapter can do; a missing capability skips its tests visibly. */
+export interface ConformanceCapabilities {
+  /** Lone UTF-16 surrogates (`"\ud800"`) round-trip exactly. Default true. */
+  loneSurrogates: boolean;
+  /** Messages with 1 MB strings round-trip. Default true. */
+  largeMessages: boolean;
+  /** `createdAt`/`updatedAt` passed to upsert are kept (import/copy). Default true. */
+  importTimestamps: boolean;
+  /** Two writers with the same expectedVersion: exactly one wins (a compare-and-set in the backend). Default true. */
+  atomicExpectedVersion: boolean;
+  /** Writers in the concurrent-append tests. Default 50. */
+  concurrency: number;
+}
+
+/** How an adapter plugs into the suite. */
+export interface ConformanceOptions {
+  /** Shown in the describe block, e.g. "postgres". */
+  name: string;
+  /** A ready store over the backend; called for every test, closed after it. Tests use random user ids. */
+  createStore(): ConversationStore | Promise<ConversationStore>;
+  /** A second, independent instance over the same backend (own pool/client), for cross-instance races. */
+  createPeerStore?(): ConversationStore | Promise<ConversationStore>;
+  /** Direct readers of the backend. */
+  inspect?: ConformanceInspector;
+  capabilities?: Partial<ConformanceCapabilities>;
+  /** Runs once before the suite (start a server, migrate). */
+  setup?(): void | Promise<void>;
+  /** Runs once after the suite (stop servers). */
+  teardown?(): void | Promise<void>;
+  /** Per-test timeout in ms. Default 30000. */
+  timeoutMs?: number;
+}

@@ -1,0 +1,214 @@
+import { ConversationStoreError } from './errors.js';
+import { redactUrl } from './redact.js';
+import type { Logger, StoreKind } from './types.js';
+
+/** A value of `AGENT_CONVERSATION_STORE`. */
+export type StoreChoice = 'auto' | StoreKind;
+/** The environment as `process.env` or a Worker `env` gives it. */
+export type EnvRecord = Readonly<Record<string, string | undefined | unknown>>;
+
+export const STORE_CHOICES: readonly StoreChoice[] = ['auto', 'agentstate', 'd1', 'durable-object', 'postgres', 'clickhouse', 'memory', 'local'];
+export const DEFAULT_AGENTSTATE_BASE = 'https://agentstate.app/api';
+export const D1_BINDING = 'CONVERSATIONS_D1';
+export const DEFAULT_DO_BINDING = 'AGENT_CONVERSATIONS_DO';
+const POSTGRES_VARS = ['DATABASE_URL', 'POSTGRES_URL', 'POSTGRES_PRISMA_URL'] as const;
+
+/** Everything the env says about conversation storage, parsed and checked once. */
+export interface ConversationConfig {
+  /** Server persistence on (`AGENT_CONVERSATION_PERSISTENCE`, or the deprecated alias). */
+  persistence: boolean;
+  /** `AGENT_CONVERSATION_STORE`; `auto` when persistence is on and it is unset, `local` when off. */
+  store: StoreChoice;
+  /** True when `AGENT_CONVERSATION_STORE` was set explicitly. */
+  storeExplicit: boolean;
+  /** `NODE_ENV=production` or the explicit option. */
+  production: boolean;
+  agentstate: { apiKey?: string; baseUrl: string };
+  d1: { bindingName: string; databaseId?: string; databaseIdSource?: string };
+  durableObject: { bindingName: string };
+  /** `url` is the first postgres URL among DATABASE_URL, POSTGRES_URL, POSTGRES_PRISMA_URL. */
+  postgres: { url?: string; urlSource?: (typeof POSTGRES_VARS)[number]; ignored: string[] };
+  clickhouse: {
+    hosts: string[];
+    url?: string;
+    username?: string;
+    password?: string;
+    database: string;
+    table: string;
+    tableExplicit: boolean;
+    autoCreate: boolean;
+  };
+  /** Non-fatal notes (deprecations, ignored variables), also sent to the logger. */
+  warnings: string[];
+}
+
+export interface ParseConfigOptions {
+  /** Overrides NODE_ENV detection (for runtimes without it, such as Workers). */
+  production?: boolean;
+  /** Receives deprecation warnings; defaults to console. */
+  logger?: Logger;
+}
+
+const warnedLoggers = new WeakSet<object>();
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+
+function read(env: EnvRecord, name: string): string | undefined {
+  const value = env[name];
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Parses and checks every conversation-store variable; throws one CONFIG error listing all problems. */
+export function parseConversationConfig(env: EnvRecord, options: ParseConfigOptions = {}): ConversationConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const bool = (name: string): boolean | undefined => {
+    const value = read(env, name);
+    if (value === undefined) return undefined;
+    if (TRUE.includes(value.toLowerCase())) return true;
+    if (FALSE.includes(value.toLowerCase())) return false;
+    problems.push(`${name} must be one of ${[...TRUE, ...FALSE].join('/')} (got "${value}")`);
+    return undefined;
+  };
+
+  const persistenceNew = bool('AGENT_CONVERSATION_PERSISTENCE');
+  const persistenceOld = bool('NEXT_PUBLIC_FEATURE_CONVERSATION_DB');
+  if (persistenceOld !== undefined) {
+    warnings.push(
+      persistenceNew === undefined
+        ? 'NEXT_PUBLIC_FEATURE_CONVERSATION_DB is deprecated; set AGENT_CONVERSATION_PERSISTENCE instead'
+        : 'NEXT_PUBLIC_FEATURE_CONVERSATION_DB is deprecated and ignored because AGENT_CONVERSATION_PERSISTENCE is set; remove it',
+    );
+  }
+  const persistence = persistenceNew ?? persistenceOld ?? false;
+  const production = options.production ?? read(env, 'NODE_ENV') === 'production';
+
+  const storeRaw = read(env, 'AGENT_CONVERSATION_STORE')?.toLowerCase();
+  let store: StoreChoice = persistence ? 'auto' : 'local';
+  if (storeRaw !== undefined) {
+    if ((STORE_CHOICES as readonly string[]).includes(storeRaw)) store = storeRaw as StoreChoice;
+    else problems.push(`AGENT_CONVERSATION_STORE must be one of ${STORE_CHOICES.join(', ')} (got "${storeRaw}")`);
+  }
+  if (!persistence && storeRaw !== undefined && store !== 'local' && store !== 'auto') {
+    problems.push(`AGENT_CONVERSATION_STORE=${store} requires AGENT_CONVERSATION_PERSISTENCE=true (all server stores do)`);
+  }
+  if (!persistence && store === 'auto') store = 'local';
+  if (store === 'memory' && production) {
+    problems.push('AGENT_CONVERSATION_STORE=memory is not persistent storage and is refused in production; configure postgres, d1, durable-object, clickhouse or agentstate');
+  }
+
+  // AgentState
+  const apiKey = read(env, 'AGENTSTATE_API_KEY');
+  if (apiKey !== undefined && !/^as_live_[A-Za-z0-9]+$/.test(apiKey)) {
+    problems.push(apiKey.startsWith('as_live_') ? 'AGENTSTATE_API_KEY must be "as_live_" followed by letters and digits only' : 'AGENTSTATE_API_KEY must start with "as_live_"');
+  }
+  let baseUrl = read(env, 'AGENTSTATE_API_BASE') ?? DEFAULT_AGENTSTATE_BASE;
+  try {
+    const parsed = new URL(baseUrl);
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) {
+      problems.push(`AGENTSTATE_API_BASE must be an https:// URL (http:// only for localhost), got ${redactUrl(baseUrl)}`);
+    }
+    baseUrl = baseUrl.replace(/\/+$/, '');
+  } catch {
+    problems.push('AGENTSTATE_API_BASE must be a URL such as https://agentstate.app/api');
+  }
+  if (store === 'agentstate' && apiKey === undefined) problems.push('AGENT_CONVERSATION_STORE=agentstate needs AGENTSTATE_API_KEY (an as_live_ key)');
+
+  // D1
+  const d1Id = read(env, 'CONVERSATIONS_D1_DATABASE_ID');
+  const d1Alias = read(env, 'AGENT_CONVERSATIONS_D1_DATABASE_ID');
+  for (const [name, value] of [['CONVERSATIONS_D1_DATABASE_ID', d1Id], ['AGENT_CONVERSATIONS_D1_DATABASE_ID', d1Alias]] as const) {
+    if (value !== undefined && !UUID.test(value)) problems.push(`${name} must be a UUID such as 01234567-89ab-cdef-0123-456789abcdef`);
+  }
+  if (d1Id && d1Alias && d1Id.toLowerCase() !== d1Alias.toLowerCase()) {
+    problems.push('CONVERSATIONS_D1_DATABASE_ID and its alias AGENT_CONVERSATIONS_D1_DATABASE_ID are both set to different ids; keep one');
+  }
+
+  // Durable Object
+  const doBinding = read(env, 'AGENT_CONVERSATIONS_DO_BINDING') ?? DEFAULT_DO_BINDING;
+  if (!IDENT.test(doBinding)) problems.push('AGENT_CONVERSATIONS_DO_BINDING must be a binding name (letters, digits, _)');
+
+  // Postgres
+  const postgres: ConversationConfig['postgres'] = { ignored: [] };
+  for (const name of POSTGRES_VARS) {
+    const value = read(env, name);
+    if (value === undefined) continue;
+    if (!/^postgres(ql)?:\/\//i.test(value)) {
+      postgres.ignored.push(name);
+      warnings.push(`${name} is set but is not a postgres:// or postgresql:// URL; it is not used for conversations`);
+      continue;
+    }
+    try {
+      new URL(value);
+    } catch {
+      problems.push(`${name} is not a valid URL (expected postgresql://user:password@host:5432/db)`);
+      continue;
+    }
+    if (postgres.url === undefined) Object.assign(postgres, { url: value, urlSource: name });
+  }
+  if (store === 'postgres' && postgres.url === undefined) {
+    problems.push('AGENT_CONVERSATION_STORE=postgres needs DATABASE_URL, POSTGRES_URL or POSTGRES_PRISMA_URL (postgresql://user:password@host:5432/db)');
+  }
+
+  // ClickHouse
+  const hosts = (read(env, 'CLICKHOUSE_HOST') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const urls = hosts.map((host) => (/^https?:\/\//i.test(host) ? host : `http://${host.includes(':') ? host : `${host}:8123`}`));
+  for (const url of urls) {
+    try {
+      new URL(url);
+    } catch {
+      problems.push(`CLICKHOUSE_HOST has an invalid host: ${redactUrl(url)}`);
+    }
+  }
+  const database = read(env, 'CLICKHOUSE_DATABASE') ?? 'default';
+  const tableRaw = read(env, 'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE');
+  const table = tableRaw ?? `${database}.agent_conversations`;
+  if (!TABLE.test(table)) problems.push(`CLICKHOUSE_AGENT_CONVERSATIONS_TABLE must be a plain db.table name of letters, digits and _ (got "${table}")`);
+  if (!IDENT.test(database)) problems.push('CLICKHOUSE_DATABASE must be a plain identifier (letters, digits, _)');
+  const autoCreate = bool('CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE') ?? false;
+  if (store === 'clickhouse' && urls.length === 0) problems.push('AGENT_CONVERSATION_STORE=clickhouse needs CLICKHOUSE_HOST (e.g. http://clickhouse:8123)');
+  if (hosts.length > 1) warnings.push(`CLICKHOUSE_HOST lists ${hosts.length} hosts; conversations use the first (${redactUrl(urls[0] ?? '')})`);
+
+  if (problems.length > 0) {
+    throw new ConversationStoreError('CONFIG', `Invalid conversation store configuration:\n- ${problems.join('\n- ')}`, {
+      secrets: [apiKey, read(env, 'CLICKHOUSE_PASSWORD')],
+    });
+  }
+
+  const logger = options.logger ?? console;
+  if (warnings.length > 0 && !warnedLoggers.has(logger)) {
+    warnedLoggers.add(logger);
+    for (const warning of warnings) logger.warn(`[agent-conversations] ${warning}`);
+  }
+
+  return {
+    persistence,
+    store,
+    storeExplicit: storeRaw !== undefined,
+    production,
+    agentstate: { apiKey, baseUrl },
+    d1: { bindingName: D1_BINDING, databaseId: d1Id ?? d1Alias, databaseIdSource: d1Id ? 'CONVERSATIONS_D1_DATABASE_ID' : d1Alias ? 'AGENT_CONVERSATIONS_D1_DATABASE_ID' : undefined },
+    durableObject: { bindingName: doBinding },
+    postgres,
+    clickhouse: {
+      hosts: urls,
+      url: urls[0],
+      username: read(env, 'CLICKHOUSE_USER'),
+      password: read(env, 'CLICKHOUSE_PASSWORD'),
+      database,
+      table,
+      tableExplicit: tableRaw !== undefined,
+      autoCreate,
+    },
+    warnings,
+  };
+}

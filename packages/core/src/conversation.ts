@@ -1,0 +1,63 @@
+import { DEFAULT_TITLE } from './limits.js';
+import type { ConversationMeta, Message, Usage } from './types.js';
+import type { PreparedMessage } from './validation.js';
+
+function textOf(message: Message): string {
+  if (Array.isArray(message.parts)) {
+    return message.parts
+      .map((part: unknown) => (part && typeof part === 'object' && (part as { type?: unknown }).type === 'text' ? String((part as { text?: unknown }).text ?? '') : ''))
+      .join(' ');
+  }
+  return typeof message.content === 'string' ? message.content : '';
+}
+
+/** The first user message's text (AI SDK `parts` or a `content` string), whitespace collapsed, max 100 chars; else "New Conversation". */
+export function defaultTitle(messages: readonly Message[]): string {
+  for (const message of messages) {
+    if (message.role !== 'user') continue;
+    const text = textOf(message).replace(/\s+/g, ' ').trim();
+    if (text) return Array.from(text).slice(0, 100).join('').trim();
+  }
+  return DEFAULT_TITLE;
+}
+
+/** The title to store: the given one, else the stored one, else (or when the stored one is the placeholder) the default from the messages. */
+export function resolveTitle(given: string | undefined, stored: string | undefined, messages: readonly Message[]): string {
+  if (given !== undefined) return given;
+  if (stored !== undefined && stored !== DEFAULT_TITLE) return stored;
+  return defaultTitle(messages);
+}
+
+/** Adds a usage delta to totals; fields absent from both stay absent. */
+export function addUsage(total: Usage | undefined, delta: Usage | undefined): Usage | undefined {
+  if (!delta || Object.keys(delta).length === 0) return total;
+  const out: Usage = { ...(total ?? {}) };
+  for (const [key, value] of Object.entries(delta) as [keyof Usage, number][]) {
+    out[key] = (out[key] ?? 0) + value;
+  }
+  return out;
+}
+
+/** Index of the first incoming message that differs (by id and content) from the stored list; stored.length when it only extends it. */
+export function firstChangedIndex(storedJson: readonly string[], incoming: readonly PreparedMessage[]): number {
+  const n = Math.min(storedJson.length, incoming.length);
+  for (let i = 0; i < n; i++) {
+    if (storedJson[i] !== incoming[i]!.json) return i;
+  }
+  return n;
+}
+
+/** Sort order of `list`: updatedAt desc, then id desc (by UTF-16 code units, like `COLLATE "C"` on ASCII ids). */
+export function compareForList(a: Pick<ConversationMeta, 'updatedAt' | 'id'>, b: Pick<ConversationMeta, 'updatedAt' | 'id'>): number {
+  if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** Drops undefined optional fields so metas compare and serialize the same in every store. */
+export function cleanMeta<T extends ConversationMeta>(meta: T): T {
+  const out = { ...meta };
+  for (const key of ['model', 'provider', 'usage', 'metadata'] as const) {
+    if (out[key] === undefined || out[key] === null) delete out[key];
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+import type { ConversationConfig } from './config.js';
+
+/** Every backend this library knows, by the name used in `AGENT_CONVERSATION_STORE`. */
+export type StoreKind = 'postgres' | 'clickhouse' | 'd1' | 'durable-object' | 'agentstate' | 'memory' | 'local';
+
+/** An AI SDK `UIMessage` (or any message with an id and a role), stored verbatim as JSON. */
+export interface Message {
+  /** Unique within its conversation. */
+  id: string;
+  /** `user`, `assistant`, `system`, or any non-empty role string. */
+  role: string;
+  [key: string]: unknown;
+}
+
+/** Token and cost counters of a conversation; every field is optional and non-negative. */
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  reasoningTokens?: number;
+  cachedTokens?: number;
+  costUsd?: number;
+  durationMs?: number;
+}
+
+/** A conversation without its messages: what `list` returns and what every write resolves to. */
+export interface ConversationMeta {
+  /** Conversation id, unique per user (the AI SDK chat id). */
+  id: string;
+  /** Owner; every call is scoped by it. */
+  userId: string;
+  /** Given title, else the first user message's text (trimmed, max 100 chars), else "New Conversation". */
+  title: string;
+  /** Number of stored messages. */
+  messageCount: number;
+  model?: string;
+  provider?: string;
+  /** Running totals; `append` adds deltas atomically. */
+  usage?: Usage;
+  /** A JSON object, opaque to the store. */
+  metadata?: Record<string, unknown>;
+  /** Unix ms of the first write. */
+  createdAt: number;
+  /** Unix ms of the latest write. */
+  updatedAt: number;
+  /** 1 after the first write, +1 on every write. */
+  version: number;
+}
+
+/** A conversation with its messages in sequence order. */
+export interface StoredConversation extends ConversationMeta {
+  messages: Message[];
+}
+
+/** What `upsert` takes: identity and messages are required, the rest keeps stored values when omitted. */
+export interface ConversationInput {
+  id: string;
+  userId: string;
+  messages: Message[];
+  title?: string;
+  model?: string;
+  provider?: string;
+  /** Replaces the stored totals when given. */
+  usage?: Usage;
+  /** Replaces the stored metadata when given. */
+  metadata?: Record<string, unknown>;
+  /** Kept on import/copy; defaults to now on create. */
+  createdAt?: number;
+  /** Kept on import/copy; defaults to now. */
+  updatedAt?: number;
+}
+
+/** Fields `update` can change; omitted fields keep their value. */
+export interface ConversationPatch {
+  title?: string;
+  model?: string;
+  provider?: string;
+  /** Replaces the stored totals. */
+  usage?: Usage;
+  /** Replaces the stored metadata. */
+  metadata?: Record<string, unknown>;
+}
+
+/** Options of `list`. */
+export interface ListOptions {
+  /** Page size, 1..200, default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page; opaque and backend-specific. */
+  cursor?: string;
+  /** Only conversations with `updatedAt` strictly greater than this Unix ms. */
+  updatedAfter?: number;
+}
+
+/** One keyset page of `list`. */
+export interface ListPage {
+  /** Ordered by `updatedAt` desc, then `id` desc. */
+  items: ConversationMeta[];
+  /** Pass to the next `list` call; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Optimistic concurrency for writes. */
+export interface WriteOptions {
+  /** The version the caller last saw (0 = must not exist); a mismatch throws CONFLICT and writes nothing. */
+  expectedVersion?: number;
+}
+
+/** Options of `append`. */
+export interface AppendOptions extends WriteOptions {
+  /** Added to the stored usage totals atomically with the messages. */
+  usage?: Usage;
+}
+
+/** The one interface every backend implements. */
+export interface ConversationStore {
+  /** Which backend this is. */
+  readonly kind: StoreKind;
+  /** False for memory (lost on restart); true for every server database. */
+  readonly persistent: boolean;
+  /** A keyset page of the user's conversations, newest first; throws VALIDATION on a bad cursor or limit. */
+  list(userId: string, options?: ListOptions): Promise<ListPage>;
+  /** The conversation with its messages; returns null when missing or owned by another user. */
+  get(userId: string, id: string): Promise<StoredConversation | null>;
+  /** Creates or replaces the conversation's messages, writing only from the first changed message on; throws CONFLICT when expectedVersion differs. */
+  upsert(input: ConversationInput, options?: WriteOptions): Promise<ConversationMeta>;
+  /** Adds messages after the last one (and a usage delta) atomically; throws NOT_FOUND when missing, CONFLICT on a duplicate message id or when expectedVersion differs. */
+  append(userId: string, id: string, messages: Message[], options?: AppendOptions): Promise<ConversationMeta>;
+  /** Changes title, metadata, usage, model or provider; throws NOT_FOUND when missing, CONFLICT when expectedVersion differs. */
+  update(userId: string, id: string, patch: ConversationPatch, options?: WriteOptions): Promise<ConversationMeta>;
+  /** Deletes the conversation and its messages; returns false when nothing was there (idempotent). */
+  delete(userId: string, id: string): Promise<boolean>;
+  /** Deletes every conversation of the user; returns how many were deleted. */
+  deleteAll(userId: string): Promise<number>;
+  /** Releases connections the store opened itself; a client passed in by the app is left open. */
+  close(): Promise<void>;
+}
+
+/** Anything the resolver passes to adapters: the parsed config plus the runtime's bindings. */
+export interface StoreContext {
+  /** The raw environment the config was parsed from. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Worker bindings (D1 database, Durable Object namespace) by name. */
+  bindings: Readonly<Record<string, unknown>>;
+  /** True when the app runs in production (NODE_ENV=production or the explicit option). */
+  production: boolean;
+  logger: Logger;
+}
+
+/** What a store package exports so the resolver can create it. */
+export interface StoreAdapter<K extends StoreKind = StoreKind> {
+  /** The backend this adapter creates. */
+  kind: K;
+  /** The npm package that ships it, named in errors and explanations. */
+  packageName: string;
+  /** Extra checks beyond the env rules (e.g. the binding really is a D1 database); a string is the reason it is not usable. */
+  isConfigured?(config: ConversationConfig, context: StoreContext): true | string;
+  /** Builds the store; must do no I/O (connect lazily). */
+  create(config: ConversationConfig, context: StoreContext): ConversationStore | Promise<ConversationStore>;
+}
+
+/** Where warnings go; defaults to `console`. */
+export interface Logger {
+  warn(message: string): void;
+}
