@@ -30,9 +30,9 @@ const badWrites: Bad[] = [
 
 const badIds: Bad[] = [
   ['an empty userId', (s, _u, c) => s.get('', c)],
-  ['a non-string userId', (s, _u, c) => s.list(42 as never)],
+  ['a non-string userId', (s) => s.list(42 as never)],
   ['a userId with a control character', (s, _u, c) => s.delete('bob\u0000', c)],
-  ['an overlong userId', (s, _u, c) => s.deleteAll('u'.repeat(300))],
+  ['an overlong userId', (s) => s.deleteAll('u'.repeat(300))],
   ['an empty conversation id', (s, u) => s.get(u, '')],
   ['a conversation id with a slash', (s, u) => s.get(u, '../other')],
   ['a conversation id with spaces', (s, u) => s.update(u, 'a b', { title: 'x' })],

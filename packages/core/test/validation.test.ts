@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { addUsage, decodeCursor, defaultTitle, encodeCursor, fingerprint, firstChangedIndex, parseListOptions, prepareInput, prepareMessages, preparePatch, utf8Length } from '../src/index.js';
+
+const code = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return undefined;
+};
+
+describe('validation', () => {
+  it('returns detached copies and exact JSON of messages', () => {
+    const input = [{ id: 'a', role: 'user', parts: [{ type: 'text', text: 'hi\u0000' }], skip: undefined }];
+    const [prepared] = prepareMessages(input);
+    expect(prepared!.json).toBe('{"id":"a","role":"user","parts":[{"type":"text","text":"hi\\u0000"}]}');
+    input[0]!.parts[0]!.text = 'changed';
+    expect((prepared!.message.parts as { text: string }[])[0]!.text).toBe('hi\u0000');
+  });
+
+  it('rejects class instances, Maps and sparse values as VALIDATION with the path', () => {
+    expect(() => prepareMessages([{ id: 'a', role: 'user', when: new Map() }])).toThrow(/messages\[0\]\.when is a Map object/);
+    expect(code(() => prepareMessages([{ id: 'a', role: 'user', x: Symbol('s') }]))).toBe('VALIDATION');
+  });
+
+  it('accepts an upsert input and normalises the title', () => {
+    const input = prepareInput({ id: 'c-1', userId: 'user@example.com', messages: [], title: '  Hi  ' });
+    expect(input.title).toBe('Hi');
+    expect(code(() => prepareInput({ id: 'c 1', userId: 'u', messages: [] }))).toBe('VALIDATION');
+    expect(code(() => prepareInput(null))).toBe('VALIDATION');
+  });
+
+  it('patch needs a known field', () => {
+    expect(preparePatch({ title: 'x', metadata: { a: 1 } })).toEqual({ title: 'x', metadata: { a: 1 } });
+    expect(code(() => preparePatch({ version: 3 }))).toBe('VALIDATION');
+  });
+});
+
+describe('helpers adapters share', () => {
+  it('derives a title from AI SDK parts or content, collapsing whitespace, 100 chars max, emoji-safe', () => {
+    expect(defaultTitle([{ id: '1', role: 'user', content: '  hi\n there ' }])).toBe('hi there');
+    expect(defaultTitle([{ id: '1', role: 'user', parts: [{ type: 'file' }, { type: 'text', text: 'look' }] }])).toBe('look');
+    expect(Array.from(defaultTitle([{ id: '1', role: 'user', content: '😀'.repeat(150) }]))).toHaveLength(100);
+    expect(defaultTitle([{ id: '1', role: 'user', parts: [{ type: 'file' }] }])).toBe('New Conversation');
+  });
+
+  it('adds usage deltas field by field', () => {
+    expect(addUsage({ inputTokens: 1 }, { inputTokens: 2, costUsd: 0.1 })).toEqual({ inputTokens: 3, costUsd: 0.1 });
+    expect(addUsage(undefined, undefined)).toBeUndefined();
+  });
+
+  it('finds the first changed message by id and content', () => {
+    const [a, b, b2] = prepareMessages([{ id: 'a', role: 'user' }, { id: 'b', role: 'assistant', t: 1 }, { id: 'c', role: 'user' }]);
+    expect(firstChangedIndex([a!.json, b!.json], [a!, b!, b2!])).toBe(2);
+    const [changed] = prepareMessages([{ id: 'b', role: 'assistant', t: 2 }]);
+    expect(firstChangedIndex([a!.json, b!.json], [a!, changed!])).toBe(1);
+    expect(firstChangedIndex([a!.json, b!.json], [a!])).toBe(1);
+  });
+
+  it('round-trips cursors and rejects foreign ones', () => {
+    const cursor = encodeCursor({ updatedAt: 1_700_000_000_123, id: 'conv:1@x' });
+    expect(decodeCursor(cursor)).toEqual({ updatedAt: 1_700_000_000_123, id: 'conv:1@x' });
+    expect(parseListOptions({ cursor, limit: 10 })).toEqual({ limit: 10, after: { updatedAt: 1_700_000_000_123, id: 'conv:1@x' }, updatedAfter: null });
+    expect(code(() => decodeCursor('eyJ4IjoxfQ'))).toBe('VALIDATION');
+    expect(code(() => parseListOptions({ limit: 500 }))).toBe('VALIDATION');
+  });
+
+  it('measures UTF-8 bytes and fingerprints deterministically', () => {
+    expect(utf8Length('aé€😀\ud800')).toBe(1 + 2 + 3 + 4 + 3);
+    expect(fingerprint('hello')).toBe(fingerprint('hello'));
+    expect(fingerprint('hello')).not.toBe(fingerprint('hellp'));
+    expect(fingerprint('x')).toMatch(/^[0-9a-f]{14}$/);
+  });
+});
