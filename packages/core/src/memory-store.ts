@@ -141,6 +141,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       return count;
     },
 
+    async listUsers(opts?: { limit?: number; cursor?: string }): Promise<{ items: string[]; nextCursor: string | null }> {
+      const limit = opts?.limit ?? 100;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 1000', { adapter: 'memory' });
+      const all = [...users.keys()].filter((u) => (users.get(u)?.size ?? 0) > 0 && (opts?.cursor === undefined || u > opts.cursor)).sort();
+      const items = all.slice(0, limit);
+      return { items, nextCursor: all.length > limit ? items[items.length - 1]! : null };
+    },
+
     async close(): Promise<void> {
       // Nothing to release: the data lives as long as this object.
     },

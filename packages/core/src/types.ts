@@ -132,6 +132,31 @@ export interface ConversationStore {
   deleteAll(userId: string): Promise<number>;
   /** Releases connections the store opened itself; a client passed in by the app is left open. */
   close(): Promise<void>;
+  /** Optional: a page of the user ids that have conversations, ascending (export --all, copy); absent when the backend cannot enumerate users. */
+  listUsers?(options?: { limit?: number; cursor?: string }): Promise<{ items: string[]; nextCursor: string | null }>;
+  /** Optional: applies pending schema migrations (or only plans them with dryRun). */
+  migrate?(options?: { dryRun?: boolean }): Promise<MigrationReport>;
+  /** Optional: live checks for `doctor` (reachable, credentials, server version, schema version, grants). */
+  diagnose?(): Promise<HealthCheck[]>;
+}
+
+/** What `migrate()` did or, with dryRun, would do. */
+export interface MigrationReport {
+  /** Schema version before. */
+  from: number;
+  /** Schema version after (or that dryRun would reach). */
+  to: number;
+  /** Migrations applied (or pending, with dryRun), with their SQL. */
+  steps: { version: number; name: string; sql: string }[];
+}
+
+/** One live check of a backend. */
+export interface HealthCheck {
+  /** Short name such as "reachable" or "schema version". */
+  name: string;
+  ok: boolean;
+  /** What was found, redacted; on failure, how to fix it. */
+  detail: string;
 }
 
 /** Anything the resolver passes to adapters: the parsed config plus the runtime's bindings. */

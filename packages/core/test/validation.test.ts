@@ -73,3 +73,15 @@ describe('helpers adapters share', () => {
     expect(fingerprint('x')).toMatch(/^[0-9a-f]{14}$/);
   });
 });
+
+describe('memory store extras', () => {
+  it('lists the users that have conversations, ascending, in pages', async () => {
+    const { createMemoryStore } = await import('../src/index.js');
+    const store = createMemoryStore();
+    for (const user of ['carol', 'alice', 'bob']) await store.upsert({ id: 'c1', userId: user, messages: [] });
+    await store.deleteAll('bob');
+    const first = await store.listUsers!({ limit: 1 });
+    expect(first).toEqual({ items: ['alice'], nextCursor: 'alice' });
+    expect(await store.listUsers!({ cursor: first.nextCursor! })).toEqual({ items: ['carol'], nextCursor: null });
+  });
+});
