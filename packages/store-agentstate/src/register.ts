@@ -1,0 +1,4 @@
+import { registerStoreAdapter } from '@agent-conversations/core';
+import { agentStateAdapter } from './adapter.js';
+
+registerStoreAdapter(agentStateAdapter);

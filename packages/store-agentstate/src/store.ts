@@ -1,0 +1,177 @@
+import {
+  assertConversationId,
+  assertUserId,
+  checkVersion,
+  ConversationStoreError,
+  firstChangedIndex,
+  parseListOptions,
+  prepareInput,
+  prepareMessages,
+  preparePatch,
+  resolveTitle,
+  validateExpectedVersion,
+  validateUsage,
+  type AppendOptions,
+  type ConversationInput,
+  type ConversationMeta,
+  type ConversationPatch,
+  type ConversationStore,
+  type ListOptions,
+  type ListPage,
+  type Message,
+  type StoredConversation,
+  type WriteOptions,
+} from '@agent-conversations/core';
+import { agentStateApi } from './api.js';
+import { load, notFound, pause, type Backend, type Loaded, type Target } from './backend.js';
+import { createApi, isUnknownOutcome } from './http.js';
+import { externalId, userTag } from './ids.js';
+import { mapLimit, listConversations } from './list.js';
+import type { Op } from './log.js';
+import { metaFromState, ownedMirror, titleOf } from './mirror.js';
+import { resolveOptions, type AgentStateStoreOptions } from './options.js';
+import { LIST_PAGE } from './wire.js';
+import { commit, createConversation } from './writes.js';
+
+const ADAPTER = 'agentstate';
+
+type SetFields = NonNullable<Op['set']>;
+
+function setOf(fields: { model?: string; provider?: string; usage?: SetFields['usage']; metadata?: Record<string, unknown>; createdAt?: number }): SetFields | undefined {
+  const set: SetFields = {};
+  if (fields.model !== undefined) set.model = fields.model;
+  if (fields.provider !== undefined) set.provider = fields.provider;
+  if (fields.usage !== undefined) set.usage = fields.usage;
+  if (fields.metadata !== undefined) set.metadata = JSON.stringify(fields.metadata);
+  if (fields.createdAt !== undefined) set.createdAt = fields.createdAt;
+  return Object.keys(set).length ? set : undefined;
+}
+
+function foreignConflict(id: string): ConversationStoreError {
+  return new ConversationStoreError('CONFLICT', `conversation "${id}" maps to an AgentState external_id held by a conversation this store did not write; use another id`, { adapter: ADAPTER });
+}
+
+/** Creates the AgentState store: no I/O until the first call; every call is scoped to its userId by external id, tag and stored owner. */
+export function createAgentStateStore(options: AgentStateStoreOptions): ConversationStore {
+  const resolved = resolveOptions(options);
+  const backend: Backend = { api: agentStateApi(createApi(resolved)), options: resolved };
+  const target = async (userId: string, id: string): Promise<Target> => ({ userId, id, externalId: await externalId(userId, id), tag: await userTag(userId) });
+
+  const mustLoad = async (t: Target): Promise<Loaded> => {
+    const loaded = await load(backend, t);
+    if (typeof loaded === 'string') throw notFound(t.id);
+    return loaded;
+  };
+
+  const remove = async (conversationId: string): Promise<boolean> => {
+    let unsure = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await backend.api.remove(conversationId)) || unsure;
+      } catch (error) {
+        if (!isUnknownOutcome(error) || attempt >= resolved.retries) throw error;
+        unsure = true;
+        await pause(resolved, attempt);
+      }
+    }
+  };
+
+  return {
+    kind: 'agentstate',
+    persistent: true,
+
+    async list(userId: string, opts?: ListOptions): Promise<ListPage> {
+      assertUserId(userId);
+      const parsed = parseListOptions(opts);
+      return listConversations(backend, userId, await userTag(userId), parsed);
+    },
+
+    async get(userId: string, id: string): Promise<StoredConversation | null> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const loaded = await load(backend, await target(userId, id));
+      if (typeof loaded === 'string') return null;
+      return { ...metaFromState(loaded.conversation, loaded.mirror, loaded.state), messages: loaded.state.messages };
+    },
+
+    async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
+      const input = prepareInput(raw);
+      const expected = validateExpectedVersion(opts?.expectedVersion);
+      const messages = input.messages.map((m) => m.message);
+      const t = await target(input.userId, input.id);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const loaded = await load(backend, t);
+        if (loaded === 'foreign') throw foreignConflict(input.id);
+        if (loaded === 'missing') {
+          checkVersion(expected, 0, ADAPTER);
+          const op: Op = { t: resolveTitle(input.title, undefined, messages), set: setOf(input) };
+          const created = await createConversation(backend, t, input.messages, op);
+          if (created) return created;
+          continue;
+        }
+        checkVersion(expected, loaded.conversation.token_count, ADAPTER);
+        const start = firstChangedIndex(loaded.state.json, input.messages);
+        const op: Op = { t: resolveTitle(input.title, titleOf(loaded.state, loaded.conversation), messages), set: setOf({ ...input, createdAt: undefined }) };
+        if (start < loaded.state.json.length) op.cut = start;
+        return commit(backend, t, loaded, input.messages.slice(start), op);
+      }
+      throw new ConversationStoreError('CONFLICT', `conversation "${input.id}" kept being created and deleted by other writers; retry`, { adapter: ADAPTER, retryable: true });
+    },
+
+    async append(userId: string, id: string, raw: Message[], opts?: AppendOptions): Promise<ConversationMeta> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const prepared = prepareMessages(raw, { allowEmpty: false });
+      const delta = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
+      const expected = validateExpectedVersion(opts?.expectedVersion);
+      const t = await target(userId, id);
+      const loaded = await mustLoad(t);
+      checkVersion(expected, loaded.conversation.token_count, ADAPTER);
+      const ids = new Set(loaded.state.messages.map((m) => m.id));
+      const dup = prepared.find((m) => ids.has(m.message.id));
+      if (dup) throw new ConversationStoreError('CONFLICT', `message id "${dup.message.id}" is already in conversation "${id}"`, { adapter: ADAPTER });
+      const all = [...loaded.state.messages, ...prepared.map((m) => m.message)];
+      const op: Op = { t: resolveTitle(undefined, titleOf(loaded.state, loaded.conversation), all) };
+      if (delta && Object.keys(delta).length) op.add = delta;
+      return commit(backend, t, loaded, prepared, op);
+    },
+
+    async update(userId: string, id: string, raw: ConversationPatch, opts?: WriteOptions): Promise<ConversationMeta> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const patch = preparePatch(raw);
+      const expected = validateExpectedVersion(opts?.expectedVersion);
+      const t = await target(userId, id);
+      const loaded = await mustLoad(t);
+      checkVersion(expected, loaded.conversation.token_count, ADAPTER);
+      const op: Op = { t: patch.title ?? titleOf(loaded.state, loaded.conversation), set: setOf(patch) };
+      return commit(backend, t, loaded, [], op);
+    },
+
+    async delete(userId: string, id: string): Promise<boolean> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const conversation = await backend.api.byExternalId(await externalId(userId, id), false);
+      if (!conversation || !ownedMirror(conversation, userId, id)) return false;
+      return remove(conversation.id);
+    },
+
+    async deleteAll(userId: string): Promise<number> {
+      assertUserId(userId);
+      const tag = await userTag(userId);
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await backend.api.listByTag(tag, LIST_PAGE, cursor);
+        for (const conversation of page.data) if (ownedMirror(conversation, userId)) ids.push(conversation.id);
+        cursor = page.pagination.next_cursor ?? undefined;
+      } while (cursor);
+      const removed = await mapLimit(ids, 4, remove);
+      return removed.filter(Boolean).length;
+    },
+
+    async close(): Promise<void> {
+      // Nothing to release: fetch keeps no connection this store owns.
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { runConformanceSuite } from '@agent-conversations/conformance';
+import { createAgentStateStore } from '../src/index.js';
+import { inspector } from './inspect.js';
+import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
+
+let server: AgentStateTestServer;
+const open = () => createAgentStateStore({ apiKey: server.apiKey, baseUrl: server.baseUrl, retryDelayMs: 10 });
+
+runConformanceSuite({
+  name: 'agentstate (test server)',
+  // The documented 100 requests a minute would throttle the suite; rate limiting has its own tests.
+  setup: async () => {
+    server = await startAgentStateServer({ rateLimit: 1_000_000 });
+  },
+  teardown: () => server.close(),
+  createStore: open,
+  createPeerStore: open,
+  inspect: inspector(() => server),
+  capabilities: {
+    // AgentState sets created_at/updated_at itself; list order follows its updated_at, so an imported updatedAt cannot be kept.
+    importTimestamps: false,
+    // The API has no compare-and-set: expectedVersion is checked by reading first (correct sequentially, best-effort under races).
+    atomicExpectedVersion: false,
+  },
+});

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeFor, text, turns, uid } from './helpers.js';
+import { storedConversation } from './inspect.js';
+import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
+
+let server: AgentStateTestServer;
+
+beforeAll(async () => {
+  server = await startAgentStateServer({ rateLimit: 1_000_000 });
+});
+afterAll(() => server.close());
+
+async function raw(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return res.json();
+}
+
+describe('list and replay details', () => {
+  it('orders rows that share an updated_at by conversation id across page edges, without gaps or duplicates', async () => {
+    const store = storeFor(server);
+    const u = uid('u');
+    const ids = Array.from({ length: 9 }, (_, i) => `tie-${i}-${uid('c')}`);
+    for (const id of ids) await store.upsert({ id, userId: u, messages: turns(1) });
+    // AgentState breaks ties by its own random ids; make every row tie, plus one older and one newer row.
+    const rows = await Promise.all(ids.map(async (id) => (await storedConversation(server, u, id))!));
+    rows.forEach((row, i) => (row.updated_at = i === 0 ? 1_000 : i === 1 ? 3_000 : 2_000));
+    const expected = [ids[1]!, ...ids.slice(2).sort().reverse(), ids[0]!];
+    for (const limit of [1, 2, 3, 4, 50]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.list(u, { limit, cursor });
+        seen.push(...page.items.map((m) => m.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen, `limit ${limit}`).toEqual(expected);
+    }
+    expect((await store.list(u, { updatedAfter: 1_999 })).items.map((m) => m.id)).toEqual(expected.slice(0, -1));
+    expect((await store.list(u, { updatedAfter: 2_000 })).items.map((m) => m.id)).toEqual([ids[1]]);
+  });
+
+  it('a batch posted twice (a retry racing a slow commit) is replayed once', async () => {
+    const store = storeFor(server);
+    const [u, c] = [uid('u'), uid('c')];
+    await store.upsert({ id: c, userId: u, messages: [] });
+    const added = [text('user', 'a'), text('assistant', 'b')];
+    await store.append(u, c, added, { usage: { outputTokens: 2 } });
+    const stored = (await storedConversation(server, u, c))!;
+    const batch = stored.messages.slice(-2).map(({ role, content, metadata, token_count }) => ({ role, content, metadata, token_count }));
+    await raw('POST', `/v1/conversations/${stored.id}/messages`, { messages: batch });
+    const got = await store.get(u, c);
+    expect(got?.messages).toEqual(added);
+    expect(got?.usage).toEqual({ outputTokens: 2 });
+    expect((await store.list(u)).items[0]).toMatchObject({ messageCount: 2, usage: { outputTokens: 2 } });
+  });
+
+  it('messages added to the conversation by other AgentState clients read back as text messages', async () => {
+    const store = storeFor(server);
+    const [u, c] = [uid('u'), uid('c')];
+    await store.upsert({ id: c, userId: u, messages: [text('user', 'mine')] });
+    const stored = (await storedConversation(server, u, c))!;
+    await raw('POST', `/v1/conversations/${stored.id}/messages`, { messages: [{ role: 'assistant', content: 'from elsewhere' }] });
+    const got = await store.get(u, c);
+    expect(got?.messages[1]).toEqual({ id: stored.messages[1]!.id, role: 'assistant', parts: [{ type: 'text', text: 'from elsewhere' }] });
+    expect((await store.list(u)).items[0]).toMatchObject({ messageCount: 2 });
+    expect(await store.append(u, c, [text('user', 'after')])).toMatchObject({ messageCount: 3 });
+  });
+
+  it('reads conversations with more than 1,000 entries through the messages pages', async () => {
+    const store = storeFor(server);
+    const [u, c] = [uid('u'), uid('c')];
+    const messages = turns(1203);
+    await store.upsert({ id: c, userId: u, messages });
+    await store.append(u, c, [text('user', 'last')]);
+    const got = await store.get(u, c);
+    expect(got?.messages).toEqual([...messages, expect.objectContaining({ parts: [{ type: 'text', text: 'last' }] })]);
+    expect(got?.messageCount).toBe(1204);
+  });
+});
