@@ -5,7 +5,7 @@ export default defineConfig([
     entry: ['src/index.ts'],
     format: ['esm'],
     dts: true,
-    clean: true,
+    clean: false,
     sourcemap: true,
     target: 'es2022',
     external: ['vitest', '@agent-conversations/core'],

@@ -104,6 +104,23 @@ export const listChecks: Check[] = [
   },
   {
     concern: 'list',
+    name: 'list items equal what get returns, without the messages',
+    async run({ store, user, id }) {
+      const u = user();
+      const [a, b] = [id(), id()];
+      await store.upsert({ id: a, userId: u, messages: [userMessage('one')], metadata: { k: [1] }, model: 'm', provider: 'p', usage: { inputTokens: 2 } });
+      await store.upsert({ id: b, userId: u, messages: [] });
+      await store.append(u, a, [userMessage('two')], { usage: { outputTokens: 3 } });
+      await store.update(u, b, { title: 'Renamed' });
+      const { items } = await store.list(u);
+      for (const item of items) {
+        const { messages: _messages, ...meta } = (await store.get(u, item.id))!;
+        expect(item).toEqual(meta);
+      }
+    },
+  },
+  {
+    concern: 'list',
     name: 'a user with no conversations gets an empty page',
     async run({ store, user }) {
       expect(await store.list(user())).toEqual({ items: [], nextCursor: null });
