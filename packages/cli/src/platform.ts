@@ -22,7 +22,8 @@ function inContainer(): boolean {
 
 /** Detects the platform from well-known variables and files; `cwd` is where a wrangler config may live. */
 export function detectPlatform(env: EnvRecord, cwd = process.cwd()): { platform: Platform; evidence: string } {
-  const has = (name: string): boolean => typeof env[name] === 'string' && env[name] !== '';
+  const vars = env as Record<string, unknown>;
+  const has = (name: string): boolean => typeof vars[name] === 'string' && vars[name] !== '';
   if (has('WORKERS_CI') || has('CF_PAGES')) return { platform: 'cloudflare-workers', evidence: 'Cloudflare build variables are set' };
   const wrangler = ['wrangler.toml', 'wrangler.jsonc', 'wrangler.json'].find((f) => existsSync(join(cwd, f)));
   if (wrangler) return { platform: 'cloudflare-workers', evidence: `${wrangler} is in ${cwd}` };

@@ -4,8 +4,8 @@ import type { Logger, StoreKind } from './types.js';
 
 /** A value of `AGENT_CONVERSATION_STORE`. */
 export type StoreChoice = 'auto' | StoreKind;
-/** The environment as `process.env` or a Worker `env` gives it. */
-export type EnvRecord = Readonly<Record<string, string | undefined | unknown>>;
+/** The environment as `process.env` or a Worker `env` gives it (any object, so a generated `interface Env` fits). */
+export type EnvRecord = object;
 
 export const STORE_CHOICES: readonly StoreChoice[] = ['auto', 'agentstate', 'd1', 'durable-object', 'postgres', 'clickhouse', 'memory', 'local'];
 export const DEFAULT_AGENTSTATE_BASE = 'https://agentstate.app/api';
@@ -57,7 +57,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 function read(env: EnvRecord, name: string): string | undefined {
-  const value = env[name];
+  const value = (env as Record<string, unknown>)[name];
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;

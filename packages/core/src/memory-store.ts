@@ -1,7 +1,7 @@
 import { addUsage, cleanMeta, compareForList, firstChangedIndex, resolveTitle } from './conversation.js';
 import { ConversationStoreError } from './errors.js';
 import { encodeCursor, parseListOptions } from './list.js';
-import type { AppendOptions, ConversationInput, ConversationMeta, ConversationPatch, ConversationStore, ListOptions, ListPage, Message, StoredConversation, WriteOptions } from './types.js';
+import type { AppendOptions, ConversationInput, ConversationMeta, ConversationPatch, ConversationStore, ListOptions, ListPage, Message, MessageInput, StoredConversation, WriteOptions } from './types.js';
 import { assertConversationId, assertUserId, prepareInput, prepareMessages, preparePatch, validateExpectedVersion, validateUsage } from './validation.js';
 
 interface MemoryRecord {
@@ -92,7 +92,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       return clone(meta);
     },
 
-    async append(userId: string, id: string, raw: Message[], opts?: AppendOptions): Promise<ConversationMeta> {
+    async append(userId: string, id: string, raw: MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
       assertUserId(userId);
       assertConversationId(id);
       const prepared = prepareMessages(raw, { allowEmpty: false });

@@ -16,7 +16,7 @@ export const STORE_PACKAGES: Readonly<Record<StoreKind, string>> = {
 /** The built-in memory adapter; always available to the resolver, refused in production. */
 export const memoryAdapter: StoreAdapter<'memory'> = {
   kind: 'memory',
-  packageName: STORE_PACKAGES.memory,
+  packageName: '@agent-conversations/core',
   create: () => createMemoryStore(),
 };
 

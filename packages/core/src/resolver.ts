@@ -9,7 +9,7 @@ export interface ResolveOptions {
   /** Environment variables; defaults to `process.env` where it exists. */
   env?: EnvRecord;
   /** Worker bindings by name; defaults to `env` (a Worker's env holds both). */
-  bindings?: Readonly<Record<string, unknown>>;
+  bindings?: object;
   /** False for a signed-out session, which always resolves to `local`. Default true. */
   authenticated?: boolean;
   /** Overrides NODE_ENV detection (Workers have no NODE_ENV). */
@@ -92,6 +92,8 @@ function configError(message: string): ConversationStoreError {
 
 interface Decision {
   explanation: StoreExplanation;
+  /** Why a `local` decision has no store to create here (e.g. on a server). */
+  localProblem?: string;
   config?: ConversationConfig;
   context?: StoreContext;
   adapter?: StoreAdapter;
@@ -99,7 +101,7 @@ interface Decision {
 
 function decide(options: ResolveOptions): Decision {
   const env = options.env ?? processEnv();
-  const bindings = options.bindings ?? (env as Readonly<Record<string, unknown>>);
+  const bindings = (options.bindings ?? env) as Readonly<Record<string, unknown>>;
   const adapters = options.adapters ?? getRegisteredAdapters();
   const authenticated = options.authenticated ?? true;
   const base: StoreExplanation = { decision: null, reason: '', store: null, persistence: false, production: options.production ?? false, authenticated, candidates: [], warnings: [] };
@@ -119,9 +121,13 @@ function decide(options: ResolveOptions): Decision {
   const choose = (kind: StoreKind, reason: string): Decision => {
     const adapter = find(adapters, kind);
     const detected = detect(kind, config, bindings);
-    if (!adapter && kind === 'local') {
+    if (kind === 'local') {
+      // The decision stands even where no browser store can be created: the browser keeps this history.
+      const problem = !adapter ? `no ${STORE_PACKAGES.local} adapter is registered` : adapter.isConfigured?.(config, context);
       candidate(kind, 'chosen', detected.reason);
-      return fail(reason, `${reason}: nothing is stored on the server for this session. In the browser, register ${STORE_PACKAGES.local}; on the server, check explainStoreResolution().decision before resolving`);
+      const decided: Decision = { explanation: { ...explanation, decision: kind, reason }, config, context, adapter };
+      if (problem === undefined || problem === true) return decided;
+      return { ...decided, adapter: undefined, localProblem: `${reason}: nothing is stored on the server for this session (${problem}). Create the browser store in browser code; on the server, check explainStoreResolution().decision before resolving` };
     }
     if (!adapter) {
       candidate(kind, 'not-registered', `${detected.reason}, but ${STORE_PACKAGES[kind]} is not registered`);
@@ -169,9 +175,9 @@ export function explainStoreResolution(options: ResolveOptions = {}): StoreExpla
 
 /** Resolves and creates the store (no I/O yet: stores connect lazily); throws CONFIG with the explanation's reason when it cannot. */
 export async function resolveConversationStore(options: ResolveOptions = {}): Promise<ConversationStore> {
-  const { explanation, config, context, adapter } = decide(options);
+  const { explanation, config, context, adapter, localProblem } = decide(options);
   if (explanation.error || !adapter || !config || !context) {
-    throw configError(explanation.error?.message ?? explanation.reason);
+    throw configError(explanation.error?.message ?? localProblem ?? explanation.reason);
   }
   return adapter.create(config, context);
 }

@@ -12,6 +12,12 @@ export interface Message {
   [key: string]: unknown;
 }
 
+/** What writes accept: any object with a string id and role, so an AI SDK `UIMessage[]` passes as it is. */
+export interface MessageInput {
+  readonly id: string;
+  readonly role: string;
+}
+
 /** Token and cost counters of a conversation; every field is optional and non-negative. */
 export interface Usage {
   inputTokens?: number;
@@ -52,10 +58,10 @@ export interface StoredConversation extends ConversationMeta {
 }
 
 /** What `upsert` takes: identity and messages are required, the rest keeps stored values when omitted. */
-export interface ConversationInput {
+export interface ConversationInput<M extends MessageInput = MessageInput> {
   id: string;
   userId: string;
-  messages: Message[];
+  messages: M[];
   title?: string;
   model?: string;
   provider?: string;
@@ -121,9 +127,9 @@ export interface ConversationStore {
   /** The conversation with its messages; returns null when missing or owned by another user. */
   get(userId: string, id: string): Promise<StoredConversation | null>;
   /** Creates or replaces the conversation's messages, writing only from the first changed message on; throws CONFLICT when expectedVersion differs. */
-  upsert(input: ConversationInput, options?: WriteOptions): Promise<ConversationMeta>;
+  upsert<M extends MessageInput>(input: ConversationInput<M>, options?: WriteOptions): Promise<ConversationMeta>;
   /** Adds messages after the last one (and a usage delta) atomically; throws NOT_FOUND when missing, CONFLICT on a duplicate message id or when expectedVersion differs. */
-  append(userId: string, id: string, messages: Message[], options?: AppendOptions): Promise<ConversationMeta>;
+  append<M extends MessageInput>(userId: string, id: string, messages: M[], options?: AppendOptions): Promise<ConversationMeta>;
   /** Changes title, metadata, usage, model or provider; throws NOT_FOUND when missing, CONFLICT when expectedVersion differs. */
   update(userId: string, id: string, patch: ConversationPatch, options?: WriteOptions): Promise<ConversationMeta>;
   /** Deletes the conversation and its messages; returns false when nothing was there (idempotent). */

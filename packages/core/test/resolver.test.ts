@@ -161,3 +161,23 @@ describe('the global registry', () => {
     expect(() => registerStoreAdapter({ kind: 'redis' } as never)).toThrow(/takes a store adapter/);
   });
 });
+
+describe('typing', () => {
+  it('accepts a Worker env declared as an interface (what wrangler types generates)', () => {
+    interface Env {
+      AGENT_CONVERSATION_PERSISTENCE: string;
+      CONVERSATIONS_D1: object;
+    }
+    const env: Env = { AGENT_CONVERSATION_PERSISTENCE: 'true', CONVERSATIONS_D1: {} };
+    expect(resolver.explain({ env, production: true, logger: quiet }).decision).toBe('d1');
+  });
+
+  it('keeps local as the decision for signed-out sessions on a server, and resolve explains why there is no store', async () => {
+    const server = createStoreResolver([adapter('postgres')]);
+    const explanation = server.explain({ env: { ...ON, DATABASE_URL: PG }, authenticated: false, logger: quiet });
+    expect(explanation.decision).toBe('local');
+    expect(explanation.error).toBeUndefined();
+    await expect(server.resolve({ env: { ...ON, DATABASE_URL: PG }, authenticated: false, logger: quiet })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('nothing is stored on the server') });
+    expect(formatExplanation(explanation)).toContain('conversation store: local');
+  });
+});

@@ -18,7 +18,7 @@ import {
   type ConversationStore,
   type ListOptions,
   type ListPage,
-  type Message,
+  type MessageInput,
   type StoredConversation,
   type WriteOptions,
 } from '@agent-conversations/core';
@@ -118,7 +118,7 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       throw new ConversationStoreError('CONFLICT', `conversation "${input.id}" kept being created and deleted by other writers; retry`, { adapter: ADAPTER, retryable: true });
     },
 
-    async append(userId: string, id: string, raw: Message[], opts?: AppendOptions): Promise<ConversationMeta> {
+    async append(userId: string, id: string, raw: MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
       assertUserId(userId);
       assertConversationId(id);
       const prepared = prepareMessages(raw, { allowEmpty: false });
