@@ -1,0 +1,44 @@
+// npm run bench: append at conversation length 1,000 vs. 10 on D1 and on the Durable Object, measured inside
+// workerd (wrangler's local runtime) in one run. Goal from the issue: each ratio <= 1.3.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+const { unstable_startWorker } = await import('wrangler');
+
+const persist = mkdtempSync(join(tmpdir(), 'cf-bench-'));
+const worker = await unstable_startWorker({
+  config: fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)),
+  dev: { remote: false, persist, inspector: false, logLevel: 'warn', watch: false, server: { hostname: '127.0.0.1', port: 0 } },
+});
+
+async function measure(backend, length) {
+  const response = await worker.fetch(`http://bench.local/?backend=${backend}&length=${length}&conversations=10&rounds=20`);
+  if (!response.ok) throw new Error(`${backend} length ${length}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()).msPerAppend;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+try {
+  await worker.ready;
+  const rows = [];
+  for (const backend of ['d1', 'durable-object']) {
+    const short = [];
+    const long = [];
+    // Alternate the two lengths over five rounds so drift on a busy machine hits both alike.
+    for (let round = 0; round < 5; round++) {
+      short.push(await measure(backend, 10));
+      long.push(await measure(backend, 1000));
+    }
+    const [a, b] = [median(short), median(long)];
+    rows.push({ backend, 'ms/append @10': a.toFixed(2), 'ms/append @1000': b.toFixed(2), 'ratio 1000/10': (b / a).toFixed(2), goal: '<= 1.3', met: b / a <= 1.3 ? 'yes' : 'NO' });
+  }
+  console.table(rows);
+} finally {
+  await worker.dispose();
+  rmSync(persist, { recursive: true, force: true });
+}

@@ -1,0 +1,91 @@
+import { ConversationStoreError, type AppendOptions, type ConversationInput, type ConversationPatch, type ListOptions, type Message, type WriteOptions } from '@agent-conversations/core';
+import { DurableObject } from 'cloudflare:workers';
+import { createSqlStore, type SqlConversationStore } from '../shared/engine.js';
+import { applyMigrations } from '../shared/migrate.js';
+import type { SqlRunner } from '../shared/runner.js';
+import { toReply, type ConversationsReply, type ConversationsRpc } from './protocol.js';
+import { durableObjectRunner } from './runner.js';
+
+function parseJson(text: unknown, name: string): unknown {
+  try {
+    return JSON.parse(String(text));
+  } catch (error) {
+    throw new ConversationStoreError('VALIDATION', `${name} must be JSON text`, { adapter: 'durable-object', cause: error });
+  }
+}
+
+/** The table the object records its applied schema steps in. */
+export const DO_MIGRATIONS_TABLE = 'agent_conversations_migrations';
+
+/**
+ * One user's conversations in a SQLite-backed Durable Object. Re-export it from your Worker and bind it with a
+ * `new_sqlite_classes` migration; the adapter addresses it with `idFromName(userId)`. The schema is created and
+ * versioned inside the object on first use.
+ */
+export class AgentConversationsDurableObject<Env = unknown> extends DurableObject<Env> implements ConversationsRpc {
+  readonly #runner: SqlRunner;
+  readonly #store: SqlConversationStore;
+  #ready: Promise<unknown> | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#runner = durableObjectRunner(ctx.storage);
+    this.#store = createSqlStore(this.#runner, { kind: 'durable-object' });
+  }
+
+  /** Lists the user's conversations (a ListPage as JSON). */
+  async listConversations(userId: string, options?: ListOptions): Promise<ConversationsReply> {
+    return this.#run(userId, async () => JSON.stringify(await this.#store.list(userId, options)));
+  }
+
+  /** One conversation with its messages as stored (JSON), or null. */
+  async getConversation(userId: string, id: string): Promise<ConversationsReply> {
+    return this.#run(userId, async () => (await this.#store.getText(userId, id)) ?? 'null');
+  }
+
+  /** Creates or replaces a conversation given as JSON. */
+  async upsertConversation(inputJson: string, options?: WriteOptions): Promise<ConversationsReply> {
+    return toReply(async () => {
+      const input = parseJson(inputJson, 'inputJson') as ConversationInput | null;
+      return this.#guard(input?.userId, async () => JSON.stringify(await this.#store.upsert(input as ConversationInput, options)));
+    });
+  }
+
+  /** Appends messages given as a JSON array. */
+  async appendMessages(userId: string, id: string, messagesJson: string, options?: AppendOptions): Promise<ConversationsReply> {
+    return this.#run(userId, async () => JSON.stringify(await this.#store.append(userId, id, parseJson(messagesJson, 'messagesJson') as Message[], options)));
+  }
+
+  /** Applies a patch given as JSON. */
+  async updateConversation(userId: string, id: string, patchJson: string, options?: WriteOptions): Promise<ConversationsReply> {
+    return this.#run(userId, async () => JSON.stringify(await this.#store.update(userId, id, parseJson(patchJson, 'patchJson') as ConversationPatch, options)));
+  }
+
+  /** Deletes one conversation. */
+  async deleteConversation(userId: string, id: string): Promise<ConversationsReply> {
+    return this.#run(userId, async () => JSON.stringify(await this.#store.delete(userId, id)));
+  }
+
+  /** Deletes all of the user's conversations. */
+  async deleteAllConversations(userId: string): Promise<ConversationsReply> {
+    return this.#run(userId, async () => JSON.stringify(await this.#store.deleteAll(userId)));
+  }
+
+  #run(userId: unknown, work: () => Promise<string>): Promise<ConversationsReply> {
+    return toReply(() => this.#guard(userId, work));
+  }
+
+  /** Refuses another user's calls (when the id carries its name), applies pending schema steps once, then runs `work`. */
+  async #guard(userId: unknown, work: () => Promise<string>): Promise<string> {
+    const name = this.ctx.id.name;
+    if (name !== undefined && name !== userId) {
+      throw new ConversationStoreError('UNAUTHORIZED', 'this Durable Object holds another user\'s conversations; address each user with idFromName(userId)', { adapter: 'durable-object' });
+    }
+    this.#ready ??= applyMigrations(this.#runner, DO_MIGRATIONS_TABLE).catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    await this.#ready;
+    return work();
+  }
+}

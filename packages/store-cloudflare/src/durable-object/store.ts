@@ -1,0 +1,106 @@
+import {
+  assertConversationId, assertUserId, ConversationStoreError, parseListOptions, prepareInput, prepareMessages, preparePatch,
+  validateExpectedVersion, validateUsage, type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch,
+  type ConversationStore, type ListOptions, type ListPage, type MessageInput, type StoredConversation, type WriteOptions,
+} from '@agent-conversations/core';
+import { mapSqlError } from '../shared/errors.js';
+import { fromReplyError, type ConversationsReply, type ConversationsRpc } from './protocol.js';
+
+/** The part of a Durable Object namespace binding this package uses (a real `DurableObjectNamespace` fits). */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: never): unknown;
+}
+
+/** Options of createDurableObjectStore. */
+export interface DurableObjectStoreOptions {
+  /** The namespace bound to AgentConversationsDurableObject (`env.AGENT_CONVERSATIONS_DO`). */
+  namespace: DurableObjectNamespaceLike;
+}
+
+/** True when `value` looks like a Durable Object namespace binding. */
+export function isDurableObjectNamespace(value: unknown): value is DurableObjectNamespaceLike {
+  return typeof value === 'object' && value !== null
+    && typeof (value as DurableObjectNamespaceLike).idFromName === 'function' && typeof (value as DurableObjectNamespaceLike).get === 'function';
+}
+
+const listOptions = (o: ListOptions | undefined): ListOptions | undefined => (o === undefined ? undefined : { limit: o.limit, cursor: o.cursor, updatedAfter: o.updatedAfter });
+
+/**
+ * A conversation store with one SQLite-backed Durable Object per user (`idFromName(userId)`), called over RPC.
+ * Input is validated here before any call; errors from the object arrive as ConversationStoreError.
+ */
+export function createDurableObjectStore(options: DurableObjectStoreOptions): ConversationStore {
+  const namespace = options?.namespace;
+  if (!isDurableObjectNamespace(namespace)) {
+    throw new ConversationStoreError('CONFIG', 'createDurableObjectStore needs { namespace: env.AGENT_CONVERSATIONS_DO } (a Durable Object namespace binding)', { adapter: 'durable-object' });
+  }
+  const objectOf = (userId: string): ConversationsRpc => namespace.get(namespace.idFromName(userId) as never) as ConversationsRpc;
+  const call = async <T>(userId: string, rpc: (object: ConversationsRpc) => Promise<ConversationsReply>): Promise<T> => {
+    let reply: ConversationsReply;
+    try {
+      reply = await rpc(objectOf(userId));
+    } catch (error) {
+      throw mapSqlError(error, 'durable-object');
+    }
+    if (!reply.ok) throw fromReplyError(reply.error);
+    return JSON.parse(reply.json) as T;
+  };
+
+  return {
+    kind: 'durable-object',
+    persistent: true,
+
+    async list(userId: string, opts?: ListOptions): Promise<ListPage> {
+      assertUserId(userId);
+      parseListOptions(opts);
+      return call(userId, (o) => o.listConversations(userId, listOptions(opts)));
+    },
+
+    async get(userId: string, id: string): Promise<StoredConversation | null> {
+      assertUserId(userId);
+      assertConversationId(id);
+      return call(userId, (o) => o.getConversation(userId, id));
+    },
+
+    async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
+      const { messages, ...rest } = prepareInput(raw);
+      const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
+      const json = `${JSON.stringify(rest).slice(0, -1)},"messages":[${messages.map((m) => m.json).join(',')}]}`;
+      return call(rest.userId, (o) => o.upsertConversation(json, { expectedVersion }));
+    },
+
+    async append(userId: string, id: string, raw: MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const messages = prepareMessages(raw, { allowEmpty: false });
+      const usage = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
+      const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
+      const json = `[${messages.map((m) => m.json).join(',')}]`;
+      return call(userId, (o) => o.appendMessages(userId, id, json, { usage, expectedVersion }));
+    },
+
+    async update(userId: string, id: string, raw: ConversationPatch, opts?: WriteOptions): Promise<ConversationMeta> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const patch = preparePatch(raw);
+      const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
+      return call(userId, (o) => o.updateConversation(userId, id, JSON.stringify(patch), { expectedVersion }));
+    },
+
+    async delete(userId: string, id: string): Promise<boolean> {
+      assertUserId(userId);
+      assertConversationId(id);
+      return call(userId, (o) => o.deleteConversation(userId, id));
+    },
+
+    async deleteAll(userId: string): Promise<number> {
+      assertUserId(userId);
+      return call(userId, (o) => o.deleteAllConversations(userId));
+    },
+
+    async close(): Promise<void> {
+      // Nothing to release: the namespace belongs to the Worker runtime.
+    },
+  };
+}

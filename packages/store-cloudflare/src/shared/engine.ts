@@ -1,0 +1,179 @@
+import {
+  assertConversationId, assertUserId, checkVersion, cleanMeta, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
+  fingerprint, parseListOptions, prepareInput, prepareMessages, preparePatch, resolveTitle, validateExpectedVersion, validateUsage,
+  type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch, type ConversationStore, type ListOptions,
+  type ListPage, type MessageInput, type PreparedMessage, type StoredConversation, type WriteOptions,
+} from '@agent-conversations/core';
+import { column, rowToMeta } from './rows.js';
+import type { Row, SqlRunner } from './runner.js';
+import {
+  appendConversation, deleteConversation, deleteMessagesFrom, deleteUser, insertConversation, insertMessages, listConversations,
+  patchConversation, replaceConversation, selectFingerprints, selectMessageIds, selectMessages, selectMeta, type MessageRow,
+} from './statements.js';
+
+/** Options of the SQLite-backed store shared by D1 and the Durable Object. */
+export interface SqlStoreOptions {
+  kind: 'd1' | 'durable-object';
+  /** Clock for timestamps (tests). Defaults to Date.now. */
+  now?: () => number;
+}
+
+/** The store plus a reader that returns a conversation as JSON text exactly as stored (for the Durable Object's RPC). */
+export interface SqlConversationStore extends ConversationStore {
+  /** The conversation with its messages as one JSON text, or null. */
+  getText(userId: string, id: string): Promise<string | null>;
+}
+
+/** Attempts of an upsert without expectedVersion when other writers keep changing the conversation between its read and write. */
+const UPSERT_ATTEMPTS = 8;
+
+const toRows = (messages: readonly PreparedMessage[]): MessageRow[] =>
+  messages.map((m) => ({ id: m.message.id, fingerprint: fingerprint(m.json), json: m.json }));
+
+function firstChanged(stored: readonly string[], incoming: readonly MessageRow[]): number {
+  const n = Math.min(stored.length, incoming.length);
+  for (let i = 0; i < n; i++) if (stored[i] !== incoming[i]!.fingerprint) return i;
+  return n;
+}
+
+/** A ConversationStore over SQLite statements; every write is one atomic transaction and every query is scoped by user. */
+export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): SqlConversationStore {
+  const adapter = options.kind;
+  const now = options.now ?? Date.now;
+  const token = (): string => crypto.randomUUID();
+
+  const readMeta = async (userId: string, id: string): Promise<ConversationMeta | undefined> => {
+    const [rows] = await runner.read([selectMeta(userId, id)]);
+    return rows?.[0] ? rowToMeta(rows[0]) : undefined;
+  };
+
+  /** After a conditional write matched no row: NOT_FOUND when missing, else CONFLICT on the version. */
+  const explainMiss = async (userId: string, id: string, expected: number | undefined): Promise<never> => {
+    const meta = await readMeta(userId, id);
+    if (!meta) throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter });
+    checkVersion(expected, meta.version, adapter);
+    throw new ConversationStoreError('CONFLICT', `conversation "${id}" changed while it was being written; retry`, { adapter, retryable: true });
+  };
+
+  const getText = async (userId: string, id: string): Promise<string | null> => {
+    assertUserId(userId);
+    assertConversationId(id);
+    const [metaRows = [], messageRows = []] = await runner.read([selectMeta(userId, id), selectMessages(userId, id)]);
+    if (!metaRows[0]) return null;
+    const meta = JSON.stringify(rowToMeta(metaRows[0]));
+    return `${meta.slice(0, -1)},"messages":[${column(messageRows, 'data').join(',')}]}`;
+  };
+
+  return {
+    kind: options.kind,
+    persistent: true,
+    getText,
+
+    async list(userId: string, opts?: ListOptions): Promise<ListPage> {
+      assertUserId(userId);
+      const parsed = parseListOptions(opts);
+      const [rows = []] = await runner.read([listConversations(userId, parsed)]);
+      const items = rows.slice(0, parsed.limit).map(rowToMeta);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > parsed.limit && last ? encodeCursor(last) : null };
+    },
+
+    async get(userId: string, id: string): Promise<StoredConversation | null> {
+      const text = await getText(userId, id);
+      return text === null ? null : (JSON.parse(text) as StoredConversation);
+    },
+
+    async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
+      const input = prepareInput(raw);
+      const expected = validateExpectedVersion(opts?.expectedVersion);
+      const { userId, id } = input;
+      const messages = input.messages.map((m) => m.message);
+      const rows = toRows(input.messages);
+      const fallbackTitle = defaultTitle(messages);
+      for (let attempt = 1; ; attempt++) {
+        const [metaRows = [], fingerprints = []] = await runner.read([selectMeta(userId, id), selectFingerprints(userId, id)]);
+        const existing = metaRows[0] ? rowToMeta(metaRows[0]) : undefined;
+        checkVersion(expected, existing?.version ?? 0, adapter);
+        const start = existing ? firstChanged(column(fingerprints, 'fingerprint'), rows) : 0;
+        const time = input.updatedAt ?? (existing ? Math.max(now(), existing.updatedAt) : now());
+        const meta = cleanMeta({
+          id,
+          userId,
+          title: resolveTitle(input.title, existing?.title, messages),
+          messageCount: rows.length,
+          model: input.model ?? existing?.model,
+          provider: input.provider ?? existing?.provider,
+          usage: input.usage ?? existing?.usage,
+          metadata: input.metadata ?? existing?.metadata,
+          createdAt: existing?.createdAt ?? input.createdAt ?? time,
+          updatedAt: time,
+          version: (existing?.version ?? 0) + 1,
+        });
+        const write = token();
+        const head = existing ? replaceConversation(meta, fallbackTitle, existing.version, write) : insertConversation(meta, fallbackTitle, write);
+        const [written = []] = await runner.write([head, deleteMessagesFrom(userId, id, start, write), ...insertMessages(userId, id, rows.slice(start), start, write)]);
+        if (written.length > 0) return meta;
+        if (expected !== undefined) {
+          const current = await readMeta(userId, id);
+          checkVersion(expected, current?.version ?? 0, adapter);
+        }
+        if (attempt >= UPSERT_ATTEMPTS) {
+          throw new ConversationStoreError('CONFLICT', `conversation "${id}" kept changing while it was being saved; retry`, { adapter, retryable: true });
+        }
+      }
+    },
+
+    async append(userId: string, id: string, raw: MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const prepared = prepareMessages(raw, { allowEmpty: false });
+      const delta = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
+      const expected = validateExpectedVersion(opts?.expectedVersion);
+      const write = token();
+      const rows = toRows(prepared);
+      const head = appendConversation({
+        userId, id, count: rows.length, candidateTitle: defaultTitle(prepared.map((m) => m.message)), placeholderTitle: DEFAULT_TITLE,
+        delta, now: now(), expectedVersion: expected, token: write,
+      });
+      let written: Row[];
+      try {
+        [written = []] = await runner.write([head, ...insertMessages(userId, id, rows, null, write)]);
+      } catch (error) {
+        if (!(error instanceof ConversationStoreError) || error.code !== 'CONFLICT') throw error;
+        const [stored = []] = await runner.read([selectMessageIds(userId, id)]);
+        const ids = new Set(column(stored, 'message_id'));
+        const dup = rows.find((m) => ids.has(m.id))?.id ?? '(unknown)';
+        throw new ConversationStoreError('CONFLICT', `message id "${dup}" is already in conversation "${id}"`, { adapter, cause: error });
+      }
+      if (!written[0]) return explainMiss(userId, id, expected);
+      return rowToMeta(written[0]);
+    },
+
+    async update(userId: string, id: string, raw: ConversationPatch, opts?: WriteOptions): Promise<ConversationMeta> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const patch = preparePatch(raw);
+      const expected = validateExpectedVersion(opts?.expectedVersion);
+      const [written = []] = await runner.write([patchConversation(userId, id, patch, now(), expected)]);
+      if (!written[0]) return explainMiss(userId, id, expected);
+      return rowToMeta(written[0]);
+    },
+
+    async delete(userId: string, id: string): Promise<boolean> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const [, deleted = []] = await runner.write(deleteConversation(userId, id));
+      return deleted.length > 0;
+    },
+
+    async deleteAll(userId: string): Promise<number> {
+      assertUserId(userId);
+      const [counted = []] = await runner.write(deleteUser(userId));
+      return Number(counted[0]?.n ?? 0);
+    },
+
+    async close(): Promise<void> {
+      // Nothing to release: the binding belongs to the Worker runtime.
+    },
+  };
+}
