@@ -1,0 +1,4 @@
+import { registerStoreAdapter } from '@agent-conversations/core';
+import { clickhouseAdapter } from './adapter.js';
+
+registerStoreAdapter(clickhouseAdapter);
