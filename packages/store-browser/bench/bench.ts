@@ -1,0 +1,33 @@
+/// <reference types="node" />
+// Bytes written to localStorage per appended message, in real Chromium: vs. the number of conversations and vs. conversation length.
+import { launchChromium, openPage, startPageServer } from '../test/harness/chromium.js';
+
+interface Result {
+  conversations: number;
+  length: number;
+  charsPerAppend: number;
+  msPerAppend: number;
+}
+
+const APPENDS = 20;
+const server = await startPageServer();
+const browser = await launchChromium();
+try {
+  const page = await openPage(await browser.newContext(), server.url);
+  const measure = async (conversations: number, length: number): Promise<Result> => ({
+    conversations,
+    length,
+    ...(await page.evaluate(([c, l, n]) => window.harness.measureAppends(c, l, n), [conversations, length, APPENDS] as const)),
+  });
+
+  const few = await measure(1, 10);
+  const many = await measure(100, 10);
+  const long = await measure(1, 1000);
+  const fmt = (r: Result): string => `${String(r.conversations).padStart(4)} conversations x ${String(r.length).padStart(4)} messages: ${Math.round(r.charsPerAppend).toLocaleString('en-US').padStart(9)} chars written per appended message (${r.msPerAppend.toFixed(2)} ms)`;
+  console.log([few, many, long].map(fmt).join('\n'));
+  console.log(`ratio, conversation count 100 vs 1:     ${(many.charsPerAppend / few.charsPerAppend).toFixed(2)} (goal ~1)`);
+  console.log(`ratio, conversation length 1,000 vs 10: ${(long.charsPerAppend / few.charsPerAppend).toFixed(2)} (localStorage rewrites a conversation's value whole)`);
+} finally {
+  await browser.close();
+  await server.close();
+}

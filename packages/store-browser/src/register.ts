@@ -1,0 +1,4 @@
+import { registerStoreAdapter } from '@agent-conversations/core';
+import { browserAdapter } from './adapter.js';
+
+registerStoreAdapter(browserAdapter);

@@ -1,0 +1,55 @@
+import type { Keys } from './layout.js';
+import { isLocalStorage, writeItem, type StorageLike } from './storage.js';
+
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  request(name: string, options: { mode: 'shared' }, callback: () => Promise<void>): Promise<void>;
+  query(): Promise<{ held?: { name?: string }[] }>;
+}
+
+/** How long a writer waits for an earlier writer's data to reach this tab before it goes on (only after storage was cleared). */
+const CATCH_UP_MS = 1000;
+const pad = (n: number): string => String(n).padStart(15, '0');
+
+/** This realm's current marker lock per namespace; its own writes are visible to it at once, so it never waits on them. */
+const ownMarks = new Map<string, { name: string; release: () => void }>();
+
+function lockManager(): LockManagerLike | undefined {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  return typeof locks?.request === 'function' ? locks : undefined;
+}
+
+/**
+ * Runs synchronous write sections of one namespace one at a time across tabs, each seeing every earlier section's writes.
+ *
+ * Web Locks alone are not enough: a tab granted the lock may still hold a stale copy of localStorage, since another
+ * tab's writes reach it on a different channel than the lock grant. So every section ends by bumping a counter in
+ * storage and holding a shared lock named after it; the next writer asks the lock manager (which saw that lock before
+ * the release) for the highest counter and waits until its own storage shows it. Without Web Locks (or crossTab off)
+ * sections run at once: synchronous code cannot interleave with other writes in this realm.
+ */
+export function createTabLock(storage: () => StorageLike, keys: Keys, crossTab: boolean | undefined): <T>(section: () => T) => Promise<T> {
+  const mark = `${keys.seq}:`;
+  return async <T>(section: () => T): Promise<T> => {
+    const s = storage();
+    const locks = (crossTab ?? isLocalStorage(s)) ? lockManager() : undefined;
+    if (!locks) return section();
+    return locks.request(keys.lock, async () => {
+      const seq = (): number => Number(s.getItem(keys.seq) ?? 0) || 0;
+      const { held = [] } = await locks.query();
+      const own = ownMarks.get(mark)?.name;
+      const latest = Math.max(0, ...held.map(({ name = '' }) => (name !== own && name.startsWith(mark) ? Number(name.slice(mark.length)) || 0 : 0)));
+      for (const deadline = Date.now() + CATCH_UP_MS; seq() < latest && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 1));
+      if (s.getItem(keys.seq) === null) writeItem(s, keys.seq, pad(0), 'the write counter'); // reserve its space before any data
+      const result = section();
+      const next = pad(Math.max(seq(), latest) + 1);
+      s.setItem(keys.seq, next); // written last: a tab that sees it has seen the data
+      let release!: () => void;
+      const holding = new Promise<void>((resolve) => (release = resolve));
+      void locks.request(mark + next, { mode: 'shared' }, () => holding);
+      ownMarks.get(mark)?.release();
+      ownMarks.set(mark, { name: mark + next, release });
+      return result;
+    });
+  };
+}

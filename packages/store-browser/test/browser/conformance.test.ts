@@ -1,0 +1,20 @@
+import { runConformanceSuite } from '@agent-conversations/conformance';
+import { createBrowserStore } from '../../src/index.js';
+import { rawKey, rawMessages } from './raw.js';
+
+const namespace = 'conformance';
+
+runConformanceSuite({
+  name: 'local (localStorage in Chromium)',
+  // Each check starts from an empty origin: the 1 MB checks alone would fill the quota otherwise.
+  createStore: () => {
+    localStorage.clear();
+    return createBrowserStore({ namespace });
+  },
+  // A second instance over the same localStorage, as another part of the app would create.
+  createPeerStore: () => createBrowserStore({ namespace }),
+  inspect: {
+    messages: async (userId, id) => rawMessages(namespace, userId, id),
+    exists: async (userId, id) => localStorage.getItem(rawKey(namespace, userId, id)) !== null,
+  },
+});
