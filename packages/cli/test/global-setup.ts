@@ -1,0 +1,3 @@
+import { providePostgres } from '@agent-conversations/pg-test-server';
+
+export default providePostgres;
