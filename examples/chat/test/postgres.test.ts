@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, listTitles, openVisitor, screenshot, sendMessage, signIn } from './support/browser.js';
-import { startPgServer, type PgServer } from './support/pg-server.js';
+import { startPgServer, type PgServer } from '@agent-conversations/pg-test-server';
 import { startServer, type DemoServer } from './support/server.js';
 
 function storePostgresBuilt(): boolean {

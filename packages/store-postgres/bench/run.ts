@@ -1,0 +1,132 @@
+// npm run bench: starts a throwaway PostgreSQL (default settings), measures the store against bare `pg` statements on
+// the same server and prints the ratios. DATABASE_URL runs it against your server instead (it creates a database there).
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { createPostgresStore, type PostgresStore } from '../src/index.js';
+import { createTestDatabase } from '@agent-conversations/pg-test-server';
+import { startPgServer, type PgServer } from '@agent-conversations/pg-test-server';
+
+const message = (i: number) => ({ id: `m-${i}-${randomBytes(4).toString('hex')}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i} ${'lorem ipsum dolor sit amet '.repeat(6)}` }] });
+const messages = (n: number) => Array.from({ length: n }, (_, i) => message(i));
+
+let calls = 0; // shared by every race, so generated keys never repeat
+
+/** Total ms of `rounds` blocks of `perRound` sequential calls of each contender, interleaved (first mover alternating) so drift hits all alike. */
+async function race(rounds: number, perRound: number, contenders: Record<string, (i: number) => Promise<unknown>>): Promise<Record<string, number>> {
+  const totals: Record<string, number> = Object.fromEntries(Object.keys(contenders).map((k) => [k, 0]));
+  for (let r = 0; r < rounds; r++) {
+    const order = Object.entries(contenders);
+    if (r % 2) order.reverse();
+    for (const [name, fn] of order) {
+      const start = performance.now();
+      for (let k = 0; k < perRound; k++) await fn(calls++);
+      totals[name]! += performance.now() - start;
+    }
+  }
+  return totals;
+}
+
+interface Row { goal: string; store: number; baseline: number; limit: number | null }
+const rows: Row[] = [];
+const report = (goal: string, totals: Record<string, number>, storeKey: string, baseKey: string, ops: number, limit: number | null): void => {
+  rows.push({ goal, store: totals[storeKey]! / ops, baseline: totals[baseKey]! / ops, limit });
+};
+
+/** Appends to conversations of 1,000 and of 10 messages, and bare single-row INSERTs, through one store. */
+async function appends(store: PostgresStore, label: string, withSizes: boolean): Promise<void> {
+  const pool = store.pool;
+  const t = store.tables;
+  await pool.query('CREATE TABLE IF NOT EXISTS bare_rows (user_id text COLLATE "C", conversation_id text COLLATE "C", seq int, json text, PRIMARY KEY (user_id, conversation_id, seq))');
+  const user = `bench-${label}`;
+  const small = Array.from({ length: 100 }, (_, i) => `small-${i}`);
+  const large = Array.from({ length: 100 }, (_, i) => `large-${i}`);
+  for (const id of small) await store.upsert({ userId: user, id, messages: messages(10) });
+  for (const id of large) await store.upsert({ userId: user, id, messages: messages(1000) });
+  // Steady state, as autovacuum's ANALYZE leaves it (without statistics a tiny table may be probed through the list index).
+  await pool.query(`ANALYZE ${t.conversations}`);
+  await pool.query(`ANALYZE ${t.messages}`);
+  // 100 conversations of each size, 5 appends each: their sizes stay put.
+  const appendTo = (ids: string[]) => (i: number) => store.append(user, ids[i % ids.length]!, [message(i)]);
+  const bare = (i: number) => pool.query('INSERT INTO bare_rows VALUES ($1, $2, $3, $4)', [user, `bare-${i % 100}`, i, JSON.stringify(message(i))]);
+  const contenders = { small: appendTo(small), large: appendTo(large), bare };
+  await race(1, 50, contenders); // warm-up: connections, prepared statements
+  const totals = await race(10, 50, contenders);
+  if (withSizes) report('append to 1,000 msgs vs to 10 msgs', totals, 'large', 'small', 500, 1.3);
+  report(`append vs bare single-row INSERT${label === 'async' ? ' (synchronous_commit=off: no disk wait, informational)' : ''}`, totals, 'large', 'bare', 500, label === 'async' ? null : 1.5);
+}
+
+async function seedList(pool: pg.Pool, store: PostgresStore): Promise<void> {
+  const t = store.tables;
+  await pool.query(`INSERT INTO ${t.conversations} (user_id, id, title, message_count, created_at, updated_at, version, usage_set, input_tokens, metadata)
+    SELECT 'user-' || (g % 1000), 'conv-' || g, 'Conversation ' || g, 0, 1700000000000 + g, 1700000000000 + g * 7 % 100003, 1, true, g, '{"tag":"bench"}'
+    FROM generate_series(1, 100000) AS g`);
+  await pool.query(`ANALYZE ${t.conversations}`);
+}
+
+async function main(): Promise<void> {
+  const given = process.env.DATABASE_URL;
+  const server: PgServer | undefined = given ? undefined : await startPgServer({ durable: true });
+  const db = await createTestDatabase(given ?? server!.url, 'bench');
+  const store = createPostgresStore({ connectionString: db.url }, { poolSize: 4 });
+  // The same server and database with commits that do not wait for the disk: shows the store's CPU overhead alone.
+  const asyncUrl = new URL(db.url);
+  asyncUrl.searchParams.set('options', '-c synchronous_commit=off');
+  const asyncStore = createPostgresStore({ connectionString: asyncUrl.toString() }, { poolSize: 4 });
+  const pool = store.pool;
+  try {
+    await store.migrate();
+    const t = store.tables;
+    await appends(store, 'durable', true);
+    await appends(asyncStore, 'async', false);
+
+    // Get: one conversation of 1,000 messages, parsed, vs the bare indexed SELECT of its rows (left as text), and vs that
+    // SELECT plus a JSON.parse of each row (the same output as get). JSON.parse of the messages alone shows the floor.
+    const bareSql = `SELECT json FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq`;
+    const bareRows = () => pool.query<{ json: string }>(bareSql, ['bench-durable', 'large-0']);
+    const text = `[${(await bareRows()).rows.map((r) => r.json).join(',')}]`;
+    const get = {
+      store: () => store.get('bench-durable', 'large-0'),
+      bare: bareRows,
+      bareParsed: async () => (await bareRows()).rows.map((r) => JSON.parse(r.json) as unknown),
+      parseOnly: async () => JSON.parse(text) as unknown,
+    };
+    await race(1, 20, get);
+    const got = await race(10, 20, get);
+    report('get 1,000 msgs (parsed) vs bare SELECT of its rows', got, 'store', 'bare', 200, 1.5);
+    report('get 1,000 msgs vs bare SELECT + JSON.parse of each row (same output, informational)', got, 'store', 'bareParsed', 200, null);
+    report('JSON.parse of those 1,000 messages alone vs bare SELECT (the floor, informational)', got, 'parseOnly', 'bare', 200, null);
+
+    // List: a page of 50 for one user among 100,000 conversations of 1,000 users.
+    await seedList(pool, store);
+    const user = (i: number) => `user-${(i * 37) % 1000}`;
+    const list = { store: (i: number) => store.list(user(i)), bare: (i: number) => pool.query(`SELECT * FROM ${t.conversations} WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 50`, [user(i)]) };
+    await race(1, 50, list);
+    report('list 50 of 100k (1k users) vs bare SELECT', await race(10, 50, list), 'store', 'bare', 500, 1.5);
+    const { rows: plan } = await pool.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN SELECT * FROM ${t.conversations} WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT $2`,
+      ['user-1', 51],
+    );
+    const planText = plan.map((r) => r['QUERY PLAN']).join('\n');
+
+    console.log(`\n@agent-conversations/store-postgres benchmark (PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version} on ${given ? 'DATABASE_URL' : '127.0.0.1, throwaway server, default settings'}; pool of 4; sequential calls; ms per call)\n`);
+    console.log('| measure | store | baseline | ratio | target |');
+    console.log('|---|---:|---:|---:|---:|');
+    let failed = false;
+    for (const r of rows) {
+      const ratio = r.store / r.baseline;
+      const ok = r.limit === null || ratio <= r.limit;
+      failed ||= !ok;
+      console.log(`| ${r.goal} | ${r.store.toFixed(3)} | ${r.baseline.toFixed(3)} | ${ratio.toFixed(2)} | ${r.limit === null ? '-' : `≤ ${r.limit} ${ok ? 'ok' : 'MISSED'}`} |`);
+    }
+    const indexScan = /Index Scan using \S*list_idx/.test(planText) && !/\bSort\b/.test(planText);
+    console.log(`\nlist plan (${indexScan ? 'an index scan, no sort: ok' : 'NOT an index scan'}):\n${planText}`);
+    if (failed || !indexScan) process.exitCode = 1;
+  } finally {
+    await asyncStore.close();
+    await store.close();
+    await db.drop();
+    await server?.destroy();
+  }
+}
+
+await main();

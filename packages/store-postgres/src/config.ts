@@ -1,0 +1,177 @@
+import { ConversationStoreError, redactUrl, type Logger } from '@agent-conversations/core';
+import type { Pool, PoolConfig } from 'pg';
+
+/** Where the store connects: a connection string (it then owns its pool) or a `pg` Pool the app already has. */
+export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { pool: Pool };
+
+/** Tuning of the Postgres store; every field is optional. */
+export interface PostgresStoreOptions {
+  /** Schema holding the tables; default the URL's `schema=` parameter (Prisma), else `public`. */
+  schema?: string;
+  /** Prefix of the table names; default `agent_` (tables `agent_conversations`, `agent_messages`, `agent_schema_migrations`). */
+  tablePrefix?: string;
+  /** Most connections of the pool the store creates; default the URL's `connection_limit`, else 10. */
+  poolSize?: number;
+  /** Longest a statement may run, in ms; default 30000. */
+  statementTimeoutMs?: number;
+  /** Longest wait for a connection, in ms; default the URL's `connect_timeout`, else 10000. */
+  connectionTimeoutMs?: number;
+  /** Apply pending migrations on first use; default true. With false, call `migrate()` or apply the shipped SQL files. */
+  autoMigrate?: boolean;
+  /** Behind a transaction-mode pooler (PgBouncer, Supavisor): no startup parameters, no named prepared statements; default true when the URL has `pgbouncer=true`. */
+  pgbouncer?: boolean;
+  /** Clock for timestamps, Unix ms (tests); default Date.now. */
+  now?: () => number;
+  /** Receives warnings (idle connections lost); default console. */
+  logger?: Logger;
+}
+
+/** Schema-qualified, quoted table names. */
+export interface TableNames {
+  schema: string;
+  prefix: string;
+  conversations: string;
+  messages: string;
+  versions: string;
+}
+
+/** Everything the store needs, resolved from the connection and options. */
+export interface ResolvedConfig {
+  names: TableNames;
+  statementTimeoutMs: number;
+  autoMigrate: boolean;
+  /** False behind a transaction-mode pooler: no named prepared statements. */
+  prepare: boolean;
+  now: () => number;
+  logger: Logger;
+  /** Strings scrubbed from every error: password and connection string. */
+  secrets: string[];
+  /** `postgresql://host:port`, for messages. */
+  target: string;
+  /** The pool the store creates; absent when the app passed its own. */
+  poolConfig?: PoolConfig;
+}
+
+const SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const PREFIX = /^([A-Za-z_][A-Za-z0-9_]{0,39})?$/;
+/** Prisma-only URL parameters that `pg` does not know; removed before connecting. */
+const PRISMA_PARAMS = ['schema', 'pgbouncer', 'connection_limit', 'pool_timeout', 'connect_timeout', 'socket_timeout', 'statement_cache_size', 'sslaccept', 'sslidentity', 'sslpassword'];
+
+function configError(message: string, secrets: string[] = []): never {
+  throw new ConversationStoreError('CONFIG', message, { adapter: 'postgres', secrets });
+}
+
+const quote = (name: string): string => `"${name}"`;
+
+/** Table names for a schema and prefix, validated and quoted. */
+export function tableNames(schema = 'public', prefix = 'agent_'): TableNames {
+  if (!SCHEMA.test(schema)) configError(`schema must be 1-63 letters, digits or _ starting with a letter or _ (got "${schema}")`);
+  if (!PREFIX.test(prefix)) configError(`tablePrefix must be up to 40 letters, digits or _ starting with a letter or _ (got "${prefix}")`);
+  const table = (name: string): string => `${quote(schema)}.${quote(prefix + name)}`;
+  return { schema, prefix, conversations: table('conversations'), messages: table('messages'), versions: table('schema_migrations') };
+}
+
+function positiveInt(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) configError(`${name} must be a positive integer`);
+  return value;
+}
+
+/** What a connection string says beyond what `pg` reads. */
+export interface ConnectionSettings {
+  /** The URL without the Prisma-only parameters: what `pg` gets. */
+  connectionString: string;
+  password: string | undefined;
+  /** `schema=` */
+  schema?: string;
+  /** `pgbouncer=true` */
+  pgbouncer: boolean;
+  /** `connection_limit=` */
+  poolSize?: number;
+  /** `connect_timeout=` (seconds), in ms. */
+  connectionTimeoutMs?: number;
+}
+
+/** Reads the Prisma parameters off a connection string and returns the string `pg` should get. */
+export function parseConnectionString(connectionString: string): ConnectionSettings {
+  if (typeof connectionString !== 'string' || !/^postgres(ql)?:\/\//i.test(connectionString.trim())) {
+    configError('connectionString must be a postgres:// or postgresql:// URL such as postgresql://user:password@host:5432/db', [String(connectionString)]);
+  }
+  let url: URL;
+  try {
+    url = new URL(connectionString.trim());
+  } catch {
+    return configError('connectionString is not a valid URL (expected postgresql://user:password@host:5432/db)', [connectionString]);
+  }
+  const secrets = [connectionString, url.password, safeDecode(url.password)];
+  const params = url.searchParams;
+  const number = (name: string): number | undefined => {
+    const raw = params.get(name);
+    if (raw === null) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) configError(`the connection string's ${name} parameter must be a number (got "${raw}")`, secrets);
+    return value;
+  };
+  const limit = number('connection_limit');
+  const connectTimeout = number('connect_timeout');
+  const settings: ConnectionSettings = {
+    connectionString: '',
+    password: safeDecode(url.password) || undefined,
+    schema: params.get('schema') ?? undefined,
+    pgbouncer: params.get('pgbouncer') === 'true',
+    poolSize: limit ? Math.floor(limit) : undefined,
+    connectionTimeoutMs: connectTimeout ? connectTimeout * 1000 : undefined,
+  };
+  for (const name of PRISMA_PARAMS) params.delete(name);
+  settings.connectionString = url.toString();
+  return settings;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function poolSecrets(pool: Pool): { secrets: string[]; target: string } {
+  const options = (pool as { options?: { password?: unknown; connectionString?: unknown; host?: unknown; port?: unknown } }).options ?? {};
+  const secrets = [options.password, options.connectionString].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  if (typeof options.connectionString === 'string') return { secrets, target: redactUrl(options.connectionString) };
+  const host = typeof options.host === 'string' ? options.host : 'localhost';
+  return { secrets, target: `postgresql://${host}:${typeof options.port === 'number' ? options.port : 5432}` };
+}
+
+/** Validates the connection and options (no I/O) and resolves what the store needs. */
+export function resolveConfig(connection: PostgresConnection, options: PostgresStoreOptions = {}): ResolvedConfig {
+  if (!connection || typeof connection !== 'object') configError('createPostgresStore takes { connectionString } or { pool } as its first argument');
+  const statementTimeoutMs = positiveInt(options.statementTimeoutMs, 'statementTimeoutMs') ?? 30_000;
+  const base = {
+    statementTimeoutMs,
+    autoMigrate: options.autoMigrate ?? true,
+    now: options.now ?? Date.now,
+    logger: options.logger ?? console,
+  };
+  if ('pool' in connection && connection.pool) {
+    if (typeof connection.pool.connect !== 'function') configError('pool must be a pg Pool');
+    return { ...base, prepare: !options.pgbouncer, ...poolSecrets(connection.pool), names: tableNames(options.schema, options.tablePrefix) };
+  }
+  if (!('connectionString' in connection)) return configError('createPostgresStore needs { connectionString } or { pool }');
+  const url = parseConnectionString(connection.connectionString);
+  const secrets = [connection.connectionString, url.password].filter((s): s is string => !!s);
+  const pgbouncer = options.pgbouncer ?? url.pgbouncer;
+  const poolConfig: PoolConfig = {
+    connectionString: url.connectionString,
+    max: positiveInt(options.poolSize, 'poolSize') ?? url.poolSize ?? 10,
+    connectionTimeoutMillis: positiveInt(options.connectionTimeoutMs, 'connectionTimeoutMs') ?? url.connectionTimeoutMs ?? 10_000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    application_name: 'agent-conversations',
+    // A transaction-mode pooler rejects startup parameters; the client-side read timeout still applies there.
+    ...(pgbouncer ? {} : { statement_timeout: statementTimeoutMs }),
+    ...('ssl' in connection && connection.ssl !== undefined ? { ssl: connection.ssl } : {}),
+  };
+  return { ...base, prepare: !pgbouncer, secrets, target: redactUrl(connection.connectionString), names: tableNames(options.schema ?? url.schema, options.tablePrefix), poolConfig };
+}

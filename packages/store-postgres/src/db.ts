@@ -1,0 +1,101 @@
+import pg from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { fingerprint, redact, type Logger } from '@agent-conversations/core';
+import { isConnectionLost } from './errors.js';
+
+/** Runs one statement; `timeoutMs` 0 disables the client-side read timeout. */
+export type Query = <R extends QueryResultRow>(sql: string, params?: readonly unknown[], timeoutMs?: number) => Promise<QueryResult<R>>;
+
+/** The store's handle on its pool: statements with a read timeout, transactions, and broken-connection hygiene. */
+export interface Db {
+  readonly pool: Pool;
+  query: Query;
+  /** Runs `fn` inside BEGIN/COMMIT on one connection; rolls back when it throws. */
+  transaction<T>(fn: (query: Query) => Promise<T>): Promise<T>;
+  /** Ends the pool when the store created it. */
+  close(): Promise<void>;
+}
+
+interface DbOptions {
+  /** A pool the app owns (left open by close), else the config of the pool to create. */
+  pool?: Pool;
+  poolConfig?: pg.PoolConfig;
+  /** Client-side read timeout of every statement, in ms (a safety net above the server's statement_timeout). */
+  readTimeoutMs: number;
+  /** Named (server-side prepared) statements: parsed and planned once per connection. Off behind a transaction-mode pooler. */
+  prepare: boolean;
+  logger: Logger;
+  secrets: readonly string[];
+}
+
+/** Wraps a pg Pool; creates it lazily (no I/O until the first statement). */
+export function createDb(options: DbOptions): Db {
+  const owned = !options.pool;
+  const pool = options.pool ?? new pg.Pool(options.poolConfig);
+  if (owned) {
+    // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash.
+    pool.on('error', (error: Error) => options.logger.warn(`[agent-conversations] postgres: an idle connection was closed (${redact(error.message, options.secrets)}); the pool reconnects on the next call`));
+  }
+
+  async function withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    // A socket error is also raised on the client; record it so the connection is destroyed, the pending query rejects with it.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      return await fn(client);
+    } catch (error) {
+      if (isConnectionLost(error)) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.off('error', onError);
+      // Never hand back a connection still inside a transaction (e.g. a failed ROLLBACK): destroy it instead.
+      const status = typeof client.getTransactionStatus === 'function' ? client.getTransactionStatus() : 'I';
+      if (status === 'T' || status === 'E') broken ??= new Error('connection left inside a transaction');
+      client.release(broken);
+    }
+  }
+
+  const names = new Map<string, string>();
+  const nameOf = (sql: string): string => {
+    let name = names.get(sql);
+    if (name === undefined) names.set(sql, (name = `ac_${fingerprint(sql)}`));
+    return name;
+  };
+
+  const queryOn =
+    (client: PoolClient): Query =>
+    (sql, params = [], timeoutMs = options.readTimeoutMs) =>
+      client.query({
+        // Statements with parameters are prepared once per connection under a name derived from their text.
+        name: options.prepare && params.length > 0 ? nameOf(sql) : undefined,
+        text: sql,
+        values: params as unknown[],
+        query_timeout: timeoutMs || undefined,
+      } as pg.QueryConfig);
+
+  return {
+    pool,
+    query: (sql, params, timeoutMs) => withClient((client) => queryOn(client)(sql, params, timeoutMs)),
+    transaction: (fn) =>
+      withClient(async (client) => {
+        const query = queryOn(client);
+        await query('BEGIN');
+        try {
+          const result = await fn(query);
+          await query('COMMIT');
+          return result;
+        } catch (error) {
+          // A failed ROLLBACK leaves the connection in a transaction; withClient then destroys it. The first error is the one to report.
+          if (!isConnectionLost(error)) await query('ROLLBACK').catch((rollbackError: unknown) => options.logger.warn(`[agent-conversations] postgres: ROLLBACK failed (${redact(String(rollbackError), options.secrets)})`));
+          throw error;
+        }
+      }),
+    close: async () => {
+      if (owned && !pool.ended) await pool.end();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import type { TableNames } from './config.js';
+
+/** The columns every meta-returning statement selects. */
+const META = 'id, user_id, title, message_count, model, provider, usage_set, input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost_usd, duration_ms, metadata, created_at, updated_at, version';
+const USAGE_COLUMNS = ['input_tokens', 'output_tokens', 'reasoning_tokens', 'cached_tokens', 'cost_usd', 'duration_ms'] as const;
+
+/** A write's new meta as one JSON text column: one field to describe and decode instead of seventeen. */
+const RESULT = (cte: string): string => `SELECT row_to_json(${cte})::text AS meta FROM ${cte}`;
+
+/** Usage columns as `col = expr($n)` starting at parameter `first`. */
+const usageSet = (first: number, expr: (col: string, p: string) => string): string =>
+  USAGE_COLUMNS.map((col, i) => `${col} = ${expr(col, `$${first + i}::float8`)}`).join(',\n      ');
+
+/** The stored fingerprint of a message: SHA-256 of its UTF-8 JSON, base64 (the store computes the same to diff upserts). */
+const HASH_SQL = (json: string): string => `encode(sha256(convert_to(${json}, 'UTF8')), 'base64')`;
+
+/** Messages from parallel arrays ($a ids, $a+1 json), numbered from `seqStart` (a SQL expression). */
+const insertMessages = (t: TableNames, from: string, seqStart: string, a: number): string =>
+  `INSERT INTO ${t.messages} (user_id, conversation_id, seq, message_id, hash, json)
+    SELECT c.user_id, c.id, ${seqStart} + m.ord - 1, m.message_id, ${HASH_SQL('m.json')}, m.json
+    FROM ${from} c, unnest($${a}::text[], $${a + 1}::text[]) WITH ORDINALITY AS m(message_id, json, ord)`;
+
+/** The append statement for arrays of messages, or for exactly one (`single`). */
+function appendSql(t: TableNames, single: boolean): string {
+  const count = single ? '1' : 'cardinality($14::text[])';
+  const messages = single
+    ? `INSERT INTO ${t.messages} (user_id, conversation_id, seq, message_id, hash, json)
+    SELECT c.user_id, c.id, c.base + 1, $14::text, ${HASH_SQL('$15::text')}, $15::text FROM target c`
+    : insertMessages(t, 'target', 'c.base + 1', 14);
+  return `WITH target AS (
+    UPDATE ${t.conversations} SET
+      message_count = message_count + ${count},
+      version = version + 1,
+      updated_at = greatest(updated_at, $3::bigint),
+      auto_title = coalesce(auto_title, $6),
+      title = CASE WHEN title = $5 THEN coalesce(auto_title, $6, title) ELSE title END,
+      usage_set = usage_set OR $7,
+      ${usageSet(8, (col, p) => `CASE WHEN ${p} IS NULL THEN ${col} ELSE coalesce(${col}, 0) + ${p} END`)}
+    WHERE user_id = $1 AND id = $2 AND ($4::int IS NULL OR version = $4::int)
+    RETURNING ${META}, message_count - ${count} AS base
+  ), m AS (
+    ${messages}
+  )
+  ${RESULT('target')}`;
+}
+
+/** Every SQL statement of the store, built once per table names. Every statement filters by user_id ($1). */
+export function buildQueries(t: TableNames) {
+  const list = (after: boolean, updatedAfter: boolean): string => {
+    const where = ['user_id = $1'];
+    let n = 2;
+    if (after) where.push(`(updated_at, id) < ($${n++}::bigint, $${n++}::text)`);
+    if (updatedAfter) where.push(`updated_at > $${n++}::bigint`);
+    return `SELECT ${META} FROM ${t.conversations} WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT $${n}`;
+  };
+  return {
+    list: [list(false, false), list(true, false), list(false, true), list(true, true)] as const,
+
+    /** Meta plus every message joined by commas (the caller adds the brackets): one round trip, one snapshot, one JSON.parse.
+     * The rows reach string_agg in seq order from the primary key (a subquery with ORDER BY is never flattened), so the
+     * aggregate needs no sort of its own. */
+    get: `SELECT ${META},
+    (SELECT string_agg(m.json, ',') FROM (SELECT json FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq) m) AS messages
+  FROM ${t.conversations} WHERE user_id = $1 AND id = $2`,
+
+    /** Locks the conversation row for an upsert. */
+    lock: `SELECT ${META}, auto_title FROM ${t.conversations} WHERE user_id = $1 AND id = $2 FOR NO KEY UPDATE`,
+    hashes: `SELECT hash FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq`,
+    /** Drops the messages after the first $3 (the unchanged prefix). */
+    deleteFrom: `DELETE FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 AND seq > $3`,
+
+    /** $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider, $7 usage_set, $8-$13 usage, $14 metadata, $15 created, $16 updated, $17-$18 messages. */
+    create: `WITH c AS (
+    INSERT INTO ${t.conversations} (user_id, id, title, auto_title, message_count, model, provider, usage_set, ${USAGE_COLUMNS.join(', ')}, metadata, created_at, updated_at, version)
+    VALUES ($1, $2, $3, $4, cardinality($17::text[]), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1)
+    ON CONFLICT (user_id, id) DO NOTHING
+    RETURNING ${META}
+  ), m AS (
+    ${insertMessages(t, 'c', '1', 17)}
+  )
+  ${RESULT('c')}`,
+
+    /** Keeps the first $18 messages and writes the rest. $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider (null = keep),
+     * $7 usage given, $8-$13 usage, $14 metadata (null = keep), $15 updated, $16-$17 messages, $18 kept count. */
+    replace: `WITH c AS (
+    UPDATE ${t.conversations} SET
+      title = $3, auto_title = $4, model = coalesce($5, model), provider = coalesce($6, provider),
+      usage_set = usage_set OR $7,
+      ${usageSet(8, (col, p) => `CASE WHEN $7 THEN ${p} ELSE ${col} END`)},
+      metadata = coalesce($14, metadata), updated_at = $15,
+      message_count = $18 + cardinality($16::text[]), version = version + 1
+    WHERE user_id = $1 AND id = $2
+    RETURNING ${META}
+  ), m AS (
+    ${insertMessages(t, 'c', '$18::int + 1', 16)}
+  )
+  ${RESULT('c')}`,
+
+    /** One statement: lock and bump the conversation (version-checked), number the messages after message_count, add the usage delta.
+     * $1 user, $2 id, $3 now, $4 expected version or null, $5 default title, $6 first user text of the new messages, $7 delta non-empty,
+     * $8-$13 delta, $14 message ids, $15 message JSON: text[] arrays, or single values in `append1` (the common one-message turn,
+     * which saves encoding and unnesting arrays). */
+    append: appendSql(t, false),
+    append1: appendSql(t, true),
+    /** Why a version-checked write matched no row: the current version, or no row when missing. */
+    version: `SELECT version FROM ${t.conversations} WHERE user_id = $1 AND id = $2`,
+    duplicateIds: `SELECT message_id FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 AND message_id = ANY($3::text[]) LIMIT 1`,
+
+    /** $1 user, $2 id, $3 now, $4 expected, $5 title, $6 model, $7 provider, $8 metadata, $9 usage given, $10-$15 usage. */
+    update: `WITH target AS (
+    UPDATE ${t.conversations} SET
+      title = coalesce($5, title), model = coalesce($6, model), provider = coalesce($7, provider),
+      metadata = coalesce($8, metadata), usage_set = usage_set OR $9,
+      ${usageSet(10, (col, p) => `CASE WHEN $9 THEN ${p} ELSE ${col} END`)},
+      updated_at = greatest(updated_at, $3::bigint), version = version + 1
+    WHERE user_id = $1 AND id = $2 AND ($4::int IS NULL OR version = $4::int)
+    RETURNING ${META}
+  )
+  ${RESULT('target')}`,
+
+    /** Distinct user ids in order, one index probe per user (a loose index scan); $1 limit, $2 after this id. */
+    listUsers: [false, true].map(
+      (after) => `WITH RECURSIVE u AS (
+    (SELECT user_id FROM ${t.conversations} ${after ? 'WHERE user_id > $2' : ''} ORDER BY user_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT c.user_id FROM ${t.conversations} c WHERE c.user_id > u.user_id ORDER BY c.user_id LIMIT 1) FROM u WHERE u.user_id IS NOT NULL
+  )
+  SELECT user_id FROM u WHERE user_id IS NOT NULL LIMIT $1`,
+    ),
+
+    delete: `DELETE FROM ${t.conversations} WHERE user_id = $1 AND id = $2`,
+    deleteAll: `DELETE FROM ${t.conversations} WHERE user_id = $1`,
+  };
+}
+
+/** The statements of one store. */
+export type Queries = ReturnType<typeof buildQueries>;

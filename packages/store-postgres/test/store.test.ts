@@ -1,0 +1,252 @@
+// What the Postgres store guarantees beyond the shared suite, checked in the tables themselves.
+import type { Message } from '@agent-conversations/core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPostgresStore, type PostgresStore } from '../src/index.js';
+import { buildQueries } from '../src/queries.js';
+import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
+
+let db: TestDatabase;
+const stores: PostgresStore[] = [];
+const open = (options: Parameters<typeof createPostgresStore>[1] = {}): PostgresStore => {
+  const store = createPostgresStore({ connectionString: db.url }, options);
+  stores.push(store);
+  return store;
+};
+let n = 0;
+const uid = (label: string): string => `${label}-${Date.now()}-${n++}`;
+const msg = (id: string, text: string, role = 'user'): Message => ({ id, role, parts: [{ type: 'text', text }] });
+
+interface RowVersion {
+  seq: number;
+  message_id: string;
+  json: string;
+  /** Physical location plus creating transaction: unchanged means the row was not rewritten. */
+  version: string;
+}
+async function rows(userId: string, id: string): Promise<RowVersion[]> {
+  const { rows: found } = await db.pool.query<RowVersion>(
+    'SELECT seq, message_id, json, ctid::text || xmin::text AS version FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq',
+    [userId, id],
+  );
+  return found;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('pgUrl'), 'store');
+});
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  await db.drop();
+});
+
+describe('storage layout', () => {
+  it('stores one row per message, numbered 1..n, holding the exact JSON text (NUL as the \\u0000 escape)', async () => {
+    const store = open();
+    const [u, c] = [uid('u'), uid('c')];
+    const messages = [msg('a', 'hello\u0000world'), msg('b', 'second', 'assistant'), { id: 'c', role: 'user', content: 'lone \ud800' }];
+    await store.upsert({ userId: u, id: c, messages });
+    const stored = await rows(u, c);
+    expect(stored.map((r) => [r.seq, r.message_id])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect(stored.map((r) => r.json)).toEqual(messages.map((m) => JSON.stringify(m)));
+    expect(stored[0]!.json).toContain('hello\\u0000world');
+    const { rows: conv } = await db.pool.query('SELECT message_count, version FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [u, c]);
+    expect(conv).toEqual([{ message_count: 3, version: 1 }]);
+  });
+
+  it('an append writes only its new rows; the stored ones are not touched', async () => {
+    const store = open();
+    const [u, c] = [uid('u'), uid('c')];
+    await store.upsert({ userId: u, id: c, messages: [msg('1', 'one'), msg('2', 'two', 'assistant'), msg('3', 'three')] });
+    const before = await rows(u, c);
+    await store.append(u, c, [msg('4', 'four', 'assistant')]);
+    const after = await rows(u, c);
+    expect(after.slice(0, 3)).toEqual(before);
+    expect(after.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('an upsert rewrites only from the first changed message (AI SDK continuation keeps the prefix rows)', async () => {
+    const store = open();
+    const [u, c] = [uid('u'), uid('c')];
+    const first = [msg('1', 'héllo 👋🏽 \u0000 \ud800'), msg('2', 'two', 'assistant'), msg('3', 'three'), msg('4', 'partial', 'assistant')];
+    await store.upsert({ userId: u, id: c, messages: first });
+    const before = await rows(u, c);
+    const next = [...first.slice(0, 3), msg('4', 'partial answer, continued', 'assistant'), msg('5', 'next')];
+    await store.upsert({ userId: u, id: c, messages: next });
+    const after = await rows(u, c);
+    expect(after.slice(0, 3)).toEqual(before.slice(0, 3));
+    expect(after[3]!.version).not.toBe(before[3]!.version);
+    expect(after.map((r) => r.json)).toEqual(next.map((m) => JSON.stringify(m)));
+    expect(after.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('an upsert that shortens the list deletes the tail rows', async () => {
+    const store = open();
+    const [u, c] = [uid('u'), uid('c')];
+    await store.upsert({ userId: u, id: c, messages: [msg('1', 'one'), msg('2', 'two'), msg('3', 'three')] });
+    const meta = await store.upsert({ userId: u, id: c, messages: [msg('1', 'one')] });
+    expect(meta.messageCount).toBe(1);
+    expect((await rows(u, c)).map((r) => r.message_id)).toEqual(['1']);
+  });
+
+  it('titles, model and provider with NUL or lone surrogates round-trip exactly (derived and given)', async () => {
+    const store = open();
+    const [u, c] = [uid('u'), uid('c')];
+    const meta = await store.upsert({ userId: u, id: c, messages: [msg('1', 'nul\u0000 and lone \ud800 here')], model: 'm\u0000', provider: '\udc00p' });
+    expect(meta.title).toBe('nul\u0000 and lone \ud800 here');
+    expect(await store.get(u, c)).toMatchObject({ title: 'nul\u0000 and lone \ud800 here', model: 'm\u0000', provider: '\udc00p' });
+    await store.update(u, c, { title: '\u0001starts with the marker', model: 'plain' });
+    expect(await store.get(u, c)).toMatchObject({ title: '\u0001starts with the marker', model: 'plain' });
+    const { rows: raw } = await db.pool.query('SELECT model FROM public.agent_conversations WHERE id = $1', [c]);
+    expect(raw).toEqual([{ model: 'plain' }]);
+  });
+
+  it('user ids and message ids that differ only in a lone surrogate stay distinct', async () => {
+    const store = open();
+    const c = uid('c');
+    const base = uid('u');
+    const [a, b] = [`${base}\ud800`, `${base}\ud801`];
+    await store.upsert({ userId: a, id: c, messages: [msg('x\ud800', 'for a')] });
+    expect(await store.get(b, c)).toBeNull();
+    await store.upsert({ userId: b, id: c, messages: [] });
+    await store.append(b, c, [msg('x\ud800', 'for b'), msg('x\ud801', 'another id')]);
+    expect((await store.get(a, c))?.messages.map((m) => m.id)).toEqual(['x\ud800']);
+    expect((await store.get(b, c))?.messages.map((m) => m.id)).toEqual(['x\ud800', 'x\ud801']);
+    const users = await store.listUsers({ limit: 1000 });
+    expect(users.items).toEqual(expect.arrayContaining([a, b]));
+  });
+
+  it('every statement the store runs on conversation data filters by user_id', () => {
+    const q = buildQueries(open().tables);
+    const statements = Object.entries(q)
+      .filter(([name]) => name !== 'listUsers')
+      .flatMap(([, sql]) => (Array.isArray(sql) ? sql : [sql])) as string[];
+    expect(statements.length).toBeGreaterThan(10);
+    for (const sql of statements) expect(sql, sql).toMatch(/WHERE (c\.)?user_id = \$1|VALUES \(\$1,/);
+  });
+
+  it('delete removes the message rows with the conversation (cascade)', async () => {
+    const store = open();
+    const [u, c] = [uid('u'), uid('c')];
+    await store.upsert({ userId: u, id: c, messages: [msg('1', 'one'), msg('2', 'two')] });
+    expect(await store.delete(u, c)).toBe(true);
+    expect(await rows(u, c)).toEqual([]);
+  });
+
+  it('a delete racing with appends leaves no message rows behind (recreating the id starts empty)', async () => {
+    const [writer, deleter] = [open({ poolSize: 8 }), open()];
+    const u = uid('u');
+    for (let round = 0; round < 10; round++) {
+      const c = `race-${round}`;
+      await writer.upsert({ userId: u, id: c, messages: [msg('0', 'start')] });
+      const appends = Array.from({ length: 8 }, (_, i) => writer.append(u, c, [msg(`a${i}`, 'racing')]).catch((e: unknown) => e));
+      await Promise.all([deleter.delete(u, c), ...appends]);
+      expect(await writer.get(u, c)).toBeNull();
+      expect(await rows(u, c)).toEqual([]);
+      await writer.upsert({ userId: u, id: c, messages: [] });
+      expect((await writer.get(u, c))?.messages).toEqual([]);
+    }
+  });
+});
+
+describe('list', () => {
+  it('is an index scan on (user_id, updated_at desc, id desc) for the first page and for cursor pages', async () => {
+    const store = open();
+    await store.migrate();
+    const t = store.tables;
+    const heavy = uid('heavy');
+    await db.pool.query(
+      `INSERT INTO ${t.conversations} (user_id, id, title, created_at, updated_at, version)
+       SELECT CASE WHEN g % 4 = 0 THEN $1 ELSE 'other-' || (g % 500) END, 'conv-' || g, 'Conversation', 0, g * 7919 % 100000, 1
+       FROM generate_series(1, 40000) AS g`,
+      [heavy],
+    );
+    await db.pool.query(`ANALYZE ${t.conversations}`);
+    const page = await store.list(heavy, { limit: 50 });
+    const last = page.items[49]!;
+    const q = buildQueries(t);
+    const client = await db.pool.connect();
+    try {
+      for (const [sql, params] of [
+        [q.list[0], [heavy, 51]],
+        [q.list[1], [heavy, last.updatedAt, last.id, 51]],
+      ] as const) {
+        const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [...params]);
+        const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+        expect(text).toMatch(/Index Scan using agent_conversations_list_idx/);
+        expect(text).not.toMatch(/\bSort\b/);
+      }
+    } finally {
+      client.release();
+    }
+  });
+
+  it('orders ids by code unit ("C" collation), like the memory store', async () => {
+    const store = open();
+    const u = uid('u');
+    for (const id of ['b', 'B', 'a', '_', 'A', '0']) await store.upsert({ userId: u, id, messages: [], updatedAt: 1000 });
+    const { items } = await store.list(u);
+    expect(items.map((m) => m.id)).toEqual(['b', 'a', '_', 'B', 'A', '0']);
+  });
+});
+
+describe('configuration', () => {
+  it('schema and tablePrefix choose where the tables live; stores on different tables do not see each other', async () => {
+    const custom = open({ schema: 'chat_app', tablePrefix: 'ai_' });
+    const plain = open();
+    const [u, c] = [uid('u'), uid('c')];
+    await custom.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
+    const { rows: tables } = await db.pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'chat_app' ORDER BY 1");
+    expect(tables.map((r) => r.table_name)).toEqual(['ai_conversations', 'ai_messages', 'ai_schema_migrations']);
+    expect(await plain.get(u, c)).toBeNull();
+    expect((await custom.get(u, c))?.messages).toEqual([msg('1', 'hi')]);
+  });
+
+  it('uses a pool the app passes and leaves it open on close()', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    try {
+      const store = createPostgresStore({ pool });
+      const [u, c] = [uid('u'), uid('c')];
+      await store.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
+      await store.close();
+      expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+      await expect(store.get(u, c)).rejects.toMatchObject({ code: 'STORAGE' });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a Prisma URL works: schema= is honoured, pgbouncer=true sends no startup parameters and prepares no named statements', async () => {
+    const url = new URL(db.url);
+    url.search = '?schema=prisma_app&pgbouncer=true&connection_limit=1&connect_timeout=5';
+    const prisma = open();
+    const store = createPostgresStore({ connectionString: url.toString() });
+    stores.push(store);
+    const [u, c] = [uid('u'), uid('c')];
+    await store.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
+    await store.get(u, c);
+    expect(store.tables.conversations).toBe('"prisma_app"."agent_conversations"');
+    expect(await prisma.get(u, c)).toBeNull();
+    const { rows: found } = await store.pool.query("SELECT current_setting('statement_timeout') AS timeout, (SELECT count(*)::int FROM pg_prepared_statements) AS prepared");
+    expect(found).toEqual([{ timeout: '0', prepared: 0 }]);
+    expect(store.pool.options.max).toBe(1);
+  });
+
+  it('a plain URL gets the statement timeout as a startup parameter and prepares its statements once per connection', async () => {
+    const store = open({ statementTimeoutMs: 12_000, poolSize: 1 });
+    const [u, c] = [uid('u'), uid('c')];
+    await store.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
+    await store.get(u, c);
+    const { rows: found } = await store.pool.query("SELECT current_setting('statement_timeout') AS timeout, (SELECT count(*)::int FROM pg_prepared_statements) AS prepared");
+    expect(found[0].timeout).toBe('12s');
+    expect(found[0].prepared).toBeGreaterThan(2);
+  });
+
+  it('rejects bad input with VALIDATION before any I/O (even with no server)', async () => {
+    const store = createPostgresStore({ connectionString: 'postgresql://nobody:secret@127.0.0.1:1/none' });
+    await expect(store.upsert({ userId: '', id: 'c', messages: [] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(store.append('u', 'c', [])).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(store.list('u', { limit: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await store.close();
+  });
+});

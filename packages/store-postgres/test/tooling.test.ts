@@ -1,0 +1,73 @@
+// Timeouts and the tooling members (listUsers, migrate dry run, diagnose), on the shared test server.
+import type { Message } from '@agent-conversations/core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPostgresStore, type PostgresStore } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
+
+let db: TestDatabase;
+const stores: PostgresStore[] = [];
+const open = (options: Parameters<typeof createPostgresStore>[1] = {}): PostgresStore => {
+  const store = createPostgresStore({ connectionString: db.url }, options);
+  stores.push(store);
+  return store;
+};
+let n = 0;
+const uid = (label: string): string => `${label}-${Date.now()}-${n++}`;
+const msg = (id: string, text: string, role = 'user'): Message => ({ id, role, parts: [{ type: 'text', text }] });
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('pgUrl'), 'tooling');
+});
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  await db.drop();
+});
+
+describe('timeouts', () => {
+  it('a statement stuck on a lock past statementTimeoutMs is UNAVAILABLE and retryable; the store keeps working', async () => {
+    const [u, c] = [uid('u'), uid('c')];
+    const store = open({ statementTimeoutMs: 300 });
+    await store.upsert({ userId: u, id: c, messages: [] });
+    const blocker = await db.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM public.agent_conversations WHERE user_id = $1 AND id = $2 FOR UPDATE', [u, c]);
+      await expect(store.append(u, c, [msg('1', 'blocked')])).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      await blocker.query('ROLLBACK');
+    } finally {
+      blocker.release();
+    }
+    const meta = await store.append(u, c, [msg('1', 'after the lock')]);
+    expect(meta.messageCount).toBe(1);
+  });
+});
+
+describe('listUsers, migrate dry run and diagnose', () => {
+  it('listUsers pages the user ids that have conversations, ascending', async () => {
+    const store = open({ tablePrefix: 'users_' });
+    for (const u of ['carol', 'alice', 'bob', 'alice']) await store.upsert({ userId: u, id: uid('c'), messages: [] });
+    const first = await store.listUsers({ limit: 2 });
+    expect(first).toEqual({ items: ['alice', 'bob'], nextCursor: 'bob' });
+    expect(await store.listUsers({ limit: 2, cursor: 'bob' })).toEqual({ items: ['carol'], nextCursor: null });
+    await expect(store.listUsers({ limit: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('migrate({ dryRun: true }) lists the pending steps with their SQL and changes nothing', async () => {
+    const store = open({ schema: 'dry_run_only', autoMigrate: false });
+    const plan = await store.migrate({ dryRun: true });
+    expect(plan.from).toBe(0);
+    expect(plan.steps.map((s) => s.version)).toEqual([1, 2]);
+    expect(plan.steps[0]!.sql).toContain('CREATE TABLE IF NOT EXISTS "dry_run_only"."agent_conversations"');
+    const { rowCount } = await db.pool.query("SELECT 1 FROM pg_namespace WHERE nspname = 'dry_run_only'");
+    expect(rowCount).toBe(0);
+  });
+
+  it('diagnose reports reachable, credentials, server version, encoding, schema version and grants', async () => {
+    const store = open();
+    await store.migrate();
+    const checks = await store.diagnose();
+    expect(checks.map((c) => c.name)).toEqual(['reachable', 'credentials', 'server version', 'encoding', 'schema version', 'grants']);
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(JSON.stringify(checks)).not.toContain(new URL(db.url).password);
+  });
+});
