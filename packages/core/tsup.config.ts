@@ -7,4 +7,6 @@ export default defineConfig({
   clean: false,
   sourcemap: true,
   target: 'es2022',
+  // Folds constants (limits) into their uses, so apps that bundle core can tree-shake and inline them.
+  minifySyntax: true,
 });

@@ -5,17 +5,18 @@ import type { PreparedMessage } from './validation.js';
 function textOf(message: Message): string {
   if (Array.isArray(message.parts)) {
     return message.parts
-      .map((part: unknown) => (part && typeof part === 'object' && (part as { type?: unknown }).type === 'text' ? String((part as { text?: unknown }).text ?? '') : ''))
+      .map((part: { type?: unknown; text?: unknown } | null | undefined) => (part?.type === 'text' ? String(part.text ?? '') : ''))
       .join(' ');
   }
   return typeof message.content === 'string' ? message.content : '';
 }
 
-/** The first user message's text (AI SDK `parts` or a `content` string), whitespace collapsed, max 100 chars; else "New Conversation". */
+/** The first user message's text (AI SDK `parts` or a `content` string), whitespace and control characters collapsed, lone surrogates replaced, max 100 chars; else "New Conversation". */
 export function defaultTitle(messages: readonly Message[]): string {
   for (const message of messages) {
     if (message.role !== 'user') continue;
-    const text = textOf(message).replace(/\s+/g, ' ').trim();
+    // A title is display text: control characters become spaces and lone surrogates U+FFFD.
+    const text = (textOf(message).replace(/[\s\0-\x1f\x7f]+/g, ' ').trim() as string & { toWellFormed(): string }).toWellFormed();
     if (text) return Array.from(text).slice(0, 100).join('').trim();
   }
   return DEFAULT_TITLE;
@@ -31,7 +32,7 @@ export function resolveTitle(given: string | undefined, stored: string | undefin
 /** Adds a usage delta to totals; fields absent from both stay absent. */
 export function addUsage(total: Usage | undefined, delta: Usage | undefined): Usage | undefined {
   if (!delta || Object.keys(delta).length === 0) return total;
-  const out: Usage = { ...(total ?? {}) };
+  const out: Usage = { ...total };
   for (const [key, value] of Object.entries(delta) as [keyof Usage, number][]) {
     out[key] = (out[key] ?? 0) + value;
   }
@@ -49,15 +50,14 @@ export function firstChangedIndex(storedJson: readonly string[], incoming: reado
 
 /** Sort order of `list`: updatedAt desc, then id desc (by UTF-16 code units, like `COLLATE "C"` on ASCII ids). */
 export function compareForList(a: Pick<ConversationMeta, 'updatedAt' | 'id'>, b: Pick<ConversationMeta, 'updatedAt' | 'id'>): number {
-  if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  return b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /** Drops undefined optional fields so metas compare and serialize the same in every store. */
 export function cleanMeta<T extends ConversationMeta>(meta: T): T {
   const out = { ...meta };
   for (const key of ['model', 'provider', 'usage', 'metadata'] as const) {
-    if (out[key] === undefined || out[key] === null) delete out[key];
+    if (out[key] == null) delete out[key];
   }
   return out;
 }

@@ -16,9 +16,9 @@ export interface ConversationStoreErrorOptions {
 
 /** The only error this library throws; message and cause chain are redacted on construction. */
 export class ConversationStoreError extends Error {
-  readonly code: ErrorCode;
-  readonly adapter: string | undefined;
-  readonly retryable: boolean;
+  declare readonly code: ErrorCode;
+  declare readonly adapter: string | undefined;
+  declare readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, options: ConversationStoreErrorOptions = {}) {
     const secrets = options.secrets ?? [];

@@ -1,7 +1,7 @@
 export * from './types.js';
 export * from './errors.js';
 export * from './redact.js';
-export * from './limits.js';
+export { DEFAULT_TITLE, LIMITS } from './limits.js';
 export * from './json.js';
 export * from './validation.js';
 export * from './conversation.js';

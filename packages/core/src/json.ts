@@ -1,30 +1,23 @@
-import { ConversationStoreError } from './errors.js';
-import { LIMITS } from './limits.js';
+import { JSON_DEPTH } from './limits.js';
+import { invalid, isPlainObject } from './internal.js';
 
 function fail(path: string, what: string): never {
-  throw new ConversationStoreError('VALIDATION', `${path} ${what}; only JSON values (objects, arrays, strings, finite numbers, booleans, null) can be stored`);
+  invalid(`${path} ${what}; only JSON (objects, arrays, strings, finite numbers, booleans, null) can be stored`);
 }
 
-function check(value: unknown, path: string, depth: number, seen: Set<object>): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) fail(path, `is ${value}`);
-    return;
-  }
-  if (typeof value !== 'object') fail(path, `is a ${typeof value}`);
-  if (depth > LIMITS.jsonDepth) fail(path, `nests deeper than ${LIMITS.jsonDepth} levels`);
+function check(value: unknown, path: string, depth: number, seen: Set<unknown>): void {
+  const type = typeof value;
+  if (value === null || type === 'string' || type === 'boolean' || Number.isFinite(value)) return;
+  // Left: NaN, Infinity, undefined (in an array), bigint, function, symbol, or an object to look into.
+  if (type !== 'object') fail(path, type === 'number' || value === undefined ? `is ${value}` : `is a ${type}`);
+  if (depth > JSON_DEPTH) fail(path, `nests deeper than ${JSON_DEPTH} levels`);
   if (seen.has(value)) fail(path, 'is a circular reference');
   seen.add(value);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      if (item === undefined) fail(`${path}[${i}]`, 'is undefined');
-      check(item, `${path}[${i}]`, depth + 1, seen);
-    });
+    value.forEach((item, i) => check(item, `${path}[${i}]`, depth + 1, seen));
   } else {
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) fail(path, `is a ${(value as object).constructor?.name ?? 'non-plain'} object`);
-    for (const key of Object.keys(value)) {
-      const item = (value as Record<string, unknown>)[key];
+    if (!isPlainObject(value)) fail(path, `is a ${(value as object).constructor?.name ?? 'non-plain'} object`);
+    for (const [key, item] of Object.entries(value)) {
       if (item !== undefined) check(item, `${path}.${key}`, depth + 1, seen);
     }
   }
@@ -37,19 +30,9 @@ export function toJson(value: unknown, path: string): string {
   return JSON.stringify(value);
 }
 
-/** UTF-8 byte length of a string without allocating. */
+/** UTF-8 byte length of a string (a lone surrogate counts 3 bytes, as it is stored as U+FFFD). */
 export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
+  return new TextEncoder().encode(text).length;
 }
 
 /** A fast 53-bit hash (cyrb53) of a string as 14 hex chars; identical in every runtime, for change detection only. */

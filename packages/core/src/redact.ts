@@ -6,9 +6,8 @@ const KEY_VALUE = /\b(password|passwd|pwd|secret|token|api[_-]?key|apikey)(["']?
 /** Reduces a URL to `scheme://host[:port]`: no user, password, path or query. */
 export function redactUrl(url: string): string {
   try {
-    const parsed = new URL(url);
-    if (!parsed.host) return `${parsed.protocol}//[redacted]`;
-    return `${parsed.protocol}//${parsed.host}`;
+    const { protocol, host } = new URL(url);
+    return `${protocol}//${host || '[redacted]'}`;
   } catch {
     return '[redacted-url]';
   }
@@ -18,10 +17,10 @@ export function redactUrl(url: string): string {
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+    if (secret && secret.length >= 4) out = out.replaceAll(secret, '[redacted]');
   }
   return out
-    .replace(URL_PATTERN, (match) => redactUrl(match))
+    .replace(URL_PATTERN, redactUrl)
     .replace(AGENTSTATE_KEY, 'as_$1_[redacted]')
     .replace(BEARER, '$1 [redacted]')
     .replace(KEY_VALUE, '$1$2[redacted]');
@@ -29,11 +28,11 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
 
 /** A plain copy of an error and its cause chain with every message and stack redacted; driver objects are not kept. */
 export function redactCause(error: unknown, secrets: readonly (string | undefined)[] = [], depth = 0): Error | undefined {
-  if (error === undefined || error === null || depth > 5) return undefined;
+  if (error == null || depth > 5) return undefined;
   if (!(error instanceof Error)) return new Error(redact(String(error), secrets));
   const copy = new Error(redact(error.message, secrets));
   copy.name = error.name;
-  copy.stack = error.stack ? redact(error.stack, secrets) : undefined;
+  copy.stack = error.stack && redact(error.stack, secrets);
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' || typeof code === 'number') Object.assign(copy, { code });
   const inner = redactCause((error as { cause?: unknown }).cause, secrets, depth + 1);

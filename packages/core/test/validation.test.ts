@@ -85,3 +85,17 @@ describe('memory store extras', () => {
     expect(await store.listUsers!({ cursor: first.nextCursor! })).toEqual({ items: ['carol'], nextCursor: null });
   });
 });
+
+describe('titles and labels are display text', () => {
+  it('derives titles without control characters or lone surrogates', () => {
+    expect(defaultTitle([{ id: '1', role: 'user', content: 'nul \u0000 lone \ud800 emoji 😀 end\u0007' }])).toBe('nul lone \ufffd emoji 😀 end');
+  });
+
+  it('refuses given titles, models and providers with control characters or lone surrogates', () => {
+    expect(code(() => preparePatch({ title: 'a\u0000b' }))).toBe('VALIDATION');
+    expect(code(() => preparePatch({ title: 'lone \udc00' }))).toBe('VALIDATION');
+    expect(code(() => preparePatch({ model: 'm\u0000' }))).toBe('VALIDATION');
+    expect(code(() => prepareInput({ id: 'c', userId: 'u', messages: [], provider: '\ud800p' }))).toBe('VALIDATION');
+    expect(preparePatch({ title: 'Emoji 😀 and ünïcode' })).toEqual({ title: 'Emoji 😀 and ünïcode' });
+  });
+});

@@ -5,9 +5,7 @@ import {
   checkVersion,
   cleanMeta,
   compareForList,
-  ConversationStoreError,
   encodeCursor,
-  firstChangedIndex,
   isConversationStoreError,
   parseListOptions,
   prepareInput,
@@ -28,11 +26,11 @@ import {
   type StoredConversation,
   type WriteOptions,
 } from '@agent-conversations/core';
-import { ADAPTER, entryKey, keysFor, linesBody, parseHeader, parseMessages, readEntry, readIndex, type Entry } from './layout.js';
+import { ADAPTER, entryKey, storeError, parseHeader, parseMessages, readEntry, readIndex, serializeEntry, type Entry, type Keys } from './layout.js';
 import { defaultStorage, type StorageLike } from './storage.js';
 import { createTabLock } from './tab-lock.js';
 import { subscribeToStorage, type BrowserStoreChange } from './subscribe.js';
-import { deleteEntry, deleteUser, repair, saveEntry } from './writes.js';
+import { deleteUser, putEntry, repair } from './writes.js';
 
 /** Options of {@link createBrowserStore}. */
 export interface BrowserStoreOptions {
@@ -60,13 +58,13 @@ export const DEFAULT_NAMESPACE = 'agent-conversations';
 export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserConversationStore {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   if (typeof namespace !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(namespace)) {
-    throw new ConversationStoreError('CONFIG', 'namespace must be 1-64 letters, digits, _ . or -', { adapter: ADAPTER });
+    throw storeError('CONFIG', 'namespace must be 1-64 letters, digits, _ . or -');
   }
-  const keys = keysFor(namespace);
+  const keys: Keys = { index: `${namespace}:index`, entry: `${namespace}:c:`, lock: `${namespace}:write`, seq: `${namespace}:seq` };
   const now = options.now ?? Date.now;
   let storage = options.storage;
   let repaired: Promise<void> | undefined;
-  const unsubscribers = new Set<() => void>();
+  const subscriptions = new Set<() => void>();
 
   const area = (): StorageLike => (storage ??= defaultStorage());
   const locked = createTabLock(area, keys, options.crossTab);
@@ -76,36 +74,31 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
       repaired = undefined;
       throw error;
     }));
-  // Anything else a storage object or the lock manager throws still reaches the caller as a ConversationStoreError.
-  const guard = <T>(run: () => Promise<T>): Promise<T> =>
-    run().catch((error: unknown) => {
-      throw isConversationStoreError(error) ? error : new ConversationStoreError('STORAGE', `browser storage failed: ${String(error)}`, { adapter: ADAPTER, cause: error });
-    });
-  const read = <T>(section: (s: StorageLike) => T): Promise<T> =>
-    guard(async () => {
-      await ready();
-      return section(area());
-    });
-  const write = <T>(section: (s: StorageLike) => T): Promise<T> =>
-    guard(async () => {
-      await ready();
-      return locked(() => section(area()));
-    });
-  const touch = (meta: ConversationMeta): number => Math.max(now(), meta.updatedAt);
-  // One read-check-write of a conversation under the lock; `build` returns the changed fields and the new body.
-  type Build = (entry: Entry | null, time: number, key: string) => [Partial<ConversationMeta>, string];
-  const change = (userId: string, id: string, expected: number | undefined, build: Build, create = false): Promise<ConversationMeta> =>
-    write((s) => {
-      const key = entryKey(keys, userId, id);
-      const entry = readEntry(s, key);
-      if (!entry && !create) throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter: ADAPTER });
-      checkVersion(expected, entry?.meta.version ?? 0, ADAPTER);
-      const time = entry ? touch(entry.meta) : now();
-      const [fields, body] = build(entry, time, key);
-      const meta = cleanMeta({ ...entry?.meta, updatedAt: time, ...fields, version: (entry?.meta.version ?? 0) + 1 } as ConversationMeta);
-      saveEntry(s, keys, meta, body);
+  // Runs a section after the repair, under the tab lock unless it only reads. Anything else a storage
+  // object or the lock manager throws still reaches the caller as a ConversationStoreError.
+  const run = <T>(section: (s: StorageLike) => T, lock = true): Promise<T> =>
+    ready()
+      .then(() => (lock ? locked(() => section(area())) : section(area())))
+      .catch((error: unknown) => {
+        throw isConversationStoreError(error) ? error : storeError('STORAGE', `browser storage failed: ${String(error)}`, error);
+      });
+  // Checks expectedVersion, then does one read-check-write of a conversation under the lock;
+  // `build` returns the changed fields and the message lines.
+  type Build = (entry: Entry | null, time: number) => [Partial<ConversationMeta>, string[]];
+  const change = (userId: string, id: string, opts: WriteOptions | undefined, build: Build, create = false): Promise<ConversationMeta> => {
+    const expected = validateExpectedVersion(opts?.expectedVersion);
+    return run((s) => {
+      const entry = readEntry(s, entryKey(keys, userId, id));
+      if (!entry && !create) throw storeError('NOT_FOUND', `conversation "${id}" does not exist for this user`);
+      const version = entry?.meta.version ?? 0;
+      checkVersion(expected, version, ADAPTER);
+      const time = entry ? Math.max(now(), entry.meta.updatedAt) : now();
+      const [fields, lines] = build(entry, time);
+      const meta = cleanMeta({ ...entry?.meta, updatedAt: time, ...fields, version: version + 1 } as ConversationMeta);
+      putEntry(s, keys, userId, id, serializeEntry(meta, lines));
       return meta;
     });
+  };
 
   return {
     kind: 'local',
@@ -114,58 +107,50 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
     async list(userId: string, opts?: ListOptions): Promise<ListPage> {
       assertUserId(userId);
       const { limit, after, updatedAfter } = parseListOptions(opts);
-      return read((s) => {
+      return run((s) => {
         const metas: ConversationMeta[] = [];
         for (const id of readIndex(s, keys).get(userId) ?? []) {
           const key = entryKey(keys, userId, id);
           const raw = s.getItem(key);
-          if (raw !== null) metas.push(parseHeader(key, raw).meta);
+          if (raw !== null) metas.push(parseHeader(key, raw));
         }
         const all = metas
           .filter((m) => (updatedAfter === null || m.updatedAt > updatedAfter) && (after === null || compareForList(m, after) > 0))
           .sort(compareForList);
         const items = all.slice(0, limit);
-        const last = items[items.length - 1];
-        return { items, nextCursor: all.length > limit && last ? encodeCursor(last) : null };
-      });
+        return { items, nextCursor: all.length > limit ? encodeCursor(items[limit - 1]!) : null };
+      }, false);
     },
 
     async get(userId: string, id: string): Promise<StoredConversation | null> {
       assertUserId(userId);
       assertConversationId(id);
-      return read((s) => {
-        const key = entryKey(keys, userId, id);
-        const entry = readEntry(s, key);
-        return entry ? { ...entry.meta, messages: parseMessages<Message>(key, entry) } : null;
-      });
+      return run((s) => {
+        const entry = readEntry(s, entryKey(keys, userId, id));
+        return entry && { ...entry.meta, messages: parseMessages<Message>(entry) };
+      }, false);
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
       const input = prepareInput(raw);
-      const expected = validateExpectedVersion(opts?.expectedVersion);
+      const { messages, ...given } = input;
       return change(
         input.userId,
         input.id,
-        expected,
+        opts,
         (entry, time) => {
-          const stored = entry?.lines ?? [];
-          const start = firstChangedIndex(stored, input.messages);
-          const lines = [...stored.slice(0, start), ...input.messages.slice(start).map((m) => m.json)];
-          const updatedAt = input.updatedAt ?? time;
           const meta = entry?.meta;
+          const updatedAt = input.updatedAt ?? time;
+          // Given model, provider, usage and metadata replace the stored ones; cleanMeta drops those not given.
           const fields = {
-            id: input.id,
-            userId: input.userId,
-            title: resolveTitle(input.title, meta?.title, input.messages.map((m) => m.message)),
-            messageCount: lines.length,
-            model: input.model ?? meta?.model,
-            provider: input.provider ?? meta?.provider,
-            usage: input.usage ?? meta?.usage,
-            metadata: input.metadata ?? meta?.metadata,
+            ...cleanMeta(given as ConversationMeta),
+            title: resolveTitle(input.title, meta?.title, messages.map((m) => m.message)),
+            messageCount: messages.length,
             createdAt: meta?.createdAt ?? input.createdAt ?? updatedAt,
             updatedAt,
           };
-          return [fields, linesBody(lines)];
+          // localStorage rewrites the whole value, so the lines are simply the given messages.
+          return [fields, messages.map((m) => m.json)];
         },
         true, // create when missing
       );
@@ -176,17 +161,16 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
       assertConversationId(id);
       const prepared = prepareMessages(raw, { allowEmpty: false });
       const delta = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
-      const expected = validateExpectedVersion(opts?.expectedVersion);
-      return change(userId, id, expected, (entry, _time, key) => {
-        const { meta, body } = entry!;
-        const all = [...parseMessages<Message>(key, entry!), ...prepared.map((m) => m.message)];
+      return change(userId, id, opts, (entry) => {
+        const { meta, lines } = entry!;
+        const all = [...parseMessages<Message>(entry!), ...prepared.map((m) => m.message)];
         const ids = new Set<string>();
         for (const m of all) {
-          if (ids.has(m.id)) throw new ConversationStoreError('CONFLICT', `message id "${m.id}" is already in conversation "${id}"`, { adapter: ADAPTER });
+          if (ids.has(m.id)) throw storeError('CONFLICT', `message id "${m.id}" is already in conversation "${id}"`);
           ids.add(m.id);
         }
         const fields = { title: resolveTitle(undefined, meta.title, all), messageCount: all.length, usage: addUsage(meta.usage, delta) };
-        return [fields, body + linesBody(prepared.map((m) => m.json))];
+        return [fields, [...lines, ...prepared.map((m) => m.json)]];
       });
     },
 
@@ -194,33 +178,32 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
       assertUserId(userId);
       assertConversationId(id);
       const patch = preparePatch(raw);
-      const expected = validateExpectedVersion(opts?.expectedVersion);
-      return change(userId, id, expected, (entry) => [patch, entry!.body]);
+      return change(userId, id, opts, (entry) => [patch, entry!.lines]);
     },
 
     async delete(userId: string, id: string): Promise<boolean> {
       assertUserId(userId);
       assertConversationId(id);
-      return write((s) => deleteEntry(s, keys, userId, id));
+      return run((s) => putEntry(s, keys, userId, id, null));
     },
 
     async deleteAll(userId: string): Promise<number> {
       assertUserId(userId);
-      return write((s) => deleteUser(s, keys, userId));
+      return run((s) => deleteUser(s, keys, userId));
     },
 
     subscribe(listener: (change: BrowserStoreChange) => void): () => void {
       const off = subscribeToStorage(area(), keys, listener);
-      const unsubscribe = (): void => {
+      subscriptions.add(off);
+      return () => {
         off();
-        unsubscribers.delete(unsubscribe);
+        subscriptions.delete(off);
       };
-      unsubscribers.add(unsubscribe);
-      return unsubscribe;
     },
 
     async close(): Promise<void> {
-      for (const unsubscribe of [...unsubscribers]) unsubscribe();
+      for (const off of subscriptions) off();
+      subscriptions.clear();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { assertUserId, isConversationStoreError, type ConversationStore, type ListPage, type Message } from '@agent-conversations/core';
+import { assertUserId, isConversationStoreError, type ConversationMeta, type ConversationStore, type ListPage, type Message } from '@agent-conversations/core';
 
 /** Options of {@link importLocalHistory}. */
 export interface ImportLocalHistoryOptions {
@@ -36,7 +36,7 @@ export interface ImportLocalHistoryResult {
 
 /** True when `remote` starts with exactly the `local` messages (an earlier import, maybe continued on the server). */
 function holds(remote: readonly Message[], local: readonly Message[]): boolean {
-  return remote.length >= local.length && local.every((m, i) => JSON.stringify(m) === JSON.stringify(remote[i]));
+  return local.every((m, i) => JSON.stringify(m) === JSON.stringify(remote[i])); // past the end of remote, stringify gives undefined
 }
 
 /**
@@ -49,19 +49,19 @@ export async function importLocalHistory({ from, to, userId, fromUserId = userId
   assertUserId(userId);
   assertUserId(fromUserId);
   const result: ImportLocalHistoryResult = { imported: 0, skipped: 0, conflicts: [], rejected: [], cleared: 0 };
-  const ids: string[] = [];
-  let cursor: string | null = null;
+  // Every id first: clearing local copies while paging would shift the pages.
+  const metas: ConversationMeta[] = [];
+  let page: ListPage | undefined;
   do {
-    const page: ListPage = await from.list(fromUserId, { limit: 200, cursor: cursor ?? undefined });
-    ids.push(...page.items.map((item) => item.id));
-    cursor = page.nextCursor;
-  } while (cursor);
-  for (const id of ids) {
+    page = await from.list(fromUserId, { limit: 200, cursor: page?.nextCursor ?? undefined });
+    metas.push(...page.items);
+  } while (page.nextCursor);
+  for (const { id } of metas) {
     const local = await from.get(fromUserId, id);
     if (!local) continue;
     try {
       await to.upsert({ ...local, userId }, { expectedVersion: 0 });
-      result.imported += 1;
+      result.imported++;
     } catch (error) {
       const code = isConversationStoreError(error) ? error.code : null;
       if (code === 'VALIDATION') {
@@ -71,12 +71,12 @@ export async function importLocalHistory({ from, to, userId, fromUserId = userId
       if (code !== 'CONFLICT') throw error;
       const remote = await to.get(userId, id);
       if (!remote || !holds(remote.messages, local.messages)) {
-        result.conflicts.push({ id, reason: `the server has other messages under this id (${remote?.messageCount ?? 0} there, ${local.messageCount} here); both were left as they are` });
+        result.conflicts.push({ id, reason: `the server has other messages under this id (${remote?.messageCount ?? 0} there, ${local.messageCount} here); both were kept` });
         continue;
       }
-      result.skipped += 1;
+      result.skipped++;
     }
-    if (clearLocal && (await from.get(fromUserId, id))?.version === local.version && (await from.delete(fromUserId, id))) result.cleared += 1;
+    if (clearLocal && (await from.get(fromUserId, id))?.version === local.version && (await from.delete(fromUserId, id))) result.cleared++;
   }
   return result;
 }

@@ -1,10 +1,15 @@
-import { ConversationStoreError, type ConversationMeta } from '@agent-conversations/core';
+import { ConversationStoreError, type ConversationMeta, type ErrorCode } from '@agent-conversations/core';
 import type { StorageLike } from './storage.js';
 
 /** The storage format this version reads and writes; data in any other format is refused, never overwritten. */
 export const FORMAT = 1;
 /** The adapter name on errors. */
 export const ADAPTER = 'local';
+
+/** An error of this adapter. */
+export function storeError(code: ErrorCode, message: string, cause?: unknown): ConversationStoreError {
+  return new ConversationStoreError(code, message, { adapter: ADAPTER, cause });
+}
 
 /** The keys of one namespace. */
 export interface Keys {
@@ -21,46 +26,36 @@ export interface Keys {
 /** The index in memory: conversation ids per user id. */
 export type Index = Map<string, Set<string>>;
 
-/** A conversation entry: its meta (first line) and the message lines after it, kept as raw text. */
+/** A conversation entry: its meta (first line) and the message JSON lines after it, kept as raw text. */
 export interface Entry {
+  key: string;
   meta: ConversationMeta;
-  /** Everything after the header: `""`, or `"\n" + message JSON lines joined by "\n"`. */
-  body: string;
-  /** The message JSON lines. */
   lines: string[];
-}
-
-/** The keys of a namespace. */
-export function keysFor(namespace: string): Keys {
-  return { index: `${namespace}:index`, entry: `${namespace}:c:`, lock: `${namespace}:write`, seq: `${namespace}:seq` };
 }
 
 // User ids may hold any character (even lone surrogates), so keys escape all but a safe ASCII set.
 const escapeUser = (userId: string): string => userId.replace(/[^A-Za-z0-9_.@-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const unescapeUser = (text: string): string => text.replace(/%([0-9a-f]{4})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
-/** The key of one conversation entry. */
-export function entryKey(keys: Keys, userId: string, id: string): string {
-  return `${keys.entry}${escapeUser(userId)}:${id}`;
-}
-
 /** The key prefix of all entries of one user. */
 export function userPrefix(keys: Keys, userId: string): string {
   return `${keys.entry}${escapeUser(userId)}:`;
 }
 
+/** The key of one conversation entry. */
+export function entryKey(keys: Keys, userId: string, id: string): string {
+  return userPrefix(keys, userId) + id;
+}
+
 /** The owner and id an entry key names, or null for any other key. */
 export function parseEntryKey(keys: Keys, key: string): { userId: string; id: string } | null {
-  if (!key.startsWith(keys.entry)) return null;
-  const rest = key.slice(keys.entry.length);
-  const colon = rest.indexOf(':');
-  if (colon <= 0 || colon === rest.length - 1) return null;
-  return { userId: unescapeUser(rest.slice(0, colon)), id: rest.slice(colon + 1) };
+  const match = key.startsWith(keys.entry) ? /^([^:]+):(.+)$/s.exec(key.slice(keys.entry.length)) : null;
+  return match && { userId: unescapeUser(match[1]!), id: match[2]! };
 }
 
 /** The error for a key this version must not touch: corrupt, or written by a newer version. */
 function refuse(key: string, why: string, cause?: unknown): ConversationStoreError {
-  return new ConversationStoreError('STORAGE', `localStorage key "${key}" ${why}; it was left untouched`, { adapter: ADAPTER, cause });
+  return storeError('STORAGE', `localStorage key "${key}" ${why}; it was left untouched`, cause);
 }
 
 type Record_ = Record<string, unknown>;
@@ -93,49 +88,35 @@ export function readIndex(storage: StorageLike, keys: Keys): Index {
   return new Map(Object.entries(users as Record<string, string[]>).map(([userId, ids]) => [userId, new Set(ids)]));
 }
 
-/** The index as stored; null when it lists nothing (the key is then removed). */
-export function serializeIndex(index: Index): string | null {
-  const users = [...index].filter(([, ids]) => ids.size > 0).map(([userId, ids]) => [userId, [...ids]]);
-  return users.length === 0 ? null : JSON.stringify({ format: FORMAT, users: Object.fromEntries(users) });
-}
-
 /** The meta of an entry from its first line only, without reading the messages. */
-export function parseHeader(key: string, raw: string): { meta: ConversationMeta; headerEnd: number } {
-  const end = raw.indexOf('\n');
-  const headerEnd = end === -1 ? raw.length : end;
-  const { meta } = parseRecord(key, raw.slice(0, headerEnd), (r) => {
+export function parseHeader(key: string, raw: string): ConversationMeta {
+  const { meta } = parseRecord(key, raw.split('\n', 1)[0]!, (r) => {
     const m = r.meta as Partial<ConversationMeta> | null;
     return typeof m?.version === 'number' && typeof m.messageCount === 'number' && typeof m.updatedAt === 'number';
   });
-  return { meta: meta as ConversationMeta, headerEnd };
+  return meta as ConversationMeta;
 }
 
 /** Reads one entry, checking its header and message count; null when absent, STORAGE when corrupt or newer. */
 export function readEntry(storage: StorageLike, key: string): Entry | null {
   const raw = storage.getItem(key);
   if (raw === null) return null;
-  const { meta, headerEnd } = parseHeader(key, raw);
-  const body = raw.slice(headerEnd);
-  const lines = body === '' ? [] : body.slice(1).split('\n');
+  const [header, ...lines] = raw.split('\n');
+  const meta = parseHeader(key, header!);
   if (lines.length !== meta.messageCount) throw refuse(key, CORRUPT);
-  return { meta, body, lines };
+  return { key, meta, lines };
 }
 
-/** An entry body from message JSON lines (JSON.stringify never emits a raw newline). */
-export function linesBody(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `\n${lines.join('\n')}`;
-}
-
-/** The stored text of an entry. */
-export function serializeEntry(meta: ConversationMeta, body: string): string {
-  return JSON.stringify({ format: FORMAT, meta }) + body;
+/** The stored text of an entry: the header, then one message per line (JSON.stringify never emits a raw newline). */
+export function serializeEntry(meta: ConversationMeta, lines: readonly string[]): string {
+  return [JSON.stringify({ format: FORMAT, meta }), ...lines].join('\n');
 }
 
 /** Parses the message lines of an entry. */
-export function parseMessages<T>(key: string, entry: Entry): T[] {
+export function parseMessages<T>(entry: Entry): T[] {
   try {
     return entry.lines.map((line) => JSON.parse(line) as T);
   } catch (error) {
-    throw refuse(key, CORRUPT, error);
+    throw refuse(entry.key, CORRUPT, error);
   }
 }

@@ -1,5 +1,4 @@
-import { ConversationStoreError } from '@agent-conversations/core';
-import { ADAPTER } from './layout.js';
+import { storeError } from './layout.js';
 
 /** The part of the Web Storage interface the store uses: `localStorage`, `sessionStorage` or any object shaped like them. */
 export interface StorageLike {
@@ -20,7 +19,7 @@ export function defaultStorage(): StorageLike {
     cause = error;
   }
   if (!storage) {
-    throw new ConversationStoreError('CONFIG', `localStorage is ${cause ? 'blocked here' : 'missing in this runtime'}: the local store runs in the browser; pass { storage } to use another Storage`, { adapter: ADAPTER, cause });
+    throw storeError('CONFIG', `localStorage is ${cause ? 'blocked here' : 'missing in this runtime'}: use the local store in a browser, or pass { storage }`, cause);
   }
   return storage;
 }
@@ -49,13 +48,13 @@ export function writeItem(storage: StorageLike, key: string, value: string, what
   try {
     storage.setItem(key, value);
   } catch (error) {
-    const previous = storage.getItem(key);
-    const needed = previous === null ? key.length + value.length : value.length - previous.length;
+    // What the write adds: the value minus the one it replaces, or the key too when it is new.
+    const needed = value.length - (storage.getItem(key)?.length ?? -key.length);
     const full = (error as { name?: unknown } | null)?.name === 'QuotaExceededError';
-    throw new ConversationStoreError(
+    throw storeError(
       'STORAGE',
-      full ? `storage is full: saving ${what} needs ${needed} more characters of space; nothing was changed. Delete old conversations, then retry` : `could not save ${what}: ${String(error)}`,
-      { adapter: ADAPTER, cause: error },
+      full ? `storage is full: saving ${what} needs ${needed} more characters; nothing was changed (delete old conversations, then retry)` : `could not save ${what}: ${String(error)}`,
+      error,
     );
   }
 }

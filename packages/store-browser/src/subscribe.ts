@@ -18,7 +18,7 @@ interface EventTargetLike {
 /** Listens to `storage` events of this storage and namespace; a no-op where there is no window (no other tabs exist). */
 export function subscribeToStorage(storage: StorageLike, keys: Keys, listener: (change: BrowserStoreChange) => void): () => void {
   const target = globalThis as Partial<EventTargetLike>;
-  if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return () => undefined;
+  if (typeof target.addEventListener !== 'function') return () => undefined;
   const onStorage = (event: StorageEventLike): void => {
     if (event.storageArea !== storage) return;
     if (event.key === null) return listener({ type: 'cleared' });

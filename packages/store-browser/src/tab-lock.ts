@@ -14,11 +14,6 @@ const pad = (n: number): string => String(n).padStart(15, '0');
 /** This realm's current marker lock per namespace; its own writes are visible to it at once, so it never waits on them. */
 const ownMarks = new Map<string, { name: string; release: () => void }>();
 
-function lockManager(): LockManagerLike | undefined {
-  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
-  return typeof locks?.request === 'function' ? locks : undefined;
-}
-
 /**
  * Runs synchronous write sections of one namespace one at a time across tabs, each seeing every earlier section's writes.
  *
@@ -32,13 +27,13 @@ export function createTabLock(storage: () => StorageLike, keys: Keys, crossTab: 
   const mark = `${keys.seq}:`;
   return async <T>(section: () => T): Promise<T> => {
     const s = storage();
-    const locks = (crossTab ?? isLocalStorage(s)) ? lockManager() : undefined;
-    if (!locks) return section();
+    const locks = (crossTab ?? isLocalStorage(s)) ? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks : undefined;
+    if (typeof locks?.request !== 'function') return section();
     return locks.request(keys.lock, async () => {
-      const seq = (): number => Number(s.getItem(keys.seq) ?? 0) || 0;
+      const seq = (): number => Number(s.getItem(keys.seq)) || 0;
+      const own = ownMarks.get(mark);
       const { held = [] } = await locks.query();
-      const own = ownMarks.get(mark)?.name;
-      const latest = Math.max(0, ...held.map(({ name = '' }) => (name !== own && name.startsWith(mark) ? Number(name.slice(mark.length)) || 0 : 0)));
+      const latest = Math.max(0, ...held.map(({ name = '' }) => (name !== own?.name && name.startsWith(mark) ? Number(name.slice(mark.length)) || 0 : 0)));
       for (const deadline = Date.now() + CATCH_UP_MS; seq() < latest && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 1));
       if (s.getItem(keys.seq) === null) writeItem(s, keys.seq, pad(0), 'the write counter'); // reserve its space before any data
       const result = section();
@@ -47,7 +42,7 @@ export function createTabLock(storage: () => StorageLike, keys: Keys, crossTab: 
       let release!: () => void;
       const holding = new Promise<void>((resolve) => (release = resolve));
       void locks.request(mark + next, { mode: 'shared' }, () => holding);
-      ownMarks.get(mark)?.release();
+      own?.release();
       ownMarks.set(mark, { name: mark + next, release });
       return result;
     });

@@ -89,16 +89,18 @@ describe('storage layout', () => {
     expect((await rows(u, c)).map((r) => r.message_id)).toEqual(['1']);
   });
 
-  it('titles, model and provider with NUL or lone surrogates round-trip exactly (derived and given)', async () => {
+  it('a title derived from text with NUL or lone surrogates is clean display text; given titles and labels like that are refused', async () => {
     const store = open();
     const [u, c] = [uid('u'), uid('c')];
-    const meta = await store.upsert({ userId: u, id: c, messages: [msg('1', 'nul\u0000 and lone \ud800 here')], model: 'm\u0000', provider: '\udc00p' });
-    expect(meta.title).toBe('nul\u0000 and lone \ud800 here');
-    expect(await store.get(u, c)).toMatchObject({ title: 'nul\u0000 and lone \ud800 here', model: 'm\u0000', provider: '\udc00p' });
-    await store.update(u, c, { title: '\u0001starts with the marker', model: 'plain' });
-    expect(await store.get(u, c)).toMatchObject({ title: '\u0001starts with the marker', model: 'plain' });
-    const { rows: raw } = await db.pool.query('SELECT model FROM public.agent_conversations WHERE id = $1', [c]);
-    expect(raw).toEqual([{ model: 'plain' }]);
+    const meta = await store.upsert({ userId: u, id: c, messages: [msg('1', 'nul\u0000 and lone \ud800 here')], model: 'm1', provider: 'p1' });
+    expect(meta.title).toBe('nul and lone \ufffd here');
+    expect(await store.get(u, c)).toMatchObject({ title: 'nul and lone \ufffd here', model: 'm1', provider: 'p1' });
+    await expect(store.update(u, c, { title: '\u0001starts with a control character' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(store.update(u, c, { model: 'm\u0000' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(store.update(u, c, { provider: '\udc00p' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await store.update(u, c, { model: 'plain' });
+    const { rows: raw } = await db.pool.query('SELECT model, title FROM public.agent_conversations WHERE id = $1', [c]);
+    expect(raw).toEqual([{ model: 'plain', title: 'nul and lone \ufffd here' }]);
   });
 
   it('user ids and message ids that differ only in a lone surrogate stay distinct', async () => {

@@ -46,6 +46,32 @@ export const isolationChecks: Check[] = [
   },
   {
     concern: 'isolation',
+    name: 'user ids that differ only by a lone surrogate are different users, or both are rejected',
+    async run({ store, user, id }) {
+      const base = user();
+      const [a, b, c] = [`${base}\ud800`, `${base}\ud801`, id()];
+      let rejected = false;
+      try {
+        await store.upsert({ id: c, userId: a, messages: conversationMessages(1, 'a') });
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'VALIDATION') throw error;
+        rejected = true;
+      }
+      if (rejected) {
+        await expectCode(store.upsert({ id: c, userId: b, messages: [] }), 'VALIDATION');
+        return;
+      }
+      const before = await snapshot(store, a, c);
+      expect(await store.get(b, c)).toBeNull();
+      expect((await store.list(b)).items).toEqual([]);
+      await store.upsert({ id: c, userId: b, messages: conversationMessages(2, 'b') });
+      expect(await snapshot(store, a, c)).toBe(before);
+      expect((await mustGet(store, a, c)).userId).toBe(a);
+      expect((await mustGet(store, b, c)).messageCount).toBe(2);
+    },
+  },
+  {
+    concern: 'isolation',
     name: 'user ids that differ only in case or by a prefix are different users',
     async run({ store, user, id }) {
       const base = user();

@@ -32,6 +32,18 @@ export const orderingChecks: Check[] = [
   },
   {
     concern: 'ordering',
+    name: 'a title derived from text with NUL, a lone surrogate and emoji is clean display text, stored exactly',
+    async run({ store, user, id }) {
+      const [u, c] = [user(), id()];
+      const title = 'nul lone \ufffd emoji 😀 end';
+      const meta = await store.upsert({ id: c, userId: u, messages: [userMessage('nul \u0000 lone \ud800 emoji 😀 end')] });
+      expect(meta.title).toBe(title);
+      expect((await mustGet(store, u, c)).title).toBe(title);
+      expect((await store.list(u)).items[0]!.title).toBe(title);
+    },
+  },
+  {
+    concern: 'ordering',
     name: 'a given title wins; the placeholder title is derived once a user message arrives',
     async run({ store, user, id }) {
       const u = user();

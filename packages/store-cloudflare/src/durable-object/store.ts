@@ -1,5 +1,6 @@
+import { assertUserId } from '../shared/user-id.js';
 import {
-  assertConversationId, assertUserId, ConversationStoreError, parseListOptions, prepareInput, prepareMessages, preparePatch,
+  assertConversationId, ConversationStoreError, parseListOptions, prepareInput, prepareMessages, preparePatch,
   validateExpectedVersion, validateUsage, type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch,
   type ConversationStore, type ListOptions, type ListPage, type MessageInput, type StoredConversation, type WriteOptions,
 } from '@agent-conversations/core';
@@ -65,6 +66,7 @@ export function createDurableObjectStore(options: DurableObjectStoreOptions): Co
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
       const { messages, ...rest } = prepareInput(raw);
+      assertUserId(rest.userId);
       const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
       const json = `${JSON.stringify(rest).slice(0, -1)},"messages":[${messages.map((m) => m.json).join(',')}]}`;
       return call(rest.userId, (o) => o.upsertConversation(json, { expectedVersion }));

@@ -1,5 +1,6 @@
+import { assertUserId } from './user-id.js';
 import {
-  assertConversationId, assertUserId, checkVersion, cleanMeta, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
+  assertConversationId, checkVersion, cleanMeta, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
   fingerprint, parseListOptions, prepareInput, prepareMessages, preparePatch, resolveTitle, validateExpectedVersion, validateUsage,
   type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch, type ConversationStore, type ListOptions,
   type ListPage, type MessageInput, type PreparedMessage, type StoredConversation, type WriteOptions,
@@ -85,6 +86,7 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
       const input = prepareInput(raw);
+      assertUserId(input.userId);
       const expected = validateExpectedVersion(opts?.expectedVersion);
       const { userId, id } = input;
       const messages = input.messages.map((m) => m.message);
