@@ -1,22 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, listTitles, openVisitor, screenshot, sendMessage } from './support/browser.js';
-import { startServer, type DemoServer } from './support/server.js';
+import { expect, test } from 'vitest';
+import { listTitles, openVisitor, screenshot, sendMessage } from './support/browser.js';
+import { useDemo } from './support/server.js';
 
-let server: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 test('a signed-out visitor keeps the conversation in localStorage: both messages are there after a reload', async () => {
-  const page = await openVisitor(browser, server.url);
+  const page = await openVisitor(demo.browser, demo.server.url);
   await expect.poll(() => page.locator('#store-kind').innerText()).toBe('local (this browser)');
   expect(await page.locator('#store-reason').innerText()).toBe('unauthenticated sessions always keep history in the browser');
 

@@ -1,32 +1,9 @@
 // importLocalHistory from a browser store into the real Postgres store (no page needed: the browser
 // store runs on any Storage-like object). Proves idempotency, conflict reporting and clearing against SQL.
 import { createTestDatabase, startPgServer, type PgServer, type TestDatabase } from '@agent-conversations/pg-test-server';
-import { createBrowserStore, importLocalHistory } from '@agent-conversations/store-browser';
+import { createBrowserStore, createMemoryStorage, importLocalHistory } from '@agent-conversations/store-browser';
 import { createPostgresStore } from '@agent-conversations/store-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-/** A Storage over a Map: what localStorage is, minus the browser. */
-class MapStorage implements Storage {
-  private readonly map = new Map<string, string>();
-  get length(): number {
-    return this.map.size;
-  }
-  key(index: number): string | null {
-    return [...this.map.keys()][index] ?? null;
-  }
-  getItem(key: string): string | null {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.map.set(key, String(value));
-  }
-  removeItem(key: string): void {
-    this.map.delete(key);
-  }
-  clear(): void {
-    this.map.clear();
-  }
-}
 
 const say = (id: string, role: 'user' | 'assistant', text: string) => ({ id, role, parts: [{ type: 'text', text }] });
 
@@ -43,7 +20,7 @@ describe('importLocalHistory into Postgres', () => {
   });
 
   it('copies local conversations once, reports a conflicting id, and clears local copies only after the server has them', async () => {
-    const local = createBrowserStore({ storage: new MapStorage() });
+    const local = createBrowserStore({ storage: createMemoryStorage() });
     const remote = createPostgresStore({ connectionString: db.url });
     try {
       await local.upsert({ id: 'trip', userId: 'anon-1', messages: [say('a1', 'user', 'Plan a trip to Rome'), say('a2', 'assistant', 'Day 1: the Forum')] });

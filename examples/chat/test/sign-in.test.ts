@@ -1,22 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, listTitles, openVisitor, screenshot, sendMessage, signIn } from './support/browser.js';
-import { startServer, type DemoServer } from './support/server.js';
+import { expect, test } from 'vitest';
+import { listTitles, openVisitor, screenshot, sendMessage, signIn } from './support/browser.js';
+import { useDemo } from './support/server.js';
 
-let server: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 test('signing in imports the browser history into the server store; rename and delete work there', async () => {
-  const page = await openVisitor(browser, server.url);
+  const page = await openVisitor(demo.browser, demo.server.url);
   await sendMessage(page, 'Draft a packing list');
   await page.click('#new-chat');
   await sendMessage(page, 'Which trains go to Porto?');
@@ -68,11 +57,11 @@ test('signing in imports the browser history into the server store; rename and d
 });
 
 test('a rename based on an old version is refused with CONFLICT instead of overwriting (expectedVersion)', async () => {
-  const first = await openVisitor(browser, server.url);
+  const first = await openVisitor(demo.browser, demo.server.url);
   await signIn(first, 'erin');
   await sendMessage(first, 'Shared shopping list');
   const second = await first.context().newPage();
-  await second.goto(server.url);
+  await second.goto(demo.server.url);
   await second.locator('#chat-title', { hasText: 'Shared shopping list' }).waitFor();
 
   await first.click('#rename');

@@ -1,19 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, listTitles, openVisitor, sendMessage, signIn } from './support/browser.js';
-import { startServer, type DemoServer } from './support/server.js';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { listTitles, openVisitor, sendMessage, signIn } from './support/browser.js';
+import { useDemo } from './support/server.js';
 
-let server: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 /** A request from the page, with its session cookie: what the signed-in user could send by hand. */
 function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; data: unknown }> {
@@ -28,8 +18,8 @@ function api(page: Page, method: string, path: string, body?: unknown): Promise<
 }
 
 test('two signed-in users never see or change each other’s conversations', async () => {
-  const alice = await openVisitor(browser, server.url);
-  const bob = await openVisitor(browser, server.url);
+  const alice = await openVisitor(demo.browser, demo.server.url);
+  const bob = await openVisitor(demo.browser, demo.server.url);
   await signIn(alice, 'alice');
   await signIn(bob, 'bob');
   await sendMessage(alice, 'Alice’s secret plan');

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser } from './browser.js';
 import { fileURLToPath } from 'node:url';
 
 /** The example's folder (the server's working directory). */
@@ -54,4 +57,17 @@ export function startServer(env: Record<string, string> = {}): Promise<DemoServe
 export function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const { child, output } = spawnServer(env);
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output() })));
+}
+
+/** Starts a demo server and a Chromium before the file's tests and stops both after; read them off the returned object. */
+export function useDemo(): { readonly server: DemoServer; readonly browser: Browser } {
+  const demo = {} as { server: DemoServer; browser: Browser };
+  beforeAll(async () => {
+    [demo.server, demo.browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await demo.browser?.close();
+    await demo.server?.stop();
+  });
+  return demo;
 }

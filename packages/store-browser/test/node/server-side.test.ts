@@ -1,26 +1,6 @@
 import { createStoreResolver, type Message } from '@agent-conversations/core';
 import { describe, expect, it } from 'vitest';
-import { browserAdapter, createBrowserStore, type StorageLike } from '../../src/index.js';
-
-/** A minimal Storage-like object, as an app may pass for a runtime without localStorage. */
-class MapStorage implements StorageLike {
-  private readonly map = new Map<string, string>();
-  get length(): number {
-    return this.map.size;
-  }
-  key(index: number): string | null {
-    return [...this.map.keys()][index] ?? null;
-  }
-  getItem(key: string): string | null {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.map.set(key, String(value));
-  }
-  removeItem(key: string): void {
-    this.map.delete(key);
-  }
-}
+import { browserAdapter, createBrowserStore, createMemoryStorage } from '../../src/index.js';
 
 describe('outside the browser (Node, server-side rendering)', () => {
   it('creates the store without touching storage, and fails the first call with a CONFIG error', async () => {
@@ -44,7 +24,7 @@ describe('outside the browser (Node, server-side rendering)', () => {
   });
 
   it('works over any Storage-like object, serializing writes without Web Locks', async () => {
-    const storage = new MapStorage();
+    const storage = createMemoryStorage();
     const [one, two] = [createBrowserStore({ storage }), createBrowserStore({ storage })];
     await one.upsert({ id: 'c', userId: 'u', messages: [] });
     await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).append('u', 'c', [{ id: `m${i}`, role: 'user', content: `${i}` } as Message], { usage: { outputTokens: 2 } })));
@@ -55,7 +35,7 @@ describe('outside the browser (Node, server-side rendering)', () => {
   });
 
   it('turns any other failure of a storage object into a STORAGE ConversationStoreError', async () => {
-    const storage = new MapStorage();
+    const storage = createMemoryStorage();
     const store = createBrowserStore({ storage });
     await store.upsert({ id: 'c', userId: 'u', messages: [] });
     storage.setItem = () => {
