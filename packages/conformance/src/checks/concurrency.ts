@@ -85,4 +85,21 @@ export const concurrencyChecks: Check[] = [
       expect((await mustGet(store, u, c)).version).toBe(meta.version + 1);
     },
   },
+  {
+    concern: 'concurrency',
+    name: 'of two creators with expectedVersion 0 exactly one wins',
+    skipUnless: (_o, caps) => (caps.atomicExpectedVersion ? null : 'the adapter declares atomicExpectedVersion: false (no compare-and-set in the backend)'),
+    async run({ store, user, id }) {
+      const [u, c] = [user(), id()];
+      const results = await Promise.allSettled([
+        store.upsert({ id: c, userId: u, messages: [userMessage('from the first creator', 'first')] }, { expectedVersion: 0 }),
+        store.upsert({ id: c, userId: u, messages: [userMessage('from the second creator', 'second')] }, { expectedVersion: 0 }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled'), 'exactly one creator must win').toHaveLength(1);
+      expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { code?: string }).code).toBe('CONFLICT');
+      const got = await mustGet(store, u, c);
+      expect(got).toMatchObject({ version: 1, messageCount: 1 });
+      expect(['first', 'second']).toContain(got.messages[0]!.id);
+    },
+  },
 ];
