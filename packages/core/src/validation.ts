@@ -37,6 +37,12 @@ export function assertUserId(userId: unknown): asserts userId is string {
   assertText(userId, 'userId', USER_ID_LENGTH, 'plain');
 }
 
+/** assertUserId, plus: refuses lone surrogates, for a store (named in the message) that keeps ids as UTF-8, where they become U+FFFD and two users would meet. */
+export function assertUtf8UserId(userId: unknown, store: string): asserts userId is string {
+  assertUserId(userId);
+  if (!(userId as WellFormed).isWellFormed()) invalid(`userId must not contain lone surrogates: ${store} stores it as UTF-8`);
+}
+
 /** Throws VALIDATION unless id is 1-128 chars of letters, digits and `_ . : @ -`. */
 export function assertConversationId(id: unknown): asserts id is string {
   assertText(id, 'conversation id', ID_LENGTH);

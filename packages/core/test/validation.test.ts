@@ -99,3 +99,13 @@ describe('titles and labels are display text', () => {
     expect(preparePatch({ title: 'Emoji 😀 and ünïcode' })).toEqual({ title: 'Emoji 😀 and ünïcode' });
   });
 });
+
+describe('user ids for UTF-8 stores', () => {
+  it('refuses lone surrogates and keeps everything else assertUserId accepts', async () => {
+    const { assertUtf8UserId } = await import('../src/index.js');
+    expect(() => assertUtf8UserId('alice 😀 ü', 'ClickHouse')).not.toThrow();
+    expect(() => assertUtf8UserId('bob\ud800', 'ClickHouse')).toThrow('userId must not contain lone surrogates: ClickHouse stores it as UTF-8');
+    expect(code(() => assertUtf8UserId('bob\udc00x', 'D1'))).toBe('VALIDATION');
+    expect(code(() => assertUtf8UserId('', 'D1'))).toBe('VALIDATION');
+  });
+});

@@ -1,6 +1,5 @@
-import { assertStorableUserId } from './user-id.js';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { assertConversationId, ConversationStoreError, encodeCursor, parseListOptions, type ListPage, type MigrationReport, type StoredConversation } from '@agent-conversations/core';
+import { assertConversationId, assertUtf8UserId, ConversationStoreError, encodeCursor, parseListOptions, type ListPage, type MigrationReport, type StoredConversation } from '@agent-conversations/core';
 import { loadMessageRows, loadState, messagesOf, type StoreInternals } from './context.js';
 import { createDb, type Db } from './db.js';
 import { ADAPTER, storeError } from './errors.js';
@@ -99,7 +98,7 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
     diagnose: () => diagnose(ctx.db, minimum, options.autoCreate ?? false),
 
     async list(userId, opts): Promise<ListPage> {
-      assertStorableUserId(userId);
+      assertUtf8UserId(userId, 'ClickHouse');
       const { limit, after, updatedAfter } = parseListOptions(opts);
       await ctx.ready();
       const params = { u: userId, limit: limit + 1, after: updatedAfter ?? 0, cu: after?.updatedAt ?? 0, cid: after?.id ?? '' };
@@ -110,7 +109,7 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
     },
 
     async get(userId, id): Promise<StoredConversation | null> {
-      assertStorableUserId(userId);
+      assertUtf8UserId(userId, 'ClickHouse');
       assertConversationId(id);
       await ctx.ready();
       const [state, rows] = await Promise.all([loadState(ctx, userId, id), loadMessageRows(ctx, userId, id, true)]);
@@ -124,13 +123,13 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
     update: (userId, id, patch, opts) => update(ctx, userId, id, patch, opts),
 
     async delete(userId, id): Promise<boolean> {
-      assertStorableUserId(userId);
+      assertUtf8UserId(userId, 'ClickHouse');
       assertConversationId(id);
       return (await tombstoneAll(ctx, userId, id)) > 0;
     },
 
     async deleteAll(userId): Promise<number> {
-      assertStorableUserId(userId);
+      assertUtf8UserId(userId, 'ClickHouse');
       return tombstoneAll(ctx, userId);
     },
 

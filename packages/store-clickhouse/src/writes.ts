@@ -1,8 +1,8 @@
-import { assertStorableUserId } from './user-id.js';
 import { randomUUID } from 'node:crypto';
 import {
   addUsage,
   assertConversationId,
+  assertUtf8UserId,
   checkVersion,
   cleanMeta,
   ConversationStoreError,
@@ -35,7 +35,7 @@ function notFound(id: string): ConversationStoreError {
 /** Creates or replaces the message list, writing only from the first changed message on, in one INSERT. */
 export async function upsert(ctx: StoreInternals, raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
   const input = prepareInput(raw);
-  assertStorableUserId(input.userId);
+  assertUtf8UserId(input.userId, 'ClickHouse');
   const expected = validateExpectedVersion(opts?.expectedVersion);
   await ctx.ready();
   const [state, stored] = await Promise.all([loadState(ctx, input.userId, input.id), loadMessageRows(ctx, input.userId, input.id, false)]);
@@ -75,7 +75,7 @@ export async function upsert(ctx: StoreInternals, raw: ConversationInput, opts?:
 
 /** Adds messages and a usage delta as new rows plus one event row (no read-modify-write of the head), in one INSERT. */
 export async function append(ctx: StoreInternals, userId: string, id: string, raw: readonly MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
-  assertStorableUserId(userId);
+  assertUtf8UserId(userId, 'ClickHouse');
   assertConversationId(id);
   const prepared = prepareMessages(raw, { allowEmpty: false });
   const delta = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
@@ -115,7 +115,7 @@ export async function append(ctx: StoreInternals, userId: string, id: string, ra
 
 /** Writes a new head with the patch applied, folding the events read so far, plus its event row. */
 export async function update(ctx: StoreInternals, userId: string, id: string, raw: ConversationPatch, opts?: WriteOptions): Promise<ConversationMeta> {
-  assertStorableUserId(userId);
+  assertUtf8UserId(userId, 'ClickHouse');
   assertConversationId(id);
   const patch = preparePatch(raw);
   const expected = validateExpectedVersion(opts?.expectedVersion);

@@ -1,6 +1,5 @@
-import { assertUserId } from '../shared/user-id.js';
 import {
-  assertConversationId, ConversationStoreError, parseListOptions, prepareInput, prepareMessages, preparePatch,
+  assertConversationId, assertUtf8UserId, ConversationStoreError, parseListOptions, prepareInput, prepareMessages, preparePatch,
   validateExpectedVersion, validateUsage, type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch,
   type ConversationStore, type ListOptions, type ListPage, type MessageInput, type StoredConversation, type WriteOptions,
 } from '@agent-conversations/core';
@@ -53,27 +52,27 @@ export function createDurableObjectStore(options: DurableObjectStoreOptions): Co
     persistent: true,
 
     async list(userId: string, opts?: ListOptions): Promise<ListPage> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'a Durable Object');
       parseListOptions(opts);
       return call(userId, (o) => o.listConversations(userId, listOptions(opts)));
     },
 
     async get(userId: string, id: string): Promise<StoredConversation | null> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'a Durable Object');
       assertConversationId(id);
       return call(userId, (o) => o.getConversation(userId, id));
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
       const { messages, ...rest } = prepareInput(raw);
-      assertUserId(rest.userId);
+      assertUtf8UserId(rest.userId, 'a Durable Object');
       const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
       const json = `${JSON.stringify(rest).slice(0, -1)},"messages":[${messages.map((m) => m.json).join(',')}]}`;
       return call(rest.userId, (o) => o.upsertConversation(json, { expectedVersion }));
     },
 
     async append(userId: string, id: string, raw: MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'a Durable Object');
       assertConversationId(id);
       const messages = prepareMessages(raw, { allowEmpty: false });
       const usage = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
@@ -83,7 +82,7 @@ export function createDurableObjectStore(options: DurableObjectStoreOptions): Co
     },
 
     async update(userId: string, id: string, raw: ConversationPatch, opts?: WriteOptions): Promise<ConversationMeta> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'a Durable Object');
       assertConversationId(id);
       const patch = preparePatch(raw);
       const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
@@ -91,13 +90,13 @@ export function createDurableObjectStore(options: DurableObjectStoreOptions): Co
     },
 
     async delete(userId: string, id: string): Promise<boolean> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'a Durable Object');
       assertConversationId(id);
       return call(userId, (o) => o.deleteConversation(userId, id));
     },
 
     async deleteAll(userId: string): Promise<number> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'a Durable Object');
       return call(userId, (o) => o.deleteAllConversations(userId));
     },
 

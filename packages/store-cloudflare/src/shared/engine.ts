@@ -1,6 +1,5 @@
-import { assertUserId } from './user-id.js';
 import {
-  assertConversationId, checkVersion, cleanMeta, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
+  assertConversationId, assertUtf8UserId, checkVersion, cleanMeta, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
   fingerprint, parseListOptions, prepareInput, prepareMessages, preparePatch, resolveTitle, validateExpectedVersion, validateUsage,
   type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch, type ConversationStore, type ListOptions,
   type ListPage, type MessageInput, type PreparedMessage, type StoredConversation, type WriteOptions,
@@ -57,7 +56,7 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
   };
 
   const getText = async (userId: string, id: string): Promise<string | null> => {
-    assertUserId(userId);
+    assertUtf8UserId(userId, 'SQLite');
     assertConversationId(id);
     const [metaRows = [], messageRows = []] = await runner.read([selectMeta(userId, id), selectMessages(userId, id)]);
     if (!metaRows[0]) return null;
@@ -71,7 +70,7 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
     getText,
 
     async list(userId: string, opts?: ListOptions): Promise<ListPage> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'SQLite');
       const parsed = parseListOptions(opts);
       const [rows = []] = await runner.read([listConversations(userId, parsed)]);
       const items = rows.slice(0, parsed.limit).map(rowToMeta);
@@ -86,7 +85,7 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
       const input = prepareInput(raw);
-      assertUserId(input.userId);
+      assertUtf8UserId(input.userId, 'SQLite');
       const expected = validateExpectedVersion(opts?.expectedVersion);
       const { userId, id } = input;
       const messages = input.messages.map((m) => m.message);
@@ -126,7 +125,7 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
     },
 
     async append(userId: string, id: string, raw: MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'SQLite');
       assertConversationId(id);
       const prepared = prepareMessages(raw, { allowEmpty: false });
       const delta = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
@@ -152,7 +151,7 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
     },
 
     async update(userId: string, id: string, raw: ConversationPatch, opts?: WriteOptions): Promise<ConversationMeta> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'SQLite');
       assertConversationId(id);
       const patch = preparePatch(raw);
       const expected = validateExpectedVersion(opts?.expectedVersion);
@@ -162,14 +161,14 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
     },
 
     async delete(userId: string, id: string): Promise<boolean> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'SQLite');
       assertConversationId(id);
       const [, deleted = []] = await runner.write(deleteConversation(userId, id));
       return deleted.length > 0;
     },
 
     async deleteAll(userId: string): Promise<number> {
-      assertUserId(userId);
+      assertUtf8UserId(userId, 'SQLite');
       const [counted = []] = await runner.write(deleteUser(userId));
       return Number(counted[0]?.n ?? 0);
     },
