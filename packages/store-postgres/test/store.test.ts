@@ -1,21 +1,12 @@
 // What the Postgres store guarantees beyond the shared suite, checked in the tables themselves.
-import type { Message } from '@agent-conversations/core';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPostgresStore, type PostgresStore } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createPostgresStore } from '../src/index.js';
 import { buildQueries } from '../src/queries.js';
-import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
+import { msg, uid, useTestDatabase } from './support/stores.js';
 
-let db: TestDatabase;
-const stores: PostgresStore[] = [];
-const open = (options: Parameters<typeof createPostgresStore>[1] = {}): PostgresStore => {
-  const store = createPostgresStore({ connectionString: db.url }, options);
-  stores.push(store);
-  return store;
-};
-let n = 0;
-const uid = (label: string): string => `${label}-${Date.now()}-${n++}`;
-const msg = (id: string, text: string, role = 'user'): Message => ({ id, role, parts: [{ type: 'text', text }] });
+const ctx = useTestDatabase('store');
+const { open } = ctx;
 
 interface RowVersion {
   seq: number;
@@ -25,20 +16,13 @@ interface RowVersion {
   version: string;
 }
 async function rows(userId: string, id: string): Promise<RowVersion[]> {
-  const { rows: found } = await db.pool.query<RowVersion>(
+  const { rows: found } = await ctx.db.pool.query<RowVersion>(
     'SELECT seq, message_id, json, ctid::text || xmin::text AS version FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq',
     [userId, id],
   );
   return found;
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase(inject('pgUrl'), 'store');
-});
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-  await db.drop();
-});
 
 describe('storage layout', () => {
   it('stores one row per message, numbered 1..n, holding the exact JSON text (NUL as the \\u0000 escape)', async () => {
@@ -50,7 +34,7 @@ describe('storage layout', () => {
     expect(stored.map((r) => [r.seq, r.message_id])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
     expect(stored.map((r) => r.json)).toEqual(messages.map((m) => JSON.stringify(m)));
     expect(stored[0]!.json).toContain('hello\\u0000world');
-    const { rows: conv } = await db.pool.query('SELECT message_count, version FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [u, c]);
+    const { rows: conv } = await ctx.db.pool.query('SELECT message_count, version FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [u, c]);
     expect(conv).toEqual([{ message_count: 3, version: 1 }]);
   });
 
@@ -99,7 +83,7 @@ describe('storage layout', () => {
     await expect(store.update(u, c, { model: 'm\u0000' })).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(store.update(u, c, { provider: '\udc00p' })).rejects.toMatchObject({ code: 'VALIDATION' });
     await store.update(u, c, { model: 'plain' });
-    const { rows: raw } = await db.pool.query('SELECT model, title FROM public.agent_conversations WHERE id = $1', [c]);
+    const { rows: raw } = await ctx.db.pool.query('SELECT model, title FROM public.agent_conversations WHERE id = $1', [c]);
     expect(raw).toEqual([{ model: 'plain', title: 'nul and lone \ufffd here' }]);
   });
 
@@ -157,17 +141,17 @@ describe('list', () => {
     await store.migrate();
     const t = store.tables;
     const heavy = uid('heavy');
-    await db.pool.query(
+    await ctx.db.pool.query(
       `INSERT INTO ${t.conversations} (user_id, id, title, created_at, updated_at, version)
        SELECT CASE WHEN g % 4 = 0 THEN $1 ELSE 'other-' || (g % 500) END, 'conv-' || g, 'Conversation', 0, g * 7919 % 100000, 1
        FROM generate_series(1, 40000) AS g`,
       [heavy],
     );
-    await db.pool.query(`ANALYZE ${t.conversations}`);
+    await ctx.db.pool.query(`ANALYZE ${t.conversations}`);
     const page = await store.list(heavy, { limit: 50 });
     const last = page.items[49]!;
     const q = buildQueries(t);
-    const client = await db.pool.connect();
+    const client = await ctx.db.pool.connect();
     try {
       for (const [sql, params] of [
         [q.list[0], [heavy, 51]],
@@ -198,14 +182,14 @@ describe('configuration', () => {
     const plain = open();
     const [u, c] = [uid('u'), uid('c')];
     await custom.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
-    const { rows: tables } = await db.pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'chat_app' ORDER BY 1");
+    const { rows: tables } = await ctx.db.pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'chat_app' ORDER BY 1");
     expect(tables.map((r) => r.table_name)).toEqual(['ai_conversations', 'ai_messages', 'ai_schema_migrations']);
     expect(await plain.get(u, c)).toBeNull();
     expect((await custom.get(u, c))?.messages).toEqual([msg('1', 'hi')]);
   });
 
   it('uses a pool the app passes and leaves it open on close()', async () => {
-    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const pool = new pg.Pool({ connectionString: ctx.db.url, max: 2 });
     try {
       const store = createPostgresStore({ pool });
       const [u, c] = [uid('u'), uid('c')];
@@ -219,11 +203,10 @@ describe('configuration', () => {
   });
 
   it('a Prisma URL works: schema= is honoured, pgbouncer=true sends no startup parameters and prepares no named statements', async () => {
-    const url = new URL(db.url);
+    const url = new URL(ctx.db.url);
     url.search = '?schema=prisma_app&pgbouncer=true&connection_limit=1&connect_timeout=5';
     const prisma = open();
-    const store = createPostgresStore({ connectionString: url.toString() });
-    stores.push(store);
+    const store = open({}, url.toString());
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
     await store.get(u, c);

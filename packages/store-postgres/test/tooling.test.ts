@@ -1,34 +1,17 @@
 // Timeouts and the tooling members (listUsers, migrate dry run, diagnose), on the shared test server.
-import type { Message } from '@agent-conversations/core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPostgresStore, type PostgresStore } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
+import { describe, expect, it } from 'vitest';
+import { msg, uid, useTestDatabase } from './support/stores.js';
 
-let db: TestDatabase;
-const stores: PostgresStore[] = [];
-const open = (options: Parameters<typeof createPostgresStore>[1] = {}): PostgresStore => {
-  const store = createPostgresStore({ connectionString: db.url }, options);
-  stores.push(store);
-  return store;
-};
-let n = 0;
-const uid = (label: string): string => `${label}-${Date.now()}-${n++}`;
-const msg = (id: string, text: string, role = 'user'): Message => ({ id, role, parts: [{ type: 'text', text }] });
+const ctx = useTestDatabase('tooling');
+const { open } = ctx;
 
-beforeAll(async () => {
-  db = await createTestDatabase(inject('pgUrl'), 'tooling');
-});
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-  await db.drop();
-});
 
 describe('timeouts', () => {
   it('a statement stuck on a lock past statementTimeoutMs is UNAVAILABLE and retryable; the store keeps working', async () => {
     const [u, c] = [uid('u'), uid('c')];
     const store = open({ statementTimeoutMs: 300 });
     await store.upsert({ userId: u, id: c, messages: [] });
-    const blocker = await db.pool.connect();
+    const blocker = await ctx.db.pool.connect();
     try {
       await blocker.query('BEGIN');
       await blocker.query('SELECT 1 FROM public.agent_conversations WHERE user_id = $1 AND id = $2 FOR UPDATE', [u, c]);
@@ -58,7 +41,7 @@ describe('listUsers, migrate dry run and diagnose', () => {
     expect(plan.from).toBe(0);
     expect(plan.steps.map((s) => s.version)).toEqual([1, 2]);
     expect(plan.steps[0]!.sql).toContain('CREATE TABLE IF NOT EXISTS "dry_run_only"."agent_conversations"');
-    const { rowCount } = await db.pool.query("SELECT 1 FROM pg_namespace WHERE nspname = 'dry_run_only'");
+    const { rowCount } = await ctx.db.pool.query("SELECT 1 FROM pg_namespace WHERE nspname = 'dry_run_only'");
     expect(rowCount).toBe(0);
   });
 
@@ -68,6 +51,6 @@ describe('listUsers, migrate dry run and diagnose', () => {
     const checks = await store.diagnose();
     expect(checks.map((c) => c.name)).toEqual(['reachable', 'credentials', 'server version', 'encoding', 'schema version', 'grants']);
     expect(checks.filter((c) => !c.ok)).toEqual([]);
-    expect(JSON.stringify(checks)).not.toContain(new URL(db.url).password);
+    expect(JSON.stringify(checks)).not.toContain(new URL(ctx.db.url).password);
   });
 });
