@@ -1,20 +1,12 @@
 #!/usr/bin/env node
 // Quick start, as an app author uses the library: register the installed store packages,
 // resolve the store from the environment, explain the decision, then do a round trip.
+import { registerInstalledStores } from '@agent-conversations/cli';
 import { explainStoreResolution, formatExplanation, isConversationStoreError, resolveConversationStore } from '@agent-conversations/core';
 
-const STORE_PACKAGES = ['store-agentstate', 'store-cloudflare', 'store-postgres', 'store-clickhouse', 'store-browser'];
-
-for (const name of STORE_PACKAGES) {
-  const specifier = `@agent-conversations/${name}/register`;
-  try {
-    await import(specifier);
-    console.log(`registered ${specifier}`);
-  } catch (error) {
-    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes(`@agent-conversations/${name}`)) throw error;
-    console.log(`not installed: @agent-conversations/${name}`);
-  }
-}
+const installed = await registerInstalledStores();
+for (const name of installed.registered) console.log(`registered ${name}/register`);
+for (const name of installed.missing) console.log(`not installed: ${name}`);
 
 // A server app turns persistence on; on a bare machine auto then picks memory (development only).
 const env = { ...process.env };

@@ -1,13 +1,15 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { registerInstalledStores } from '@agent-conversations/cli';
 import { explainStoreResolution, formatExplanation, isConversationStoreError, resolveConversationStore, type ConversationStore } from '@agent-conversations/core';
 import { createChatApp } from './app.js';
 import { toNodeListener } from './node-adapter.js';
-import { registerInstalledStores } from './register-stores.js';
 import { createScriptedModel } from './scripted-model.js';
 
 // Startup, as an app author writes it: register the installed stores, explain the decision, resolve (fail closed).
-for (const line of await registerInstalledStores()) console.log(line);
+const installed = await registerInstalledStores();
+for (const name of installed.registered) console.log(`registered ${name}/register`);
+for (const name of installed.missing) console.log(`not installed: ${name}`);
 
 const env = { ...process.env };
 if (env.AGENT_CONVERSATION_PERSISTENCE === undefined && env.NEXT_PUBLIC_FEATURE_CONVERSATION_DB === undefined) {
