@@ -1,10 +1,10 @@
 // The whole conformance suite again, through a real PgBouncer in transaction mode (what Supabase, Neon and
 // Vercel poolers do): no session state between statements, no named prepared statements (pgbouncer=true).
 import { runConformanceSuite } from '@agent-conversations/conformance';
-import type { Message } from '@agent-conversations/core';
 import { describe, inject, it } from 'vitest';
 import { createPostgresStore } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
+import { tableInspector } from './support/stores.js';
 import { PGBOUNCER, startPgBouncer, type PgBouncer } from './support/pgbouncer.js';
 
 let db: TestDatabase;
@@ -23,16 +23,7 @@ if (PGBOUNCER) {
     },
     createStore: () => createPostgresStore({ connectionString: bouncer.url }),
     createPeerStore: () => createPostgresStore({ connectionString: bouncer.url }),
-    inspect: {
-      async messages(userId, id) {
-        const { rows } = await db.pool.query<{ json: string }>('SELECT json FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq', [userId, id]);
-        return rows.map((r) => JSON.parse(r.json) as Message);
-      },
-      async exists(userId, id) {
-        const { rowCount } = await db.pool.query('SELECT 1 FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [userId, id]);
-        return (rowCount ?? 0) > 0;
-      },
-    },
+    inspect: tableInspector(() => db),
   });
 } else {
   // Locally the missing binary is a visible skip; in CI (which installs it) it is a failure.

@@ -1,3 +1,4 @@
+import type { ConformanceInspector } from '@agent-conversations/conformance';
 import type { Message } from '@agent-conversations/core';
 import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -35,3 +36,17 @@ let n = 0;
 export const uid = (label: string): string => `${label}-${Date.now()}-${n++}`;
 /** An AI SDK-style text message. */
 export const msg = (id: string, text: string, role = 'user'): Message => ({ id, role, parts: [{ type: 'text', text }] });
+
+/** Conformance `inspect` readers that query the tables directly, through `db()`'s pool (read when called). */
+export function tableInspector(db: () => TestDatabase): ConformanceInspector {
+  return {
+    async messages(userId, id) {
+      const { rows } = await db().pool.query<{ json: string }>('SELECT json FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq', [userId, id]);
+      return rows.map((r) => JSON.parse(r.json) as Message);
+    },
+    async exists(userId, id) {
+      const { rowCount } = await db().pool.query('SELECT 1 FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [userId, id]);
+      return (rowCount ?? 0) > 0;
+    },
+  };
+}
