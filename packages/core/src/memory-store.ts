@@ -100,14 +100,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const expected = validateExpectedVersion(opts?.expectedVersion);
       const record = mustFind(userId, id);
       checkVersion(expected, record.meta.version, 'memory');
-      const ids = new Set(record.messages.map((json) => (JSON.parse(json) as Message).id));
+      const stored = record.messages.map((json) => JSON.parse(json) as Message);
+      const ids = new Set(stored.map((m) => m.id));
       const dup = prepared.find((m) => ids.has(m.message.id));
       if (dup) throw new ConversationStoreError('CONFLICT', `message id "${dup.message.id}" is already in conversation "${id}"`, { adapter: 'memory' });
       const messages = [...record.messages, ...prepared.map((m) => m.json)];
-      const all = messages.map((json) => JSON.parse(json) as Message);
       record.meta = cleanMeta({
         ...record.meta,
-        title: resolveTitle(undefined, record.meta.title, all),
+        title: resolveTitle(undefined, record.meta.title, [...stored, ...prepared.map((m) => m.message)]),
         messageCount: messages.length,
         usage: addUsage(record.meta.usage, delta),
         updatedAt: touch(record),
