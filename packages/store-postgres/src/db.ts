@@ -10,6 +10,9 @@ export type Query = <R extends QueryResultRow>(sql: string, params?: readonly un
 export interface Db {
   readonly pool: Pool;
   query: Query;
+  /** Runs one statement and hands each row to `onRow` as it arrives, while later rows are still being produced; rejects with the
+   * first error of the statement or of `onRow` (after the statement ends, so the connection stays usable). */
+  stream<R extends QueryResultRow>(sql: string, params: readonly unknown[], onRow: (row: R) => void): Promise<void>;
   /** Runs `fn` inside BEGIN/COMMIT on one connection; rolls back when it throws. */
   transaction<T>(fn: (query: Query) => Promise<T>): Promise<T>;
   /** Ends the pool when the store created it. */
@@ -66,20 +69,40 @@ export function createDb(options: DbOptions): Db {
     return name;
   };
 
+  const config = (sql: string, params: readonly unknown[], timeoutMs: number) => ({
+    // Statements with parameters are prepared once per connection under a name derived from their text.
+    name: options.prepare && params.length > 0 ? nameOf(sql) : undefined,
+    text: sql,
+    values: params as unknown[],
+    query_timeout: timeoutMs || undefined,
+  });
+
   const queryOn =
     (client: PoolClient): Query =>
     (sql, params = [], timeoutMs = options.readTimeoutMs) =>
-      client.query({
-        // Statements with parameters are prepared once per connection under a name derived from their text.
-        name: options.prepare && params.length > 0 ? nameOf(sql) : undefined,
-        text: sql,
-        values: params as unknown[],
-        query_timeout: timeoutMs || undefined,
-      } as pg.QueryConfig);
+      client.query(config(sql, params, timeoutMs) as pg.QueryConfig);
+
+  const streamOn = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], onRow: (row: R) => void): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let rowError: unknown;
+      const { query_timeout, ...queryConfig } = config(sql, params, options.readTimeoutMs);
+      // The callback (with the client's read timeout around it) reports the end; 'row' fires as each row is decoded.
+      const query = new pg.Query<R>(queryConfig, (error) => (error ? reject(error) : rowError === undefined ? resolve() : reject(rowError)));
+      query.on('row', (row: R) => {
+        if (rowError !== undefined) return;
+        try {
+          onRow(row);
+        } catch (error) {
+          rowError = error; // never thrown into pg's protocol handler; reported once the statement has ended
+        }
+      });
+      client.query(Object.assign(query, { query_timeout }));
+    });
 
   return {
     pool,
     query: (sql, params, timeoutMs) => withClient((client) => queryOn(client)(sql, params, timeoutMs)),
+    stream: (sql, params, onRow) => withClient((client) => streamOn(client, sql, params, onRow)),
     transaction: (fn) =>
       withClient(async (client) => {
         const query = queryOn(client);

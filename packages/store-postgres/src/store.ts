@@ -189,10 +189,15 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
     async get(userId: string, id: string): Promise<StoredConversation | null> {
       assertUserId(userId);
       assertConversationId(id);
-      const { rows } = await run('get', () => db.query<ConversationRow & { messages: string | null }>(q.get, [encodeText(userId), id]));
-      const row = rows[0];
-      if (!row) return null;
-      return { ...toMeta(row), messages: row.messages === null ? [] : (JSON.parse(`[${row.messages}]`) as Message[]) };
+      let meta: ConversationMeta | undefined;
+      const chunks: Message[][] = [];
+      await run('get', () =>
+        db.stream<{ k: number; part: string | null }>(q.get, [encodeText(userId), id], (row) => {
+          if (row.k < 0) meta = metaOf({ meta: row.part! });
+          else if (row.part !== null) chunks[row.k] = JSON.parse(row.part) as Message[];
+        }),
+      );
+      return meta ? { ...meta, messages: chunks.flat() } : null;
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
