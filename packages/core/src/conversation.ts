@@ -17,7 +17,11 @@ export function defaultTitle(messages: readonly Message[]): string {
     if (message.role !== 'user') continue;
     // A title is display text: control characters become spaces and lone surrogates U+FFFD.
     const text = (textOf(message).replace(/[\s\0-\x1f\x7f]+/g, ' ').trim() as string & { toWellFormed(): string }).toWellFormed();
-    if (text) return Array.from(text).slice(0, 100).join('').trim();
+    if (!text) continue;
+    let title = '';
+    let count = 0;
+    for (const char of text) if (count++ < 100) title += char; else break; // the first 100 code points, without splitting all of them
+    return title.trim();
   }
   return DEFAULT_TITLE;
 }

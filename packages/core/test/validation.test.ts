@@ -22,6 +22,27 @@ describe('validation', () => {
   it('rejects class instances, Maps and sparse values as VALIDATION with the path', () => {
     expect(() => prepareMessages([{ id: 'a', role: 'user', when: new Map() }])).toThrow(/messages\[0\]\.when is a Map object/);
     expect(code(() => prepareMessages([{ id: 'a', role: 'user', x: Symbol('s') }]))).toBe('VALIDATION');
+    const nested = { id: 'b', role: 'tool', parts: [{ type: 'text', text: 'ok' }, { type: 'data', data: { rows: [1, 2, Number.NaN] } }] };
+    expect(() => prepareMessages([{ id: 'a', role: 'user' }, nested])).toThrow(/messages\[1\]\.parts\[1\]\.data\.rows\[2\] is NaN/);
+    expect(() => prepareMessages([{ id: 'a', role: 'user', list: [1, undefined] }])).toThrow(/messages\[0\]\.list\[1\] is undefined/);
+    // A hole would come back as null: refused like undefined.
+    expect(() => prepareMessages([{ id: 'a', role: 'user', list: [1, , 3] }])).toThrow(/messages\[0\]\.list\[1\] is undefined/);
+    expect(prepareMessages([{ id: 'a', role: 'user', gone: undefined, list: [{ x: undefined }] }])[0]!.json).toBe('{"id":"a","role":"user","list":[{}]}');
+    const shared = { same: true };
+    expect(prepareMessages([{ id: 'a', role: 'user', a: shared, b: [shared] }])[0]!.json).toContain('"b":[{"same":true}]');
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 250; i++) deep = [deep];
+    expect(() => prepareMessages([{ id: 'a', role: 'user', deep }])).toThrow(/nests deeper than 200 levels/);
+  });
+
+  it('counts a message in UTF-8 bytes against the 1.9 MB limit, at the edge too', () => {
+    const sized = (text: string) => ({ id: 'a', role: 'user', content: text });
+    const overhead = JSON.stringify(sized('')).length;
+    // "é" is one UTF-16 unit but two UTF-8 bytes: exactly at the limit passes, one byte more fails.
+    const fill = 'é'.repeat(Math.floor((1_900_000 - overhead) / 2)) + ((1_900_000 - overhead) % 2 ? 'x' : '');
+    expect(prepareMessages([sized(fill)])).toHaveLength(1);
+    expect(() => prepareMessages([sized(`${fill}x`)])).toThrow(/1900001 bytes as JSON; the limit is 1900000/);
+    expect(() => prepareMessages([sized('€'.repeat(700_000))])).toThrow(/bytes as JSON; the limit is 1900000/);
   });
 
   it('accepts an upsert input and normalises the title', () => {
