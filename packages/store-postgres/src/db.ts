@@ -31,6 +31,21 @@ interface DbOptions {
   secrets: readonly string[];
 }
 
+/**
+ * Runs `start` and rejects with a "Query read timeout" (which isConnectionLost knows, so withClient destroys the connection)
+ * unless it calls `settled` within `timeoutMs` (0: no limit). Our own timer rather than pg's query_timeout: pg's keeps every
+ * finished query, its rows and what was built from them reachable for the garbage collector's young generation, and a
+ * 1,000-message get then spent longer collecting garbage than parsing.
+ */
+function withReadTimeout<T>(timeoutMs: number, start: (settled: () => void) => Promise<T>): Promise<T> {
+  if (!timeoutMs) return start(() => undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Query read timeout after ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([start(() => clearTimeout(timer)), expired]);
+}
+
 /** Wraps a pg Pool; creates it lazily (no I/O until the first statement). */
 export function createDb(options: DbOptions): Db {
   const owned = !options.pool;
@@ -69,35 +84,47 @@ export function createDb(options: DbOptions): Db {
     return name;
   };
 
-  const config = (sql: string, params: readonly unknown[], timeoutMs: number) => ({
+  const config = (sql: string, params: readonly unknown[]): pg.QueryConfig => ({
     // Statements with parameters are prepared once per connection under a name derived from their text.
     name: options.prepare && params.length > 0 ? nameOf(sql) : undefined,
     text: sql,
     values: params as unknown[],
-    query_timeout: timeoutMs || undefined,
   });
 
   const queryOn =
     (client: PoolClient): Query =>
     (sql, params = [], timeoutMs = options.readTimeoutMs) =>
-      client.query(config(sql, params, timeoutMs) as pg.QueryConfig);
+      withReadTimeout(timeoutMs, (settled) => {
+        const result = client.query(config(sql, params));
+        result.then(settled, settled);
+        return result;
+      });
 
   const streamOn = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], onRow: (row: R) => void): Promise<void> =>
-    new Promise((resolve, reject) => {
-      let rowError: unknown;
-      const { query_timeout, ...queryConfig } = config(sql, params, options.readTimeoutMs);
-      // The callback (with the client's read timeout around it) reports the end; 'row' fires as each row is decoded.
-      const query = new pg.Query<R>(queryConfig, (error) => (error ? reject(error) : rowError === undefined ? resolve() : reject(rowError)));
-      query.on('row', (row: R) => {
-        if (rowError !== undefined) return;
-        try {
-          onRow(row);
-        } catch (error) {
-          rowError = error; // never thrown into pg's protocol handler; reported once the statement has ended
-        }
-      });
-      client.query(Object.assign(query, { query_timeout }));
-    });
+    withReadTimeout(options.readTimeoutMs, (settled) =>
+      new Promise((resolve, reject) => {
+        let rowError: unknown;
+        const query = new pg.Query<R>(config(sql, params));
+        query.on('row', (row: R) => {
+          if (rowError !== undefined) return;
+          try {
+            onRow(row);
+          } catch (error) {
+            rowError = error; // never thrown into pg's protocol handler; reported once the statement has ended
+          }
+        });
+        query.on('error', (error: Error) => {
+          settled();
+          reject(error);
+        });
+        query.on('end', () => {
+          settled();
+          if (rowError === undefined) resolve();
+          else reject(rowError);
+        });
+        client.query(query);
+      }),
+    );
 
   return {
     pool,

@@ -131,9 +131,13 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
     return ready;
   };
 
+  let migrated = !config.autoMigrate;
   async function run<T>(action: string, fn: () => Promise<T>): Promise<T> {
     try {
-      await ensureReady();
+      if (closed || !migrated) {
+        await ensureReady();
+        migrated = true;
+      }
       return await fn();
     } catch (error) {
       throw toStoreError(error, errorContext, `postgres ${action}`);

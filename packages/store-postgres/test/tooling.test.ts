@@ -23,6 +23,25 @@ describe('timeouts', () => {
     const meta = await store.append(u, c, [msg('1', 'after the lock')]);
     expect(meta.messageCount).toBe(1);
   });
+
+  it('a get the server never answers (no server-side timeout behind a pooler) fails at the read timeout; the next get works', async () => {
+    const [u, c] = [uid('u'), uid('c')];
+    // pgbouncer mode sends no statement_timeout, so only the client's read timeout (statementTimeoutMs + 1 s) can end the wait.
+    const store = open({ statementTimeoutMs: 200, pgbouncer: true, poolSize: 1, tablePrefix: 'stuck_' });
+    await store.upsert({ userId: u, id: c, messages: [msg('1', 'one'), msg('2', 'two', 'assistant')] });
+    const blocker = await ctx.db.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE public.stuck_messages IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      await expect(store.get(u, c)).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_100);
+      await blocker.query('ROLLBACK');
+    } finally {
+      blocker.release();
+    }
+    expect((await store.get(u, c))?.messages.map((m) => m.id)).toEqual(['1', '2']);
+  });
 });
 
 describe('listUsers, migrate dry run and diagnose', () => {
