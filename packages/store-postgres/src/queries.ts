@@ -14,31 +14,29 @@ const RESULT = (cte: string): string => `SELECT row_to_json(${cte})::text AS met
 const usageSet = (first: number, expr: (col: string, p: string) => string): string =>
   USAGE_COLUMNS.map((col, i) => `${col} = ${expr(col, `$${first + i}::float8`)}`).join(',\n      ');
 
-/** The stored fingerprint of a message: SHA-256 of its UTF-8 JSON, base64 (the store computes the same to diff upserts). */
-const HASH_SQL = (json: string): string => `encode(sha256(convert_to(${json}, 'UTF8')), 'base64')`;
-
-/** Messages from parallel arrays ($a ids, $a+1 json), numbered from `seqStart` (a SQL expression). */
+/** Messages from parallel arrays ($a ids, $a+1 JSON, $a+2 hashes), numbered from `seqStart` (a SQL expression). */
 const insertMessages = (t: TableNames, from: string, seqStart: string, a: number): string =>
-  `INSERT INTO ${t.messages} (user_id, conversation_id, seq, message_id, hash, json)
-    SELECT c.user_id, c.id, ${seqStart} + m.ord - 1, m.message_id, ${HASH_SQL('m.json')}, m.json
-    FROM ${from} c, unnest($${a}::text[], $${a + 1}::text[]) WITH ORDINALITY AS m(message_id, json, ord)`;
+  `INSERT INTO ${t.messages} (user_id, conversation_id, seq, message_id, json, hash)
+    SELECT c.user_id, c.id, ${seqStart} + m.ord - 1, m.message_id, m.json, m.hash
+    FROM ${from} c, unnest($${a}::text[], $${a + 1}::text[], $${a + 2}::text[]) WITH ORDINALITY AS m(message_id, json, hash, ord)`;
 
-/** The append statement for arrays of messages, or for exactly one (`single`). */
-function appendSql(t: TableNames, single: boolean): string {
-  const count = single ? '1' : 'cardinality($14::text[])';
+/** The append statement: arrays of messages or exactly one (`single`), with or without a usage delta (fewer columns to compute
+ * on the common turn that has none). $1 user, $2 id, $3 now, $4 expected version or null, $5 default title, $6 first user
+ * text of the new messages or null, $7-$9 message ids, JSON and hashes (text[], or text when single), $10-$15 usage delta. */
+function appendSql(t: TableNames, single: boolean, usage: boolean): string {
+  const count = single ? '1' : 'cardinality($7::text[])';
   const messages = single
-    ? `INSERT INTO ${t.messages} (user_id, conversation_id, seq, message_id, hash, json)
-    SELECT c.user_id, c.id, c.base + 1, $14::text, ${HASH_SQL('$15::text')}, $15::text FROM target c`
-    : insertMessages(t, 'target', 'c.base + 1', 14);
+    ? `INSERT INTO ${t.messages} (user_id, conversation_id, seq, message_id, json, hash)
+    SELECT c.user_id, c.id, c.base + 1, $7::text, $8::text, $9::text FROM target c`
+    : insertMessages(t, 'target', 'c.base + 1', 7);
+  const usageColumns = usage ? `,\n      usage_set = true,\n      ${usageSet(10, (col, p) => `CASE WHEN ${p} IS NULL THEN ${col} ELSE coalesce(${col}, 0) + ${p} END`)}` : '';
   return `WITH target AS (
     UPDATE ${t.conversations} SET
       message_count = message_count + ${count},
       version = version + 1,
       updated_at = greatest(updated_at, $3::bigint),
       auto_title = coalesce(auto_title, $6),
-      title = CASE WHEN title = $5 THEN coalesce(auto_title, $6, title) ELSE title END,
-      usage_set = usage_set OR $7,
-      ${usageSet(8, (col, p) => `CASE WHEN ${p} IS NULL THEN ${col} ELSE coalesce(${col}, 0) + ${p} END`)}
+      title = CASE WHEN title = $5 THEN coalesce(auto_title, $6, title) ELSE title END${usageColumns}
     WHERE user_id = $1 AND id = $2 AND ($4::int IS NULL OR version = $4::int)
     RETURNING ${META}, message_count - ${count} AS base
   ), m AS (
@@ -74,7 +72,7 @@ export function buildQueries(t: TableNames) {
     /** Drops the messages after the first $3 (the unchanged prefix). */
     deleteFrom: `DELETE FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 AND seq > $3`,
 
-    /** $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider, $7 usage_set, $8-$13 usage, $14 metadata, $15 created, $16 updated, $17-$18 messages. */
+    /** $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider, $7 usage_set, $8-$13 usage, $14 metadata, $15 created, $16 updated, $17-$19 messages (ids, JSON, hashes). */
     create: `WITH c AS (
     INSERT INTO ${t.conversations} (user_id, id, title, auto_title, message_count, model, provider, usage_set, ${USAGE_COLUMNS.join(', ')}, metadata, created_at, updated_at, version)
     VALUES ($1, $2, $3, $4, cardinality($17::text[]), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1)
@@ -85,28 +83,25 @@ export function buildQueries(t: TableNames) {
   )
   ${RESULT('c')}`,
 
-    /** Keeps the first $18 messages and writes the rest. $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider (null = keep),
-     * $7 usage given, $8-$13 usage, $14 metadata (null = keep), $15 updated, $16-$17 messages, $18 kept count. */
+    /** Keeps the first $19 messages and writes the rest. $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider (null = keep),
+     * $7 usage given, $8-$13 usage, $14 metadata (null = keep), $15 updated, $16-$18 messages, $19 kept count. */
     replace: `WITH c AS (
     UPDATE ${t.conversations} SET
       title = $3, auto_title = $4, model = coalesce($5, model), provider = coalesce($6, provider),
       usage_set = usage_set OR $7,
       ${usageSet(8, (col, p) => `CASE WHEN $7 THEN ${p} ELSE ${col} END`)},
       metadata = coalesce($14, metadata), updated_at = $15,
-      message_count = $18 + cardinality($16::text[]), version = version + 1
+      message_count = $19 + cardinality($16::text[]), version = version + 1
     WHERE user_id = $1 AND id = $2
     RETURNING ${META}
   ), m AS (
-    ${insertMessages(t, 'c', '$18::int + 1', 16)}
+    ${insertMessages(t, 'c', '$19::int + 1', 16)}
   )
   ${RESULT('c')}`,
 
-    /** One statement: lock and bump the conversation (version-checked), number the messages after message_count, add the usage delta.
-     * $1 user, $2 id, $3 now, $4 expected version or null, $5 default title, $6 first user text of the new messages, $7 delta non-empty,
-     * $8-$13 delta, $14 message ids, $15 message JSON: text[] arrays, or single values in `append1` (the common one-message turn,
-     * which saves encoding and unnesting arrays). */
-    append: appendSql(t, false),
-    append1: appendSql(t, true),
+    /** One statement: lock and bump the conversation (version-checked), number the messages after message_count, add the usage
+     * delta. Indexed by `appendIndex`: one message or several, with or without usage (parameters in appendSql). */
+    append: [appendSql(t, false, false), appendSql(t, true, false), appendSql(t, false, true), appendSql(t, true, true)] as const,
     /** Why a version-checked write matched no row: the current version, or no row when missing. */
     version: `SELECT version FROM ${t.conversations} WHERE user_id = $1 AND id = $2`,
     duplicateIds: `SELECT message_id FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 AND message_id = ANY($3::text[]) LIMIT 1`,

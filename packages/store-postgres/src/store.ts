@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   assertConversationId,
   assertUserId,
@@ -58,14 +58,18 @@ export interface PostgresStore extends ConversationStore {
   diagnose(): Promise<HealthCheck[]>;
 }
 
-/** What the statements store as a message's hash (see HASH_SQL in queries.ts): SHA-256 of the UTF-8 JSON, base64. */
-const hashOf = (json: string): string => createHash('sha256').update(json, 'utf8').digest('base64');
+/** A message's stored fingerprint, to find the first changed message of an upsert: SHA-256 of its UTF-8 JSON, base64. */
+const hashOf = (json: string): string => hash('sha256', json, 'base64');
 const autoTitle = (messages: readonly Message[]): string | null => {
   const title = defaultTitle(messages);
   return title === DEFAULT_TITLE ? null : encodeText(title);
 };
-/** Message ids and JSON as parallel arrays (the statement unnests them and hashes the JSON). */
-const columns = (messages: readonly PreparedMessage[]): [string[], string[]] => [messages.map((m) => encodeText(m.message.id)), messages.map((m) => m.json)];
+/** Message ids, JSON and hashes as parallel arrays (the statements unnest them). */
+const columns = (messages: readonly PreparedMessage[]): [string[], string[], string[]] => [
+  messages.map((m) => encodeText(m.message.id)),
+  messages.map((m) => m.json),
+  messages.map((m) => hashOf(m.json)),
+];
 const bigintParam = (value: number): number => Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(value)));
 
 function notFound(id: string): never {
@@ -86,21 +90,21 @@ async function upsertOnce(query: Query, q: Queries, input: PreparedInput, expect
   const existing = (await query<ConversationRow>(q.lock, [userId, id])).rows[0];
   checkVersion(expected, existing?.version ?? 0, 'postgres');
   const messages = input.messages.map((m) => m.message);
-  const [ids, jsons] = columns(input.messages);
+  const [ids, jsons, hashes] = columns(input.messages);
   const usage = [input.usage !== undefined, ...usageParams(input.usage)];
   const metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
   const title = resolveTitle(input.title, existing ? decodeText(existing.title) : undefined, messages);
   const head = [userId, id, encodeText(title), autoTitle(messages), encodeOptional(input.model), encodeOptional(input.provider), ...usage, metadata];
   if (!existing) {
     const time = input.updatedAt ?? now;
-    const created = await query<MetaRow>(q.create, [...head, input.createdAt ?? time, time, ids, jsons]);
+    const created = await query<MetaRow>(q.create, [...head, input.createdAt ?? time, time, ids, jsons, hashes]);
     return metaOf(created.rows[0]) ?? null; // created concurrently: the caller retries
   }
   const stored = existing.message_count === 0 ? [] : (await query<{ hash: string }>(q.hashes, [userId, id])).rows.map((r) => r.hash);
-  const keep = firstChangedIndex(stored, input.messages.map((m) => ({ message: m.message, json: hashOf(m.json) })));
+  const keep = firstChangedIndex(stored, hashes.map((hash, i) => ({ message: messages[i]!, json: hash })));
   if (keep < stored.length) await query(q.deleteFrom, [userId, id, keep]);
   const time = input.updatedAt ?? Math.max(now, Number(existing.updated_at));
-  const replaced = await query<MetaRow>(q.replace, [...head, time, ids.slice(keep), jsons.slice(keep), keep]);
+  const replaced = await query<MetaRow>(q.replace, [...head, time, ids.slice(keep), jsons.slice(keep), hashes.slice(keep), keep]);
   return metaOf(replaced.rows[0])!;
 }
 
@@ -222,13 +226,15 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
       const prepared = prepareMessages(raw, { allowEmpty: false });
       const delta = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
       const expected = validateExpectedVersion(opts?.expectedVersion);
-      const [ids, jsons] = columns(prepared);
+      const [ids, jsons, hashes] = columns(prepared);
       const title = prepared.some((m) => m.message.role === 'user') ? autoTitle(prepared.map((m) => m.message)) : null;
       const single = prepared.length === 1;
-      const params = [encodeText(userId), id, config.now(), expected ?? null, DEFAULT_TITLE, title, Object.keys(delta ?? {}).length > 0, ...usageParams(delta), single ? ids[0] : ids, single ? jsons[0] : jsons];
+      const withUsage = delta !== undefined && Object.keys(delta).length > 0;
+      const params: unknown[] = [encodeText(userId), id, config.now(), expected ?? null, DEFAULT_TITLE, title, ...(single ? [ids[0], jsons[0], hashes[0]] : [ids, jsons, hashes])];
+      if (withUsage) params.push(...usageParams(delta));
       return run('append', async () => {
         try {
-          const { rows } = await db.query<MetaRow>(single ? q.append1 : q.append, params);
+          const { rows } = await db.query<MetaRow>(q.append[(single ? 1 : 0) + (withUsage ? 2 : 0)]!, params);
           return await writeResult(db, q, rows[0], [params[0] as string, id], expected);
         } catch (error) {
           if ((error as { constraint?: unknown }).constraint !== messageIdConstraint(config.names)) throw error;
