@@ -34,6 +34,9 @@ describe('storage layout', () => {
     expect(stored.map((r) => [r.seq, r.message_id])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
     expect(stored.map((r) => r.json)).toEqual(messages.map((m) => JSON.stringify(m)));
     expect(stored[0]!.json).toContain('hello\\u0000world');
+    // The hash the store sends equals SHA-256 of the stored JSON computed by the server (what earlier versions stored).
+    const { rows: hashes } = await ctx.db.pool.query("SELECT hash = encode(sha256(convert_to(json, 'UTF8')), 'base64') AS same FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2", [u, c]);
+    expect(hashes).toEqual([{ same: true }, { same: true }, { same: true }]);
     const { rows: conv } = await ctx.db.pool.query('SELECT message_count, version FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [u, c]);
     expect(conv).toEqual([{ message_count: 3, version: 1 }]);
   });
