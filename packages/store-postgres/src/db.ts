@@ -31,19 +31,24 @@ interface DbOptions {
   secrets: readonly string[];
 }
 
+/** A connection's socket (pg's internal `connection.stream`, which pg itself destroys on its own pipeline timeouts). */
+const socketOf = (client: PoolClient): { destroy(error: Error): void } => (client as unknown as { connection: { stream: { destroy(error: Error): void } } }).connection.stream;
+
 /**
- * Runs `start` and rejects with a "Query read timeout" (which isConnectionLost knows, so withClient destroys the connection)
- * unless it calls `settled` within `timeoutMs` (0: no limit). Our own timer rather than pg's query_timeout: pg's keeps every
- * finished query, its rows and what was built from them reachable for the garbage collector's young generation, and a
- * 1,000-message get then spent longer collecting garbage than parsing.
+ * Runs `run` on `client`; unless it settles within `timeoutMs` (0: no limit), destroys the connection's socket, which fails
+ * the pending statement with "Query read timeout" (isConnectionLost knows it, so withClient drops the connection). One timer
+ * that holds only the client, rather than pg's query_timeout: pg's keeps every finished query, its rows and what was built
+ * from them reachable for the young-generation garbage collector, and a 1,000-message get then spent longer collecting
+ * garbage than parsing.
  */
-function withReadTimeout<T>(timeoutMs: number, start: (settled: () => void) => Promise<T>): Promise<T> {
-  if (!timeoutMs) return start(() => undefined);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Query read timeout after ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([start(() => clearTimeout(timer)), expired]);
+async function withReadTimeout<T>(client: PoolClient, timeoutMs: number, run: () => Promise<T>): Promise<T> {
+  if (!timeoutMs) return run();
+  const timer = setTimeout(() => socketOf(client).destroy(new Error(`Query read timeout after ${timeoutMs} ms`)), timeoutMs);
+  try {
+    return await run();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Wraps a pg Pool; creates it lazily (no I/O until the first statement). */
@@ -94,14 +99,10 @@ export function createDb(options: DbOptions): Db {
   const queryOn =
     (client: PoolClient): Query =>
     (sql, params = [], timeoutMs = options.readTimeoutMs) =>
-      withReadTimeout(timeoutMs, (settled) => {
-        const result = client.query(config(sql, params));
-        result.then(settled, settled);
-        return result;
-      });
+      withReadTimeout(client, timeoutMs, () => client.query(config(sql, params)));
 
   const streamOn = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], onRow: (row: R) => void): Promise<void> =>
-    withReadTimeout(options.readTimeoutMs, (settled) =>
+    withReadTimeout(client, options.readTimeoutMs, () =>
       new Promise((resolve, reject) => {
         let rowError: unknown;
         const query = new pg.Query<R>(config(sql, params));
@@ -113,15 +114,8 @@ export function createDb(options: DbOptions): Db {
             rowError = error; // never thrown into pg's protocol handler; reported once the statement has ended
           }
         });
-        query.on('error', (error: Error) => {
-          settled();
-          reject(error);
-        });
-        query.on('end', () => {
-          settled();
-          if (rowError === undefined) resolve();
-          else reject(rowError);
-        });
+        query.on('error', reject);
+        query.on('end', () => (rowError === undefined ? resolve() : reject(rowError)));
         client.query(query);
       }),
     );

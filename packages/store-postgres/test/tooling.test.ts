@@ -42,6 +42,29 @@ describe('timeouts', () => {
     }
     expect((await store.get(u, c))?.messages.map((m) => m.id)).toEqual(['1', '2']);
   });
+
+  it('so does an append; as documented it may still commit on the server, and retrying it never makes a second copy', async () => {
+    const [u, c] = [uid('u'), uid('c')];
+    const store = open({ statementTimeoutMs: 200, pgbouncer: true, poolSize: 1, tablePrefix: 'stuck2_' });
+    await store.upsert({ userId: u, id: c, messages: [msg('1', 'one')] });
+    const blocker = await ctx.db.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE public.stuck2_conversations IN ACCESS EXCLUSIVE MODE');
+      await expect(store.append(u, c, [msg('2', 'two')])).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true, message: expect.stringContaining('Query read timeout') });
+      await blocker.query('ROLLBACK');
+    } finally {
+      blocker.release();
+    }
+    // The server runs the abandoned statement once the lock is gone and only notices the closed socket when it replies (unless
+    // client_connection_check_interval is set): wait until it is done, then retrying the same message is safe either way.
+    const abandoned = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%stuck2_messages%' AND state <> 'idle' AND pid <> pg_backend_pid()";
+    await expect.poll(async () => (await ctx.db.pool.query<{ n: number }>(abandoned)).rows[0]!.n).toBe(0);
+    const landed = (await store.get(u, c))!.messageCount === 2;
+    if (landed) await expect(store.append(u, c, [msg('2', 'two')])).rejects.toMatchObject({ code: 'CONFLICT' });
+    else expect((await store.append(u, c, [msg('2', 'two')])).messageCount).toBe(2);
+    expect((await store.get(u, c))?.messages.map((m) => m.id)).toEqual(['1', '2']);
+  });
 });
 
 describe('listUsers, migrate dry run and diagnose', () => {
