@@ -5,7 +5,7 @@ const META = 'id, user_id, title, message_count, model, provider, usage_set, inp
 const USAGE_COLUMNS = ['input_tokens', 'output_tokens', 'reasoning_tokens', 'cached_tokens', 'cost_usd', 'duration_ms'] as const;
 
 /** Messages per row of `get`. */
-const GET_CHUNK = 64;
+const GET_CHUNK = 128;
 
 /** A write's new meta as one JSON text column: one field to describe and decode instead of seventeen. */
 const RESULT = (cte: string): string => `SELECT row_to_json(${cte})::text AS meta FROM ${cte}`;
@@ -58,13 +58,16 @@ export function buildQueries(t: TableNames) {
     list: [list(false, false), list(true, false), list(false, true), list(true, true)] as const,
 
     /** Rows of (k, part): k -1 is the meta as JSON, k >= 0 a JSON array of messages with seq in (k*GET_CHUNK, (k+1)*GET_CHUNK].
-     * One statement (one snapshot); each chunk is an index range scan sent as soon as it is built, so the client parses one
-     * chunk while the server builds the next. No meta row: the conversation does not exist. */
+     * One statement (one snapshot); each chunk is a primary-key range scan sent as soon as it is built, so the client parses one
+     * chunk while the server builds the next. The LIMITs (which change no result: seq is unique) keep the planner's estimates the
+     * same for every conversation. string_agg takes the rows in the order the subquery sorted them (PostgreSQL's documented way
+     * for an aggregate over one subquery with no join): an ORDER BY inside the aggregate would sort each chunk again.
+     * No meta row: the conversation does not exist. */
     get: `SELECT -1 AS k, row_to_json(c)::text AS part FROM (SELECT ${META} FROM ${t.conversations} WHERE user_id = $1 AND id = $2) c
   UNION ALL
-  SELECT k, (SELECT '[' || string_agg(json, ',' ORDER BY seq) || ']' FROM ${t.messages}
-      WHERE user_id = $1 AND conversation_id = $2 AND seq > k * ${GET_CHUNK} AND seq <= (k + 1) * ${GET_CHUNK})
-    FROM generate_series(0, (SELECT (max(seq) - 1) / ${GET_CHUNK} FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2)) AS k`,
+  SELECT k, (SELECT '[' || string_agg(m.json, ',') || ']' FROM (SELECT json FROM ${t.messages}
+      WHERE user_id = $1 AND conversation_id = $2 AND seq > k * ${GET_CHUNK} AND seq <= (k + 1) * ${GET_CHUNK} ORDER BY seq LIMIT ${GET_CHUNK}) m)
+    FROM generate_series(0, (SELECT (seq - 1) / ${GET_CHUNK} FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq DESC LIMIT 1)) AS k`,
 
     /** Locks the conversation row for an upsert. */
     lock: `SELECT ${META}, auto_title FROM ${t.conversations} WHERE user_id = $1 AND id = $2 FOR NO KEY UPDATE`,
