@@ -17,11 +17,8 @@ export function defaultTitle(messages: readonly Message[]): string {
     if (message.role !== 'user') continue;
     // A title is display text: control characters become spaces and lone surrogates U+FFFD.
     const text = (textOf(message).replace(/[\s\0-\x1f\x7f]+/g, ' ').trim() as string & { toWellFormed(): string }).toWellFormed();
-    if (!text) continue;
-    let title = '';
-    let count = 0;
-    for (const char of text) if (count++ < 100) title += char; else break; // the first 100 code points, without splitting all of them
-    return title.trim();
+    // The first 100 code points (`u` flag; no line terminators are left), without splitting the whole text.
+    if (text) return /^.{0,100}/u.exec(text)![0].trim();
   }
   return DEFAULT_TITLE;
 }

@@ -1,37 +1,33 @@
 import { JSON_DEPTH } from './limits.js';
 import { invalid, isPlainObject } from './internal.js';
 
-// The keys from the root to the value being checked; the path text is only built for an error.
-type Keys = (string | number)[];
-
-function fail(path: string, keys: Keys, what: string): never {
-  invalid(`${path}${keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')} ${what}; only JSON (objects, arrays, strings, finite numbers, booleans, null) can be stored`);
+function fail(path: string, what: string): never {
+  invalid(`${path} ${what}; only JSON (objects, arrays, strings, finite numbers, booleans, null) can be stored`);
 }
 
-function check(value: unknown, path: string, keys: Keys, seen: Set<unknown>): void {
+function check(value: unknown, path: string, depth: number, seen: Set<unknown>): void {
   const type = typeof value;
   if (value === null || type === 'string' || type === 'boolean' || Number.isFinite(value)) return;
   // Left: NaN, Infinity, undefined (in an array), bigint, function, symbol, or an object to look into.
-  if (type !== 'object') fail(path, keys, type === 'number' || value === undefined ? `is ${value}` : `is a ${type}`);
-  if (keys.length > JSON_DEPTH) fail(path, keys, `nests deeper than ${JSON_DEPTH} levels`);
-  if (seen.has(value)) fail(path, keys, 'is a circular reference');
+  if (type !== 'object') fail(path, type === 'number' || value === undefined ? `is ${value}` : `is a ${type}`);
+  if (depth > JSON_DEPTH) fail(path, `nests deeper than ${JSON_DEPTH} levels`);
+  if (seen.has(value)) fail(path, 'is a circular reference');
   seen.add(value);
-  const array = Array.isArray(value);
-  if (!array && !isPlainObject(value)) fail(path, keys, `is a ${(value as object).constructor?.name ?? 'non-plain'} object`);
-  const object = value as Record<string, unknown>;
-  for (const key of array ? (value as unknown[]).keys() : Object.keys(object)) {
-    const item = object[key];
-    if (item === undefined && !array) continue;
-    keys.push(key);
-    check(item, path, keys, seen);
-    keys.pop();
+  if (Array.isArray(value)) {
+    // Every index, holes included (a hole would come back as null, like undefined).
+    for (let i = 0; i < value.length; i++) check(value[i], `${path}[${i}]`, depth + 1, seen);
+  } else {
+    if (!isPlainObject(value)) fail(path, `is a ${(value as object).constructor?.name ?? 'non-plain'} object`);
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) check(item, `${path}.${key}`, depth + 1, seen);
+    }
   }
   seen.delete(value);
 }
 
 /** Serializes a JSON value after checking it is plain JSON; undefined object properties are dropped as JSON does. */
 export function toJson(value: unknown, path: string): string {
-  check(value, path, [], new Set());
+  check(value, path, 0, new Set());
   return JSON.stringify(value);
 }
 

@@ -27,8 +27,7 @@ type WellFormed = string & { isWellFormed(): boolean; toWellFormed(): string };
 // The value's JSON, refused above `max` UTF-8 bytes.
 function sizedJson(value: Record<string, unknown>, path: string, max: number): string {
   const json = toJson(value, path);
-  // A UTF-16 code unit is at most 3 UTF-8 bytes: only text that may be over the limit is encoded to count them.
-  const bytes = json.length * 3 <= max ? 0 : utf8Length(json);
+  const bytes = utf8Length(json);
   if (bytes > max) invalid(`${path} is ${bytes} bytes as JSON; the limit is ${max}`);
   return json;
 }
