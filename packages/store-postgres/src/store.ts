@@ -135,13 +135,9 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
     return ready;
   };
 
-  let migrated = !config.autoMigrate;
   async function run<T>(action: string, fn: () => Promise<T>): Promise<T> {
     try {
-      if (closed || !migrated) {
-        await ensureReady();
-        migrated = true;
-      }
+      await ensureReady();
       return await fn();
     } catch (error) {
       throw toStoreError(error, errorContext, `postgres ${action}`);
