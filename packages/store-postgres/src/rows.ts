@@ -1,4 +1,4 @@
-import type { ConversationMeta, Usage } from '@agent-conversations/core';
+import { cleanMeta, type ConversationMeta, type Usage } from '@agent-conversations/core';
 import { decodeText } from './text.js';
 
 /** A conversation row as `pg` returns it (bigint columns may arrive as strings). */
@@ -46,18 +46,21 @@ export function usageParams(usage: Usage | undefined): (number | null)[] {
   return USAGE.map(([key]) => usage?.[key] ?? null);
 }
 
-/** Maps a conversation row to the meta every store returns; absent optional fields are omitted (as cleanMeta does, in its key order). */
+/** Maps a conversation row to the meta every store returns; undefined optional fields are omitted. */
 export function toMeta(row: ConversationRow): ConversationMeta {
-  const meta: ConversationMeta = { id: row.id, userId: decodeText(row.user_id), title: decodeText(row.title), messageCount: Number(row.message_count) } as ConversationMeta;
-  if (row.model !== null) meta.model = decodeText(row.model);
-  if (row.provider !== null) meta.provider = decodeText(row.provider);
-  const usage = usageOf(row);
-  if (usage) meta.usage = usage;
-  if (row.metadata !== null) meta.metadata = JSON.parse(row.metadata) as Record<string, unknown>;
-  meta.createdAt = Number(row.created_at);
-  meta.updatedAt = Number(row.updated_at);
-  meta.version = Number(row.version);
-  return meta;
+  return cleanMeta({
+    id: row.id,
+    userId: decodeText(row.user_id),
+    title: decodeText(row.title),
+    messageCount: Number(row.message_count),
+    model: row.model === null ? undefined : decodeText(row.model),
+    provider: row.provider === null ? undefined : decodeText(row.provider),
+    usage: usageOf(row),
+    metadata: row.metadata === null ? undefined : (JSON.parse(row.metadata) as Record<string, unknown>),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    version: Number(row.version),
+  });
 }
 
 /** The meta of a write statement's JSON result row (see RESULT in queries.ts), or undefined when it matched no row. */
