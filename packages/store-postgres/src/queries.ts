@@ -103,7 +103,7 @@ export function buildQueries(t: TableNames) {
   ${RESULT('c')}`,
 
     /** One statement: lock and bump the conversation (version-checked), number the messages after message_count, add the usage
-     * delta. Indexed by `appendIndex`: one message or several, with or without usage (parameters in appendSql). */
+     * delta. Index (one message ? 1 : 0) + (usage delta ? 2 : 0), as store.ts picks it (parameters in appendSql). */
     append: [appendSql(t, false, false), appendSql(t, true, false), appendSql(t, false, true), appendSql(t, true, true)] as const,
     /** Why a version-checked write matched no row: the current version, or no row when missing. */
     version: `SELECT version FROM ${t.conversations} WHERE user_id = $1 AND id = $2`,
