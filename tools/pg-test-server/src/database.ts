@@ -29,12 +29,17 @@ export async function createTestDatabase(adminUrl: string, label: string): Promi
   }
   const url = withDatabase(adminUrl, name);
   const pool = new pg.Pool({ connectionString: url, max: 3 });
+  // pool.end() resolves before its connections have closed; drop() waits for them, or DROP ... WITH (FORCE) would terminate
+  // one still closing and its error would reach the pool with no listener (an unhandled error in the test run).
+  const closed: Promise<void>[] = [];
+  pool.on('connect', (client) => closed.push(new Promise((resolve) => client.once('end', () => resolve()))));
   return {
     url,
     name,
     pool,
     drop: async () => {
       await pool.end();
+      await Promise.all(closed);
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
