@@ -2,9 +2,10 @@ import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { fingerprint, redact, type Logger } from '@agent-conversations/core';
 import { isConnectionLost } from './errors.js';
+import { createReadTimeout } from './read-timeout.js';
 
-/** Runs one statement; `timeoutMs` 0 disables the client-side read timeout. */
-export type Query = <R extends QueryResultRow>(sql: string, params?: readonly unknown[], timeoutMs?: number) => Promise<QueryResult<R>>;
+/** Runs one statement; `timed` false: without the client-side read timeout (DDL, waits for a lock). */
+export type Query = <R extends QueryResultRow>(sql: string, params?: readonly unknown[], timed?: boolean) => Promise<QueryResult<R>>;
 
 /** The store's handle on its pool: statements with a read timeout, transactions, and broken-connection hygiene. */
 export interface Db {
@@ -31,29 +32,10 @@ interface DbOptions {
   secrets: readonly string[];
 }
 
-/** A connection's socket (pg's internal `connection.stream`, which pg itself destroys on its own pipeline timeouts). */
-const socketOf = (client: PoolClient): { destroy(error: Error): void } => (client as unknown as { connection: { stream: { destroy(error: Error): void } } }).connection.stream;
-
-/**
- * Runs `run` on `client`; unless it settles within `timeoutMs` (0: no limit), destroys the connection's socket, which fails
- * the pending statement with "Query read timeout" (isConnectionLost knows it, so withClient drops the connection). One timer
- * that holds only the client, rather than pg's query_timeout: pg's keeps every finished query, its rows and what was built
- * from them reachable for the young-generation garbage collector, and a 1,000-message get then spent longer collecting
- * garbage than parsing.
- */
-async function withReadTimeout<T>(client: PoolClient, timeoutMs: number, run: () => Promise<T>): Promise<T> {
-  if (!timeoutMs) return run();
-  const timer = setTimeout(() => socketOf(client).destroy(new Error(`Query read timeout after ${timeoutMs} ms`)), timeoutMs);
-  try {
-    return await run();
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Wraps a pg Pool; creates it lazily (no I/O until the first statement). */
 export function createDb(options: DbOptions): Db {
   const owned = !options.pool;
+  const withReadTimeout = createReadTimeout(options.readTimeoutMs);
   const pool = options.pool ?? new pg.Pool(options.poolConfig);
   if (owned) {
     // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash.
@@ -107,15 +89,16 @@ export function createDb(options: DbOptions): Db {
 
   const queryOn =
     (client: PoolClient): Query =>
-    <R extends QueryResultRow>(sql: string, params: readonly unknown[] = [], timeoutMs = options.readTimeoutMs) =>
-      withReadTimeout(client, timeoutMs, () =>
-        new Promise<QueryResult<R>>((resolve, reject) => {
+    <R extends QueryResultRow>(sql: string, params: readonly unknown[] = [], timed = true) => {
+      const run = (): Promise<QueryResult<R>> =>
+        new Promise((resolve, reject) => {
           client.query(statement<R>(sql, params, (error, result) => (error ? reject(error) : resolve(result))));
-        }),
-      );
+        });
+      return timed ? withReadTimeout(client, run) : run();
+    };
 
   const streamOn = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], onRow: (row: R) => void): Promise<void> =>
-    withReadTimeout(client, options.readTimeoutMs, () =>
+    withReadTimeout(client, () =>
       new Promise((resolve, reject) => {
         let rowError: unknown;
         const query = statement<R>(sql, params);
@@ -135,7 +118,7 @@ export function createDb(options: DbOptions): Db {
 
   return {
     pool,
-    query: (sql, params, timeoutMs) => withClient((client) => queryOn(client)(sql, params, timeoutMs)),
+    query: (sql, params, timed) => withClient((client) => queryOn(client)(sql, params, timed)),
     stream: (sql, params, onRow) => withClient((client) => streamOn(client, sql, params, onRow)),
     transaction: (fn) =>
       withClient(async (client) => {

@@ -136,21 +136,21 @@ export async function migrate(db: Db, t: TableNames): Promise<MigrationReport> {
   if (before >= LATEST_VERSION) return { from: before, to: before, steps: [] };
   return db.transaction(async (query) => {
     // DDL on a big table may outlast the statement timeout; the lock wait may too.
-    await query("SET LOCAL statement_timeout = '0'", [], 0);
-    await query('SELECT pg_advisory_xact_lock($1)', [lockKey(t)], 0);
+    await query("SET LOCAL statement_timeout = '0'", [], false);
+    await query('SELECT pg_advisory_xact_lock($1)', [lockKey(t)], false);
     const { rows } = await query<{ encoding: string; schema_exists: boolean }>(
       "SELECT current_setting('server_encoding') AS encoding, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists",
       [t.schema],
     );
     if (rows[0]?.encoding !== 'UTF8') throw storeError('CONFIG', `the database encoding is ${rows[0]?.encoding}; conversations need a UTF8 database (CREATE DATABASE ... ENCODING 'UTF8')`);
-    if (!rows[0]?.schema_exists) await query(`CREATE SCHEMA "${t.schema}"`, [], 0);
+    if (!rows[0]?.schema_exists) await query(`CREATE SCHEMA "${t.schema}"`, [], false);
     const from = await currentVersion(query, t);
     checkNotNewer(from);
-    if (from === 0) await query(versionsTable(t), [], 0);
+    if (from === 0) await query(versionsTable(t), [], false);
     const steps: MigrationReport['steps'] = [];
     for (const migration of MIGRATIONS.filter((m) => m.version > from)) {
-      await query(migration.sql(t), [], 0);
-      await query(`INSERT INTO ${t.versions} (version, name) VALUES ($1, $2)`, [migration.version, migration.name], 0);
+      await query(migration.sql(t), [], false);
+      await query(`INSERT INTO ${t.versions} (version, name) VALUES ($1, $2)`, [migration.version, migration.name], false);
       steps.push(step(migration, t));
     }
     // `from` is the version found before waiting for the lock: another process may have applied the steps meanwhile.
