@@ -90,6 +90,29 @@ describe('storage layout', () => {
     expect(raw).toEqual([{ model: 'plain', title: 'nul and lone \ufffd here' }]);
   });
 
+  it('every call returns the same meta: writes and get (built as JSON by the server) and list (from the row)', async () => {
+    const store = open();
+    const [u, c, bare] = [`${uid('u')}\ud800`, uid('c'), uid('c')];
+    const metadata = JSON.parse('{"tag":null,"nested":{"n":null,"list":[null,1.5,"\\u0000"]},"__proto__":{"x":1},"":"empty key"}') as Record<string, unknown>;
+    const created = await store.upsert({ userId: u, id: c, messages: [msg('1', 'hello')], model: 'm1', metadata, usage: { inputTokens: 5, costUsd: 0.1 } });
+    const appended = await store.append(u, c, [msg('2', 'hi', 'assistant')], { usage: { inputTokens: 2, durationMs: 1e15 } });
+    const updated = await store.update(u, c, { provider: 'p\u00e9' });
+    const { messages, ...got } = (await store.get(u, c))!;
+    const listed = (await store.list(u)).items.find((m) => m.id === c);
+    expect(messages).toHaveLength(2);
+    expect(updated).toEqual({ id: c, userId: u, title: 'hello', messageCount: 2, model: 'm1', provider: 'p\u00e9', usage: { inputTokens: 7, costUsd: 0.1, durationMs: 1e15 }, metadata, createdAt: created.createdAt, updatedAt: updated.updatedAt, version: 3 });
+    expect(Object.getPrototypeOf(updated.metadata)).toBe(Object.prototype); // "__proto__" is an own key, as JSON.parse makes it
+    expect(appended).toEqual({ ...updated, provider: undefined, updatedAt: appended.updatedAt, version: 2 });
+    expect(got).toEqual(updated);
+    expect(listed).toEqual(updated);
+    // Absent optional fields are left out, not undefined; usage appears once set, even with no counters.
+    const plain = await store.upsert({ userId: u, id: bare, messages: [] });
+    expect(Object.keys(plain).sort()).toEqual(['createdAt', 'id', 'messageCount', 'title', 'updatedAt', 'userId', 'version']);
+    expect(Object.keys((await store.get(u, bare))!).sort()).toEqual(['createdAt', 'id', 'messageCount', 'messages', 'title', 'updatedAt', 'userId', 'version']);
+    expect((await store.upsert({ userId: u, id: bare, messages: [], usage: {} })).usage).toEqual({});
+    expect((await store.get(u, bare))!.usage).toEqual({});
+  });
+
   it('user ids and message ids that differ only in a lone surrogate stay distinct', async () => {
     const store = open();
     const c = uid('c');
