@@ -65,11 +65,17 @@ const autoTitle = (messages: readonly Message[]): string | null => {
   return title === DEFAULT_TITLE ? null : encodeText(title);
 };
 /** Message ids, JSON and hashes as parallel arrays (the statements unnest them). */
-const columns = (messages: readonly PreparedMessage[]): [string[], string[], string[]] => [
-  messages.map((m) => encodeText(m.message.id)),
-  messages.map((m) => m.json),
-  messages.map((m) => hashOf(m.json)),
-];
+function columns(messages: readonly PreparedMessage[]): [string[], string[], string[]] {
+  const ids: string[] = [];
+  const jsons: string[] = [];
+  const hashes: string[] = [];
+  for (const { message, json } of messages) {
+    ids.push(encodeText(message.id));
+    jsons.push(json);
+    hashes.push(hashOf(json));
+  }
+  return [ids, jsons, hashes];
+}
 const bigintParam = (value: number): number => Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(value)));
 
 function notFound(id: string): never {

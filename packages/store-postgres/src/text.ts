@@ -3,11 +3,10 @@
 // and injective; every other string is stored as it is.
 
 const MARK = '\u0001';
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The text to store for a string; identical to it unless it holds NUL, a lone surrogate or starts with the marker. */
 export function encodeText(value: string): string {
-  return value.includes('\u0000') || value.startsWith(MARK) || LONE_SURROGATE.test(value) ? MARK + JSON.stringify(value) : value;
+  return value.includes('\u0000') || value.startsWith(MARK) || !(value as string & { isWellFormed(): boolean }).isWellFormed() ? MARK + JSON.stringify(value) : value;
 }
 
 /** The string `encodeText` was given. */
