@@ -35,7 +35,7 @@ interface DbOptions {
 /** Wraps a pg Pool; creates it lazily (no I/O until the first statement). */
 export function createDb(options: DbOptions): Db {
   const owned = !options.pool;
-  const withReadTimeout = createReadTimeout(options.readTimeoutMs);
+  const readTimeout = createReadTimeout(options.readTimeoutMs);
   const pool = options.pool ?? new pg.Pool(options.poolConfig);
   if (owned) {
     // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash.
@@ -89,32 +89,52 @@ export function createDb(options: DbOptions): Db {
 
   const queryOn =
     (client: PoolClient): Query =>
-    <R extends QueryResultRow>(sql: string, params: readonly unknown[] = [], timed = true) => {
-      const run = (): Promise<QueryResult<R>> =>
-        new Promise((resolve, reject) => {
-          client.query(statement<R>(sql, params, (error, result) => (error ? reject(error) : resolve(result))));
-        });
-      return timed ? withReadTimeout(client, run) : run();
-    };
+    <R extends QueryResultRow>(sql: string, params: readonly unknown[] = [], timed = true) =>
+      new Promise<QueryResult<R>>((resolve, reject) => {
+        if (timed) readTimeout.start(client);
+        try {
+          client.query(
+            statement<R>(sql, params, (error, result) => {
+              readTimeout.stop(client);
+              if (error) reject(error);
+              else resolve(result);
+            }),
+          );
+        } catch (error) {
+          readTimeout.stop(client);
+          throw error;
+        }
+      });
 
   const streamOn = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], onRow: (row: R) => void): Promise<void> =>
-    withReadTimeout(client, () =>
-      new Promise((resolve, reject) => {
-        let rowError: unknown;
-        const query = statement<R>(sql, params);
-        query.on('row', (row: R) => {
-          if (rowError !== undefined) return;
-          try {
-            onRow(row);
-          } catch (error) {
-            rowError = error; // never thrown into pg's protocol handler; reported once the statement has ended
-          }
-        });
-        query.on('error', reject);
-        query.on('end', () => (rowError === undefined ? resolve() : reject(rowError)));
+    new Promise((resolve, reject) => {
+      let rowError: unknown;
+      const query = statement<R>(sql, params);
+      query.on('row', (row: R) => {
+        if (rowError !== undefined) return;
+        try {
+          onRow(row);
+        } catch (error) {
+          rowError = error; // never thrown into pg's protocol handler; reported once the statement has ended
+        }
+      });
+      query.on('error', (error) => {
+        readTimeout.stop(client);
+        reject(error);
+      });
+      query.on('end', () => {
+        readTimeout.stop(client);
+        if (rowError === undefined) resolve();
+        else reject(rowError);
+      });
+      readTimeout.start(client);
+      try {
         client.query(query);
-      }),
-    );
+      } catch (error) {
+        readTimeout.stop(client);
+        throw error;
+      }
+    });
 
   return {
     pool,

@@ -83,9 +83,11 @@ function notFound(id: string): never {
 }
 
 /** The meta of a version-checked write; when it matched no row, NOT_FOUND or CONFLICT (one more read, on the error path only). */
-async function writeResult(db: Db, q: Queries, row: MetaRow | undefined, key: [string, string], expected: number | undefined): Promise<ConversationMeta> {
-  const meta = metaOf(row);
-  if (meta) return meta;
+function writeResult(db: Db, q: Queries, row: MetaRow | undefined, key: [string, string], expected: number | undefined): ConversationMeta | Promise<never> {
+  return metaOf(row) ?? noRowWritten(db, q, key, expected);
+}
+
+async function noRowWritten(db: Db, q: Queries, key: [string, string], expected: number | undefined): Promise<never> {
   const current = (await db.query<{ version: number }>(q.version, key)).rows[0]?.version;
   if (current !== undefined && expected !== undefined && expected !== current) checkVersion(expected, current, 'postgres');
   return notFound(key[1]);
