@@ -1,6 +1,6 @@
 import { DEFAULT_TITLE } from './limits.js';
 import type { ConversationMeta, Message, Usage } from './types.js';
-import type { PreparedMessage } from './validation.js';
+import type { PreparedInput, PreparedMessage } from './validation.js';
 
 function textOf(message: Message): string {
   if (Array.isArray(message.parts)) {
@@ -52,6 +52,23 @@ export function firstChangedIndex(storedJson: readonly string[], incoming: reado
 /** Sort order of `list`: updatedAt desc, then id desc (by UTF-16 code units, like `COLLATE "C"` on ASCII ids). */
 export function compareForList(a: Pick<ConversationMeta, 'updatedAt' | 'id'>, b: Pick<ConversationMeta, 'updatedAt' | 'id'>): number {
   return b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** The meta an upsert writes at `time` over the stored one (undefined when new): given model, provider, usage and metadata replace the stored ones, the title is resolveTitle's, createdAt is kept, version + 1. */
+export function upsertedMeta(input: PreparedInput, stored: ConversationMeta | undefined, time: number): ConversationMeta {
+  return cleanMeta({
+    id: input.id,
+    userId: input.userId,
+    title: resolveTitle(input.title, stored?.title, input.messages.map((m) => m.message)),
+    messageCount: input.messages.length,
+    model: input.model ?? stored?.model,
+    provider: input.provider ?? stored?.provider,
+    usage: input.usage ?? stored?.usage,
+    metadata: input.metadata ?? stored?.metadata,
+    createdAt: stored?.createdAt ?? input.createdAt ?? time,
+    updatedAt: time,
+    version: (stored?.version ?? 0) + 1,
+  });
 }
 
 /** Drops undefined optional fields so metas compare and serialize the same in every store. */

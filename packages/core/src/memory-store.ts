@@ -1,4 +1,4 @@
-import { addUsage, cleanMeta, compareForList, firstChangedIndex, resolveTitle } from './conversation.js';
+import { addUsage, cleanMeta, compareForList, firstChangedIndex, resolveTitle, upsertedMeta } from './conversation.js';
 import { ConversationStoreError } from './errors.js';
 import { encodeCursor, parseListOptions } from './list.js';
 import type { AppendOptions, ConversationInput, ConversationMeta, ConversationPatch, ConversationStore, ListOptions, ListPage, Message, MessageInput, StoredConversation, WriteOptions } from './types.js';
@@ -75,19 +75,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const start = existing ? firstChangedIndex(existing.messages, input.messages) : 0;
       const messages = [...(existing?.messages.slice(0, start) ?? []), ...input.messages.slice(start).map((m) => m.json)];
       const time = input.updatedAt ?? (existing ? touch(existing) : now());
-      const meta: ConversationMeta = cleanMeta({
-        id: input.id,
-        userId: input.userId,
-        title: resolveTitle(input.title, existing?.meta.title, input.messages.map((m) => m.message)),
-        messageCount: messages.length,
-        model: input.model ?? existing?.meta.model,
-        provider: input.provider ?? existing?.meta.provider,
-        usage: input.usage ?? existing?.meta.usage,
-        metadata: input.metadata ?? existing?.meta.metadata,
-        createdAt: existing?.meta.createdAt ?? input.createdAt ?? time,
-        updatedAt: time,
-        version: (existing?.meta.version ?? 0) + 1,
-      });
+      const meta = upsertedMeta(input, existing?.meta, time);
       conversations(input.userId).set(input.id, { meta, messages });
       return clone(meta);
     },

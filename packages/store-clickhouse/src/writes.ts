@@ -13,6 +13,7 @@ import {
   preparePatch,
   resolveTitle,
   validateExpectedVersion,
+  upsertedMeta,
   validateUsage,
   type AppendOptions,
   type ConversationInput,
@@ -53,19 +54,7 @@ export async function upsert(ctx: StoreInternals, raw: ConversationInput, opts?:
     lastSeq = tick(lastSeq + 1);
     rows.push(row({ user_id: input.userId, conversation_id: input.id, kind: KIND.message, generation, seq: lastSeq, row_id: m.message.id, ver, fp: incoming[start + i]!.json, body: m.json }));
   }
-  const meta = cleanMeta({
-    id: input.id,
-    userId: input.userId,
-    title: resolveTitle(input.title, state?.meta.title, input.messages.map((m) => m.message)),
-    messageCount: input.messages.length,
-    model: input.model ?? state?.meta.model,
-    provider: input.provider ?? state?.meta.provider,
-    usage: input.usage ?? state?.meta.usage,
-    metadata: input.metadata ?? state?.meta.metadata,
-    createdAt: state?.meta.createdAt ?? input.createdAt ?? time,
-    updatedAt: time,
-    version: (state?.meta.version ?? 0) + 1,
-  });
+  const meta = upsertedMeta(input, state?.meta, time);
   const event = eventRow(input.userId, input.id, generation, { seq: tick(lastSeq + 1), ver, updated_at: time, last_seq: lastSeq });
   rows.push(headRow(input.userId, { meta, generation, lastSeq, eventSeq: state?.eventSeq ?? 0 }, ver), event);
   const condition = expected === undefined ? undefined : { generation: state?.generation ?? null, expected };

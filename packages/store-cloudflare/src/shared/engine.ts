@@ -1,6 +1,6 @@
 import {
-  assertConversationId, assertUtf8UserId, checkVersion, cleanMeta, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
-  fingerprint, parseListOptions, prepareInput, prepareMessages, preparePatch, resolveTitle, validateExpectedVersion, validateUsage,
+  assertConversationId, assertUtf8UserId, checkVersion, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
+  fingerprint, parseListOptions, prepareInput, prepareMessages, preparePatch, upsertedMeta, validateExpectedVersion, validateUsage,
   type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch, type ConversationStore, type ListOptions,
   type ListPage, type MessageInput, type PreparedMessage, type StoredConversation, type WriteOptions,
 } from '@agent-conversations/core';
@@ -97,19 +97,7 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
         checkVersion(expected, existing?.version ?? 0, adapter);
         const start = existing ? firstChanged(column(fingerprints, 'fingerprint'), rows) : 0;
         const time = input.updatedAt ?? (existing ? Math.max(now(), existing.updatedAt) : now());
-        const meta = cleanMeta({
-          id,
-          userId,
-          title: resolveTitle(input.title, existing?.title, messages),
-          messageCount: rows.length,
-          model: input.model ?? existing?.model,
-          provider: input.provider ?? existing?.provider,
-          usage: input.usage ?? existing?.usage,
-          metadata: input.metadata ?? existing?.metadata,
-          createdAt: existing?.createdAt ?? input.createdAt ?? time,
-          updatedAt: time,
-          version: (existing?.version ?? 0) + 1,
-        });
+        const meta = upsertedMeta(input, existing, time);
         const write = token();
         const head = existing ? replaceConversation(meta, fallbackTitle, existing.version, write) : insertConversation(meta, fallbackTitle, write);
         const [written = []] = await runner.write([head, deleteMessagesFrom(userId, id, start, write), ...insertMessages(userId, id, rows.slice(start), start, write)]);
