@@ -1,4 +1,5 @@
 import type { ConversationStore, Message } from '@agent-conversations/core';
+import type { ConformanceReport } from './report.js';
 
 /** Reads the backend directly, bypassing the adapter, so tests can check what is really stored. */
 export interface ConformanceInspector {
@@ -18,7 +19,7 @@ export interface ConformanceCapabilities {
   importTimestamps: boolean;
   /** Two writers with the same expectedVersion: exactly one wins (a compare-and-set in the backend). Default true. */
   atomicExpectedVersion: boolean;
-  /** Writers in the concurrent-append tests. Default 50. */
+  /** Writers in the concurrent-append race. Default 50; below 50 the race is reported as weakened, below 10 it fails. */
   concurrency: number;
 }
 
@@ -39,4 +40,10 @@ export interface ConformanceOptions {
   teardown?(): void | Promise<void>;
   /** Per-test timeout in ms. Default 30000. */
   timeoutMs?: number;
+  /** Fail the run when any check is skipped or weakened (a final `[strict]` test lists them). Default false. */
+  strict?: boolean;
+  /** Receives the report (counts, and per check its status and reason) after the last check. */
+  onReport?(report: ConformanceReport): void | Promise<void>;
+  /** Do not print the closing summary (the CLI prints its own). Default false. */
+  quiet?: boolean;
 }
