@@ -43,7 +43,7 @@ export function planChecks(options: ConformanceOptions, checks: readonly Check[]
   }));
 }
 
-const NO_INSPECT = 'no inspect given: the direct read of the backend did not run (only what the adapter itself returns was checked)';
+const NO_INSPECT = 'no inspect given: what the backend holds was not read directly';
 
 /** The direct-storage half of a check, reported as its own skipped entry when the options give no `inspect`. */
 export function storageSkip(check: Check, options: ConformanceOptions): CheckResult | null {
