@@ -7,6 +7,8 @@ export interface CheckContext {
   store: ConversationStore;
   capabilities: ConformanceCapabilities;
   inspect: ConformanceInspector | undefined;
+  /** The adapter's clock hook, when it gives one. */
+  clock: ConformanceOptions['clock'];
   /** A second instance over the same backend (the caller closes it); throws when the adapter gives none. */
   peer(): Promise<ConversationStore>;
   /** Whether the adapter gives a second instance (`createPeerStore`). */

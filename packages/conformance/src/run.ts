@@ -69,6 +69,7 @@ export async function runCheck(check: Check, options: ConformanceOptions): Promi
     store,
     capabilities: capabilitiesOf(options),
     inspect: options.inspect,
+    clock: options.clock,
     hasPeer: Boolean(options.createPeerStore),
     peer: async () => {
       if (!options.createPeerStore) throw new Error('createPeerStore is not provided');

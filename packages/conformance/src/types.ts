@@ -33,6 +33,11 @@ export interface ConformanceOptions {
   createPeerStore?(): ConversationStore | Promise<ConversationStore>;
   /** Direct readers of the backend. */
   inspect?: ConformanceInspector;
+  /**
+   * For a backend that stamps its own times (importTimestamps: false): make every write it stamps from now on
+   * carry this Unix ms, or the real clock again after null. The suite uses it to force updatedAt ties.
+   */
+  clock?: { set(ms: number | null): void | Promise<void> };
   capabilities?: Partial<ConformanceCapabilities>;
   /** Runs once before the suite (start a server, migrate). */
   setup?(): void | Promise<void>;

@@ -86,6 +86,18 @@ describe('the suite proves itself', () => {
     expect(await failedIds(() => broken.ordersTiesAscending(ticking()))).toEqual(['list.updated-at-ties']);
   });
 
+  it('forces the ties through the clock hook when imported timestamps are not kept, and fails the tie-skipping store that way too', async () => {
+    let frozen: number | null = null;
+    const now = () => frozen ?? Date.now();
+    const options = { name: 'clocked', capabilities: { importTimestamps: false }, clock: { set: (ms: number | null) => void (frozen = ms) } };
+    const [good] = await runChecks({ ...options, createStore: () => createMemoryStore({ now }) }, only('list.updated-at-ties'));
+    expect(good).toMatchObject({ id: 'list.updated-at-ties', status: 'passed' });
+    const [bad] = await runChecks({ ...options, createStore: () => broken.cursorSkipsTies(now) }, only('list.updated-at-ties'));
+    expect(bad!.status).toBe('failed');
+    const [none] = await runChecks({ name: 'no clock', createStore: () => createMemoryStore(), capabilities: { importTimestamps: false } }, only('list.updated-at-ties'));
+    expect(none).toMatchObject({ status: 'skipped', reason: expect.stringContaining('gives no clock') });
+  });
+
   it('fails a memory store that says it is persistent', async () => {
     expect(await failedIds(broken.misstatesPersistence)).toContain('surface.kind-persistent');
   });
