@@ -1,5 +1,5 @@
 import type { ConversationStore, ErrorCode, Message, StoredConversation } from '@agent-conversations/core';
-import { expect } from 'vitest';
+import { expect } from './expect.js';
 import type { ConformanceCapabilities, ConformanceInspector, ConformanceOptions } from './types.js';
 
 /** What every check receives: a fresh store and helpers for random ids. */
@@ -7,8 +7,16 @@ export interface CheckContext {
   store: ConversationStore;
   capabilities: ConformanceCapabilities;
   inspect: ConformanceInspector | undefined;
-  /** A second instance over the same backend; only called by checks that declare `needsPeer`. */
+  /** The adapter's clock hook, when it gives one. */
+  clock: ConformanceOptions['clock'];
+  /** A second instance over the same backend (the caller closes it); throws when the adapter gives none. */
   peer(): Promise<ConversationStore>;
+  /** Whether the adapter gives a second instance (`createPeerStore`). */
+  hasPeer: boolean;
+  /** Ends the check as skipped, for a reason found only at run time (an optional method is absent). */
+  skip(reason: string): never;
+  /** Records that the check ran in a weaker form, for a reason found only at run time. */
+  weaken(reason: string): void;
   /** A random user id, unique to this check. */
   user(): string;
   /** A random conversation id. */
@@ -17,10 +25,17 @@ export interface CheckContext {
 
 /** One conformance check: a named scenario any adapter must pass. */
 export interface Check {
+  /** Stable id, `concern.short-name`; never reused for another promise. */
+  id: string;
   concern: string;
+  /** The promise the check guards, in one line; printed with every failure. */
   name: string;
+  /** True when the check also reads the backend through `inspect`; without it that part is reported as skipped. */
+  storage?: boolean;
   /** Returns why the check cannot run for these options (it is then skipped visibly), or null. */
   skipUnless?(options: ConformanceOptions, capabilities: ConformanceCapabilities): string | null;
+  /** Returns why the check runs in a weaker form for these options (it is then reported as weakened), or null. */
+  weakenedBy?(options: ConformanceOptions, capabilities: ConformanceCapabilities): string | null;
   run(ctx: CheckContext): Promise<void>;
 }
 
@@ -31,6 +46,19 @@ export const DEFAULT_CAPABILITIES: ConformanceCapabilities = {
   atomicExpectedVersion: true,
   concurrency: 50,
 };
+
+/** The lowest `concurrency` the suite accepts: below it the concurrency checks fail instead of running. */
+export const CONCURRENCY_FLOOR = 10;
+
+/** Thrown by `ctx.skip()`: the check did not run, for this reason. */
+export class CheckSkipped extends Error {
+  constructor(readonly reason: string) {
+    super(`skipped: ${reason}`);
+    this.name = 'CheckSkipped';
+  }
+}
+
+export { show } from './expect.js';
 
 let counter = 0;
 /** A random id safe for every backend (letters, digits, -). */

@@ -1,42 +1,88 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
+import { formatSummary, type ConformanceReport } from './report.js';
 
-const USAGE = `Usage: agent-conversations-conformance <adapter-module> [--name NAME]
+const USAGE = `Usage: agent-conversations-conformance <adapter-module> [--name NAME] [--strict] [--json[=FILE]] [--no-peer]
 
-Runs the @agent-conversations conformance suite (vitest) against an adapter.
+Runs the @agent-conversations conformance suite (vitest) against an adapter and ends
+with a summary naming every skipped, weakened or failed check with its reason.
 The module's default export (or its named export "conformance") is either the
 suite options { name, createStore, createPeerStore?, inspect?, capabilities?, setup?, teardown? }
-or a function returning a ConversationStore.`;
+or a function returning a ConversationStore.
 
-async function main(argv: string[]): Promise<number> {
-  const file = argv.find((a) => !a.startsWith('-'));
-  if (!file || argv.includes('--help') || argv.includes('-h')) {
-    console.log(USAGE);
-    return file ? 0 : 2;
+  --strict      exit 1 when any check is skipped or weakened, not only when one fails
+  --json        print the report (counts, and per check its id, status and reason) as JSON
+                on stdout instead of vitest's output; --json=FILE writes it to FILE
+  --no-peer     do not build a second instance from the factory (the cross-instance
+                race is then skipped); by default createPeerStore is createStore`;
+
+interface Args {
+  file: string | undefined;
+  name: string | undefined;
+  strict: boolean;
+  json: string | null;
+  peer: boolean;
+  help: boolean;
+}
+
+function parse(argv: string[]): Args {
+  const args: Args = { file: undefined, name: undefined, strict: false, json: null, peer: true, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--help' || a === '-h') args.help = true;
+    else if (a === '--strict') args.strict = true;
+    else if (a === '--no-peer') args.peer = false;
+    else if (a === '--json') args.json = '-';
+    else if (a.startsWith('--json=')) args.json = a.slice('--json='.length);
+    else if (a === '--name') args.name = argv[++i];
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n\n${USAGE}`);
+    else args.file = a;
   }
-  const nameIndex = argv.indexOf('--name');
-  const name = nameIndex >= 0 ? argv[nameIndex + 1] : undefined;
-  const root = process.cwd();
-  const target = isAbsolute(file) ? file : resolve(root, file);
-  const dir = resolve(root, '.agent-conversations-conformance');
-  const testFile = resolve(dir, `run-${process.pid}.test.ts`);
-  const importPath = relative(dir, target).split('\\').join('/');
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    testFile,
-    `import { runConformanceSuite } from '@agent-conversations/conformance';
+  return args;
+}
+
+function testSource(importPath: string, args: Args, reportFile: string): string {
+  const name = JSON.stringify(args.name ?? args.file);
+  return `import { writeFileSync } from 'node:fs';
+import { runConformanceSuite } from '@agent-conversations/conformance';
 import * as mod from ${JSON.stringify(importPath.startsWith('.') ? importPath : `./${importPath}`)};
 const exported = (mod as Record<string, unknown>).conformance ?? (mod as Record<string, unknown>).default;
 if (!exported) throw new Error('the adapter module must export default (or "conformance") suite options or a store factory');
-const options = typeof exported === 'function' ? { name: ${JSON.stringify(name ?? file)}, createStore: exported } : exported;
-runConformanceSuite(${name ? `{ ...options, name: ${JSON.stringify(name)} }` : 'options'} as never);
-`,
-  );
+const given = (typeof exported === 'function' ? { name: ${name}, createStore: exported } : exported) as Record<string, unknown>;
+const options = { ...given${args.name ? `, name: ${name}` : ''} };
+${args.peer ? 'options.createPeerStore ??= options.createStore;' : 'delete options.createPeerStore;'}
+runConformanceSuite({ ...options, strict: ${args.strict}, quiet: true, onReport: (report: unknown) => writeFileSync(${JSON.stringify(reportFile)}, JSON.stringify(report)) } as never);
+`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parse(argv);
+  if (!args.file || args.help) {
+    console.log(USAGE);
+    return args.file ? 0 : 2;
+  }
+  const root = process.cwd();
+  const target = isAbsolute(args.file) ? args.file : resolve(root, args.file);
+  const dir = resolve(root, '.agent-conversations-conformance');
+  const testFile = resolve(dir, `run-${process.pid}.test.ts`);
+  const reportFile = resolve(dir, `report-${process.pid}.json`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(testFile, testSource(relative(dir, target).split('\\').join('/'), args, reportFile));
   try {
-    const vitest = await startVitest('test', [], { run: true, watch: false, root, include: [relative(root, testFile)], passWithNoTests: false });
+    const silent = args.json === '-';
+    const vitest = await startVitest('test', [], { run: true, watch: false, root, include: [relative(root, testFile)], passWithNoTests: false, ...(silent ? { reporters: [{}] } : {}) });
     await vitest.close();
-    return process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
+    const vitestCode = process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
+    const report = JSON.parse(await readFile(reportFile, 'utf8').catch(() => 'null')) as ConformanceReport | null;
+    if (!report) {
+      console.error('the suite did not finish: no report was written (see the errors above)');
+      return vitestCode || 1;
+    }
+    (silent ? console.error : console.log)(`\n${formatSummary(report)}`);
+    if (args.json === '-') console.log(JSON.stringify(report, null, 2));
+    else if (args.json) await writeFile(resolve(root, args.json), `${JSON.stringify(report, null, 2)}\n`);
+    return report.ok && vitestCode === 0 ? 0 : 1;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 import type { ConversationStore, Message } from '@agent-conversations/core';
+import type { ConformanceReport } from './report.js';
 
 /** Reads the backend directly, bypassing the adapter, so tests can check what is really stored. */
 export interface ConformanceInspector {
@@ -18,7 +19,7 @@ export interface ConformanceCapabilities {
   importTimestamps: boolean;
   /** Two writers with the same expectedVersion: exactly one wins (a compare-and-set in the backend). Default true. */
   atomicExpectedVersion: boolean;
-  /** Writers in the concurrent-append tests. Default 50. */
+  /** Writers in the concurrent-append race. Default 50; below 50 the race is reported as weakened, below 10 it fails. */
   concurrency: number;
 }
 
@@ -32,6 +33,11 @@ export interface ConformanceOptions {
   createPeerStore?(): ConversationStore | Promise<ConversationStore>;
   /** Direct readers of the backend. */
   inspect?: ConformanceInspector;
+  /**
+   * For a backend that stamps its own times (importTimestamps: false): make every write it stamps from now on
+   * carry this Unix ms, or the real clock again after null. The suite uses it to force updatedAt ties.
+   */
+  clock?: { set(ms: number | null): void | Promise<void> };
   capabilities?: Partial<ConformanceCapabilities>;
   /** Runs once before the suite (start a server, migrate). */
   setup?(): void | Promise<void>;
@@ -39,4 +45,10 @@ export interface ConformanceOptions {
   teardown?(): void | Promise<void>;
   /** Per-test timeout in ms. Default 30000. */
   timeoutMs?: number;
+  /** Fail the run when any check is skipped or weakened (a final `[strict]` test lists them). Default false. */
+  strict?: boolean;
+  /** Receives the report (counts, and per check its status and reason) after the last check. */
+  onReport?(report: ConformanceReport): void | Promise<void>;
+  /** Do not print the closing summary (the CLI prints its own). Default false. */
+  quiet?: boolean;
 }

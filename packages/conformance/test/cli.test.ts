@@ -1,34 +1,68 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS } from '../src/index.js';
+import { ALL_CHECKS, type ConformanceReport } from '../src/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const storageChecks = ALL_CHECKS.filter((c) => c.storage).length;
 
-function run(...args: string[]): { status: number | null; output: string } {
+function run(...args: string[]): { status: number | null; stdout: string; output: string } {
   const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 120_000 });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+  return { status: result.status, stdout: result.stdout, output: `${result.stdout}\n${result.stderr}` };
 }
 
 describe('the conformance CLI', () => {
-  it('runs the whole suite against an adapter module and exits 0 when it passes', () => {
+  it('runs the whole suite with a second instance from the same factory, ends with the summary, exits 0 when nothing fails', () => {
     const { status, output } = run('test/fixtures/memory-adapter.ts');
-    // Every check runs except the two-instance race (the fixture gives no second instance).
-    expect(output).toMatch(new RegExp(`Tests\\s+${ALL_CHECKS.length - 1} passed \\| 1 skipped \\(${ALL_CHECKS.length}\\)`));
+    // The fixture gives no inspect: every direct read is a skipped entry; everything else runs, the cross-instance race included.
+    expect(output).toMatch(new RegExp(`Tests\\s+${ALL_CHECKS.length} passed \\| ${storageChecks} skipped \\(${ALL_CHECKS.length + storageChecks}\\)`));
+    const summary = output.slice(output.lastIndexOf('conformance summary'));
+    expect(summary).toContain(`${ALL_CHECKS.length} passed, 0 failed, ${storageChecks} skipped, 0 weakened`);
+    expect(summary).toContain('skipped  crud.create-get#storage: no inspect given');
+    expect(summary).toContain('not strict: run with --strict');
     expect(status).toBe(0);
   });
 
-  it('exits non-zero and names the failing checks for a broken adapter', () => {
-    const { status, output } = run('test/fixtures/broken-adapter.ts', '--name', 'broken');
-    expect(status).not.toBe(0);
-    expect(output).toContain('lists newest first (updatedAt desc, then id desc) without messages');
-    expect(output).toMatch(/\d+ failed/);
+  it('--strict exits 1 on the same run because checks were skipped, and says so', () => {
+    const { status, output } = run('test/fixtures/memory-adapter.ts', '--strict');
+    expect(output).toContain('[strict] every check ran in full');
+    expect(output).toContain(`strict: FAILED, ${storageChecks} checks skipped or weakened`);
+    expect(status).toBe(1);
   });
 
-  it('prints usage without an argument', () => {
-    const { status, output } = run();
-    expect(status).toBe(2);
-    expect(output).toContain('Usage: agent-conversations-conformance <adapter-module>');
+  it('--json prints the report alone on stdout; --no-peer reports the race as skipped', () => {
+    const { status, stdout } = run('test/fixtures/memory-adapter.ts', '--json', '--no-peer');
+    const report = JSON.parse(stdout) as ConformanceReport;
+    expect(report.counts).toEqual({ passed: ALL_CHECKS.length - 2, failed: 0, skipped: storageChecks + 1, weakened: 1, total: ALL_CHECKS.length + storageChecks });
+    expect(report.checks.find((c) => c.id === 'concurrency.two-instance-race')).toEqual({
+      id: 'concurrency.two-instance-race',
+      concern: 'concurrency',
+      name: 'concurrent appends from two store instances over one backend all land',
+      status: 'skipped',
+      reason: 'the adapter gives no second instance (createPeerStore)',
+    });
+    expect(report.ok).toBe(true);
+    expect(status).toBe(0);
+  });
+
+  it('exits non-zero for a broken adapter, naming the check, its promise and the values; --json=FILE writes the report', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'conformance-')), 'report.json');
+    const { status, output } = run('test/fixtures/broken-adapter.ts', '--name', 'broken', `--json=${file}`);
+    expect(status).toBe(1);
+    expect(output).toContain('[list.order] broken promise: lists newest first (updatedAt desc, then id desc) without messages');
+    expect(output).toMatch(/expected "conv-[^"]+" to be "conv-/);
+    expect(output).toMatch(/failed\s+list\.order: lists newest first/);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport;
+    expect(report).toMatchObject({ name: 'broken', ok: false });
+    expect(report.checks.find((c) => c.id === 'list.order')).toMatchObject({ status: 'failed', message: expect.stringContaining('broken promise') });
+  });
+
+  it('prints usage without an argument and refuses an unknown option', () => {
+    expect(run()).toMatchObject({ status: 2, output: expect.stringContaining('Usage: agent-conversations-conformance <adapter-module>') });
+    expect(run('x.ts', '--strcit')).toMatchObject({ status: 1, output: expect.stringContaining('unknown option --strcit') });
   });
 });

@@ -14,4 +14,6 @@ runConformanceSuite({
     messages: (userId, id) => d1Messages(env.CONVERSATIONS_D1, userId, id),
     exists: (userId, id) => d1Exists(env.CONVERSATIONS_D1, userId, id),
   },
+  // Every check runs in full: a skipped or weakened one fails the run.
+  strict: true,
 });

@@ -24,6 +24,7 @@ if (PGBOUNCER) {
     createStore: () => createPostgresStore({ connectionString: bouncer.url }),
     createPeerStore: () => createPostgresStore({ connectionString: bouncer.url }),
     inspect: tableInspector(() => db),
+    strict: true,
   });
 } else {
   // Locally the missing binary is a visible skip; in CI (which installs it) it is a failure.

@@ -1,6 +1,6 @@
 import type { ConversationStore, Message } from '@agent-conversations/core';
-import { expect } from 'vitest';
-import { mustGet, randomId, userMessage, type Check } from '../check.js';
+import { expect } from '../expect.js';
+import { CONCURRENCY_FLOOR, DEFAULT_CAPABILITIES, mustGet, randomId, userMessage, type Check } from '../check.js';
 
 function expectEachOnce(stored: readonly Message[], expected: readonly Message[]): void {
   const ids = stored.map((m) => m.id);
@@ -18,12 +18,17 @@ async function appendConcurrently(stores: ConversationStore[], userId: string, i
 
 export const concurrencyChecks: Check[] = [
   {
+    id: 'concurrency.append-race',
+    storage: true,
     concern: 'concurrency',
     name: 'concurrent appends all land exactly once, with every usage delta counted',
+    weakenedBy: (_o, caps) =>
+      caps.concurrency < DEFAULT_CAPABILITIES.concurrency ? `the adapter lowers concurrency to ${caps.concurrency} writers (default ${DEFAULT_CAPABILITIES.concurrency})` : null,
     async run({ store, user, id, capabilities, inspect }) {
+      const n = capabilities.concurrency;
+      expect(Number.isInteger(n) && n >= CONCURRENCY_FLOOR, `capabilities.concurrency must be an integer of at least ${CONCURRENCY_FLOOR} (the suite's floor)`).toBe(true);
       const [u, c] = [user(), id()];
       await store.upsert({ id: c, userId: u, messages: [userMessage('start', 'start')], usage: { inputTokens: 1000 } });
-      const n = capabilities.concurrency;
       const messages = await appendConcurrently([store], u, c, n);
       const got = await mustGet(store, u, c);
       expect(got.messageCount).toBe(n + 1);
@@ -35,6 +40,7 @@ export const concurrencyChecks: Check[] = [
     },
   },
   {
+    id: 'concurrency.two-instance-race',
     concern: 'concurrency',
     name: 'concurrent appends from two store instances over one backend all land',
     skipUnless: (options) => (options.createPeerStore ? null : 'the adapter gives no second instance (createPeerStore)'),
@@ -43,6 +49,7 @@ export const concurrencyChecks: Check[] = [
       const other = await peer();
       try {
         await store.upsert({ id: c, userId: u, messages: [] });
+        expect(await other.get(u, c), 'createPeerStore must open a second instance over the same backend, but it does not see what the first wrote').not.toBeNull();
         const messages = await appendConcurrently([store, other], u, c, 40);
         for (const s of [store, other]) {
           const got = await mustGet(s, u, c);
@@ -55,6 +62,7 @@ export const concurrencyChecks: Check[] = [
     },
   },
   {
+    id: 'concurrency.independent-conversations',
     concern: 'concurrency',
     name: 'concurrent writes to different conversations of one user do not interfere',
     async run({ store, user, id }) {
@@ -68,6 +76,7 @@ export const concurrencyChecks: Check[] = [
     },
   },
   {
+    id: 'concurrency.expected-version-race',
     concern: 'concurrency',
     name: 'of two writers with the same expectedVersion exactly one wins',
     skipUnless: (_o, caps) => (caps.atomicExpectedVersion ? null : 'the adapter declares atomicExpectedVersion: false (no compare-and-set in the backend)'),
@@ -86,6 +95,7 @@ export const concurrencyChecks: Check[] = [
     },
   },
   {
+    id: 'concurrency.create-race',
     concern: 'concurrency',
     name: 'of two creators with expectedVersion 0 exactly one wins',
     skipUnless: (_o, caps) => (caps.atomicExpectedVersion ? null : 'the adapter declares atomicExpectedVersion: false (no compare-and-set in the backend)'),

@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
+import { expect } from '../expect.js';
 import { assistantMessage, conversationMessages, expectCode, expectSameMessages, mustGet, userMessage, type Check } from '../check.js';
 
 export const crudChecks: Check[] = [
   {
+    id: 'crud.create-get',
+    storage: true,
     concern: 'crud',
     name: 'upsert creates a conversation that get returns exactly',
     async run({ store, user, id, inspect }) {
@@ -20,6 +22,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.get-missing',
     concern: 'crud',
     name: 'get returns null for a conversation that does not exist',
     async run({ store, user, id }) {
@@ -27,6 +30,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.empty-conversation',
     concern: 'crud',
     name: 'an empty conversation can be created and appended to',
     async run({ store, user, id }) {
@@ -40,6 +44,8 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.append',
+    storage: true,
     concern: 'crud',
     name: 'append adds messages after the last one and bumps version and updatedAt',
     async run({ store, user, id, inspect }) {
@@ -55,6 +61,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.append-usage',
     concern: 'crud',
     name: 'append adds a usage delta to the totals',
     async run({ store, user, id }) {
@@ -67,6 +74,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.append-missing',
     concern: 'crud',
     name: 'append to a missing conversation is NOT_FOUND and creates nothing',
     async run({ store, user, id }) {
@@ -77,6 +85,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.append-duplicate-id',
     concern: 'crud',
     name: 'append with a message id already in the conversation is CONFLICT and writes nothing',
     async run({ store, user, id }) {
@@ -90,6 +99,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.update',
     concern: 'crud',
     name: 'update changes title, metadata, usage, model and provider and keeps messages',
     async run({ store, user, id }) {
@@ -105,6 +115,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.update-missing',
     concern: 'crud',
     name: 'update of a missing conversation is NOT_FOUND',
     async run({ store, user, id }) {
@@ -112,6 +123,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.upsert-keeps-omitted',
     concern: 'crud',
     name: 'upsert keeps stored title, metadata, usage and model when omitted',
     async run({ store, user, id }) {
@@ -122,6 +134,7 @@ export const crudChecks: Check[] = [
     },
   },
   {
+    id: 'crud.import-timestamps',
     concern: 'crud',
     name: 'createdAt and updatedAt given to upsert are kept (import)',
     skipUnless: (_o, caps) => (caps.importTimestamps ? null : 'the adapter does not keep imported timestamps'),

@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
+import { expect } from '../expect.js';
 import { conversationMessages, expectSameMessages, mustGet, type Check } from '../check.js';
 
 export const deleteChecks: Check[] = [
   {
+    id: 'delete.delete',
+    storage: true,
     concern: 'delete',
     name: 'delete removes the conversation and its messages; a second delete returns false',
     async run({ store, user, id, inspect }) {
@@ -20,6 +22,8 @@ export const deleteChecks: Check[] = [
     },
   },
   {
+    id: 'delete.recreate',
+    storage: true,
     concern: 'delete',
     name: 'delete then recreate with the same id never brings old messages back',
     async run({ store, user, id, inspect }) {
@@ -43,6 +47,7 @@ export const deleteChecks: Check[] = [
     },
   },
   {
+    id: 'delete.delete-all',
     concern: 'delete',
     name: "deleteAll removes every conversation of the user and no other user's",
     async run({ store, user, id }) {

@@ -1,6 +1,6 @@
 import type { Message } from '@agent-conversations/core';
-import { expect } from 'vitest';
-import { expectSameMessages, mustGet, randomId, type Check, type CheckContext } from '../check.js';
+import { expect } from '../expect.js';
+import { expectCode, expectSameMessages, mustGet, randomId, type Check, type CheckContext } from '../check.js';
 
 async function roundTrip({ store, user, id, inspect }: CheckContext, messages: Message[]): Promise<void> {
   const [u, c] = [user(), id()];
@@ -24,6 +24,8 @@ function nested(depth: number): unknown {
 
 export const fidelityChecks: Check[] = [
   {
+    id: 'fidelity.unicode',
+    storage: true,
     concern: 'fidelity',
     name: 'emoji, scripts, escapes and numbers round-trip exactly',
     run: (ctx) =>
@@ -34,17 +36,31 @@ export const fidelityChecks: Check[] = [
       ]),
   },
   {
+    id: 'fidelity.nul',
+    storage: true,
     concern: 'fidelity',
     name: 'NUL characters (\\u0000) round-trip exactly',
     run: (ctx) => roundTrip(ctx, [msg({ text: 'a\u0000b', 'k\u0000ey': '\u0000', parts: [{ type: 'text', text: '\u0000\u0001\u001f' }] })]),
   },
   {
+    id: 'fidelity.lone-surrogates',
+    storage: true,
     concern: 'fidelity',
-    name: 'lone surrogates round-trip exactly',
-    skipUnless: (_o, caps) => (caps.loneSurrogates ? null : 'the adapter declares loneSurrogates: false'),
-    run: (ctx) => roundTrip(ctx, [msg({ text: 'lone high \ud800 and low \udc00 and reversed \udc00\ud800 end' })]),
+    name: 'lone surrogates round-trip exactly (or, declared unsupported, are refused, never stored changed)',
+    weakenedBy: (_o, caps) => (caps.loneSurrogates ? null : 'the adapter declares loneSurrogates: false: only checked that it refuses them with VALIDATION instead of storing them changed'),
+    async run(ctx) {
+      const messages = [msg({ text: 'lone high \ud800 and low \udc00 and reversed \udc00\ud800 end' })];
+      if (ctx.capabilities.loneSurrogates) return roundTrip(ctx, messages);
+      const [u, c] = [ctx.user(), ctx.id()];
+      await expectCode(ctx.store.upsert({ id: c, userId: u, messages }), 'VALIDATION');
+      await ctx.store.upsert({ id: c, userId: u, messages: [] });
+      await expectCode(ctx.store.append(u, c, messages), 'VALIDATION');
+      expect((await mustGet(ctx.store, u, c)).messages).toEqual([]);
+    },
   },
   {
+    id: 'fidelity.special-keys',
+    storage: true,
     concern: 'fidelity',
     name: '__proto__, constructor and other special keys round-trip as plain data',
     async run(ctx) {
@@ -61,11 +77,15 @@ export const fidelityChecks: Check[] = [
     },
   },
   {
+    id: 'fidelity.deep-nesting',
+    storage: true,
     concern: 'fidelity',
     name: 'deeply nested values (150 levels) round-trip exactly',
     run: (ctx) => roundTrip(ctx, [msg({ deep: nested(150) })]),
   },
   {
+    id: 'fidelity.large-strings',
+    storage: true,
     concern: 'fidelity',
     name: '1 MB strings round-trip exactly',
     skipUnless: (_o, caps) => (caps.largeMessages ? null : 'the adapter declares largeMessages: false'),
@@ -75,6 +95,7 @@ export const fidelityChecks: Check[] = [
     },
   },
   {
+    id: 'fidelity.undefined-and-key-order',
     concern: 'fidelity',
     name: 'undefined object properties are dropped as JSON does, and key order is kept',
     async run({ store, user, id }) {

@@ -1,10 +1,14 @@
 import type { Check } from '../check.js';
 import { concurrencyChecks } from './concurrency.js';
+import { copyChecks } from './copies.js';
 import { crudChecks } from './crud.js';
 import { deleteChecks } from './delete.js';
 import { fidelityChecks } from './fidelity.js';
+import { idChecks } from './ids.js';
 import { isolationChecks } from './isolation.js';
 import { listChecks } from './list.js';
+import { surfaceChecks } from './surface.js';
+import { tieChecks } from './ties.js';
 import { orderingChecks } from './ordering.js';
 import { upsertChecks } from './upsert.js';
 import { validationChecks } from './validation.js';
@@ -17,9 +21,13 @@ export const ALL_CHECKS: readonly Check[] = [
   ...orderingChecks,
   ...versioningChecks,
   ...listChecks,
+  ...tieChecks,
+  ...copyChecks,
   ...isolationChecks,
   ...deleteChecks,
   ...upsertChecks,
   ...concurrencyChecks,
   ...validationChecks,
+  ...idChecks,
+  ...surfaceChecks,
 ];

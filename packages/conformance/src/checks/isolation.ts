@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
+import { expect } from '../expect.js';
 import { conversationMessages, expectCode, expectSameMessages, mustGet, snapshot, userMessage, type Check } from '../check.js';
 
 export const isolationChecks: Check[] = [
   {
+    id: 'isolation.other-user',
+    storage: true,
     concern: 'isolation',
     name: "user B with user A's conversation id sees nothing and changes nothing, on every method",
     async run({ store, user, id, inspect }) {
@@ -26,6 +28,7 @@ export const isolationChecks: Check[] = [
     },
   },
   {
+    id: 'isolation.same-id-other-user',
     concern: 'isolation',
     name: "upsert by user B with A's id creates B's own conversation and leaves A's alone",
     async run({ store, user, id }) {
@@ -45,6 +48,7 @@ export const isolationChecks: Check[] = [
     },
   },
   {
+    id: 'isolation.lone-surrogate-user-ids',
     concern: 'isolation',
     name: 'user ids that differ only by a lone surrogate are different users, or both are rejected',
     async run({ store, user, id }) {
@@ -71,6 +75,7 @@ export const isolationChecks: Check[] = [
     },
   },
   {
+    id: 'isolation.case-and-prefix-user-ids',
     concern: 'isolation',
     name: 'user ids that differ only in case or by a prefix are different users',
     async run({ store, user, id }) {

@@ -1,5 +1,5 @@
 import type { ConversationMeta, ConversationStore } from '@agent-conversations/core';
-import { expect } from 'vitest';
+import { expect } from '../expect.js';
 import { expectCode, tick, userMessage, type Check } from '../check.js';
 
 async function createMany(store: ConversationStore, userId: string, ids: string[]): Promise<ConversationMeta[]> {
@@ -18,6 +18,7 @@ function expectListOrder(items: readonly ConversationMeta[]): void {
 
 export const listChecks: Check[] = [
   {
+    id: 'list.order',
     concern: 'list',
     name: 'lists newest first (updatedAt desc, then id desc) without messages',
     async run({ store, user, id }) {
@@ -36,6 +37,7 @@ export const listChecks: Check[] = [
     },
   },
   {
+    id: 'list.limit',
     concern: 'list',
     name: 'limit pages the list and the default page is 50',
     async run({ store, user, id }) {
@@ -53,6 +55,7 @@ export const listChecks: Check[] = [
     },
   },
   {
+    id: 'list.cursor-under-writes',
     concern: 'list',
     name: 'the keyset cursor gives no duplicates and no gaps while writes happen between pages',
     async run({ store, user, id }) {
@@ -83,6 +86,7 @@ export const listChecks: Check[] = [
     },
   },
   {
+    id: 'list.updated-after',
     concern: 'list',
     name: 'updatedAfter returns only conversations written strictly after it',
     async run({ store, user, id }) {
@@ -103,6 +107,7 @@ export const listChecks: Check[] = [
     },
   },
   {
+    id: 'list.items-match-get',
     concern: 'list',
     name: 'list items equal what get returns, without the messages',
     async run({ store, user, id }) {
@@ -120,6 +125,7 @@ export const listChecks: Check[] = [
     },
   },
   {
+    id: 'list.empty',
     concern: 'list',
     name: 'a user with no conversations gets an empty page',
     async run({ store, user }) {
@@ -127,6 +133,7 @@ export const listChecks: Check[] = [
     },
   },
   {
+    id: 'list.bad-options',
     concern: 'list',
     name: 'a malformed cursor or limit is VALIDATION',
     async run({ store, user }) {

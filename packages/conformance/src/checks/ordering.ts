@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
+import { expect } from '../expect.js';
 import { assistantMessage, expectSameMessages, mustGet, randomId, userMessage, type Check } from '../check.js';
 
 export const orderingChecks: Check[] = [
   {
+    id: 'ordering.sequence',
+    storage: true,
     concern: 'ordering',
     name: 'messages keep their order by sequence, not by any timestamp inside them',
     async run({ store, user, id, inspect }) {
@@ -16,6 +18,7 @@ export const orderingChecks: Check[] = [
     },
   },
   {
+    id: 'ordering.default-title',
     concern: 'ordering',
     name: 'title defaults to the first user message text, trimmed to 100 characters',
     async run({ store, user, id }) {
@@ -31,6 +34,7 @@ export const orderingChecks: Check[] = [
     },
   },
   {
+    id: 'ordering.clean-title',
     concern: 'ordering',
     name: 'a title derived from text with NUL, a lone surrogate and emoji is clean display text, stored exactly',
     async run({ store, user, id }) {
@@ -43,6 +47,7 @@ export const orderingChecks: Check[] = [
     },
   },
   {
+    id: 'ordering.given-title',
     concern: 'ordering',
     name: 'a given title wins; the placeholder title is derived once a user message arrives',
     async run({ store, user, id }) {

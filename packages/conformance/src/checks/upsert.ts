@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
+import { expect } from '../expect.js';
 import { assistantMessage, conversationMessages, expectSameMessages, mustGet, userMessage, type Check } from '../check.js';
 
 export const upsertChecks: Check[] = [
   {
+    id: 'upsert.extend',
+    storage: true,
     concern: 'upsert',
     name: 'an upsert that extends the stored list keeps the prefix and adds the rest',
     async run({ store, user, id, inspect }) {
@@ -17,6 +19,8 @@ export const upsertChecks: Check[] = [
     },
   },
   {
+    id: 'upsert.rewrite',
+    storage: true,
     concern: 'upsert',
     name: 'an upsert that rewrites the list replaces it exactly (shorter, reordered, new ids)',
     async run({ store, user, id, inspect }) {
@@ -36,6 +40,8 @@ export const upsertChecks: Check[] = [
     },
   },
   {
+    id: 'upsert.continuation',
+    storage: true,
     concern: 'upsert',
     name: "an upsert that changes the last message's content under the same id (AI SDK continuation) stores the new content",
     async run({ store, user, id, inspect }) {
@@ -51,6 +57,7 @@ export const upsertChecks: Check[] = [
     },
   },
   {
+    id: 'upsert.identical',
     concern: 'upsert',
     name: 'an upsert with identical messages changes no message and still counts as a write',
     async run({ store, user, id }) {

@@ -1,5 +1,5 @@
 import type { ConversationStore } from '@agent-conversations/core';
-import { expect } from 'vitest';
+import { expect } from '../expect.js';
 import { conversationMessages, expectCode, snapshot, userMessage, type Check } from '../check.js';
 
 type Bad = [label: string, call: (store: ConversationStore, u: string, c: string) => Promise<unknown>];
@@ -44,6 +44,8 @@ const badIds: Bad[] = [
 
 export const validationChecks: Check[] = [
   {
+    id: 'validation.bad-writes',
+    storage: true,
     concern: 'validation',
     name: 'bad writes are VALIDATION errors and change nothing',
     async run({ store, user, id, inspect }) {
@@ -62,6 +64,7 @@ export const validationChecks: Check[] = [
     },
   },
   {
+    id: 'validation.bad-ids',
     concern: 'validation',
     name: 'bad user and conversation ids are VALIDATION errors',
     async run({ store, user, id }) {

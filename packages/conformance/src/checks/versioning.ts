@@ -1,8 +1,9 @@
-import { expect } from 'vitest';
+import { expect } from '../expect.js';
 import { conversationMessages, expectCode, mustGet, snapshot, tick, userMessage, type Check } from '../check.js';
 
 export const versioningChecks: Check[] = [
   {
+    id: 'versioning.increments',
     concern: 'versioning',
     name: 'version starts at 1 and every write adds 1',
     async run({ store, user, id }) {
@@ -15,6 +16,7 @@ export const versioningChecks: Check[] = [
     },
   },
   {
+    id: 'versioning.timestamps',
     concern: 'versioning',
     name: 'updatedAt never goes backwards and createdAt never changes',
     async run({ store, user, id }) {
@@ -30,6 +32,7 @@ export const versioningChecks: Check[] = [
     },
   },
   {
+    id: 'versioning.matching-expected-version',
     concern: 'versioning',
     name: 'expectedVersion that matches lets every kind of write through',
     async run({ store, user, id }) {
@@ -42,6 +45,8 @@ export const versioningChecks: Check[] = [
     },
   },
   {
+    id: 'versioning.stale-expected-version',
+    storage: true,
     concern: 'versioning',
     name: 'a stale expectedVersion is CONFLICT on upsert, append and update, and writes nothing',
     async run({ store, user, id, inspect }) {
@@ -59,6 +64,7 @@ export const versioningChecks: Check[] = [
     },
   },
   {
+    id: 'versioning.expected-version-missing',
     concern: 'versioning',
     name: 'expectedVersion above 0 for a missing conversation is CONFLICT and creates nothing',
     async run({ store, user, id }) {
