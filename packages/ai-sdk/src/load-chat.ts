@@ -17,8 +17,11 @@ export type LoadChatOptions<UI_MESSAGE extends UIMessage> = ChatSchemas<UI_MESSA
    * message, or a stored `assistant` message with its tool results; anything else is VALIDATION.
    */
   message?: unknown;
-  /** The version the client last saw (0 = a new chat); CONFLICT when the stored one differs, before any model call. */
-  expectedVersion?: number;
+  /**
+   * The version the client last saw (0 = a new chat), unchecked like `message`: an integer >= 0, else
+   * VALIDATION; CONFLICT when the stored one differs, before any model call.
+   */
+  expectedVersion?: unknown;
 };
 
 /** A chat as {@link loadChat} read it, ready for `streamText` and for {@link saveChat}. */

@@ -1,4 +1,4 @@
-import { addUsage, checkVersion, isConversationStoreError, type ConversationInput, type ConversationMeta, type ConversationStore, type Usage } from '@agent-conversations/core';
+import { addUsage, checkVersion, isConversationStoreError, validateExpectedVersion, type ConversationInput, type ConversationMeta, type ConversationStore, type Usage } from '@agent-conversations/core';
 import type { LanguageModelUsage, UIMessage } from 'ai';
 import { loadedPrefix, type LoadedChat } from './load-chat.js';
 import { turnUsage, type CostFunction } from './usage.js';
@@ -10,8 +10,8 @@ export type SaveTarget<UI_MESSAGE extends UIMessage> =
       chat?: never;
       userId: string;
       id: string;
-      /** The version the client last saw (0 = a new chat); CONFLICT when the stored one differs. */
-      expectedVersion?: number;
+      /** The version the client last saw (0 = a new chat), unchecked: an integer >= 0, else VALIDATION; CONFLICT when the stored one differs. */
+      expectedVersion?: unknown;
     };
 
 /** Options of {@link saveChat}. */
@@ -85,7 +85,7 @@ export async function saveChat<UI_MESSAGE extends UIMessage>(store: Conversation
   const { chat, messages, usage, cost, durationMs, title, model, provider, metadata } = options;
   const userId = chat ? chat.userId : options.userId;
   const id = chat ? chat.id : options.id;
-  const expected = chat ? chat.expectedVersion : options.expectedVersion;
+  const expected = chat ? chat.expectedVersion : validateExpectedVersion(options.expectedVersion);
   const delta = usage === undefined ? undefined : turnUsage(await usage, { cost, durationMs, model, provider });
   const fields = { title, model, provider, metadata };
   const tail = chat && !changesMeta(fields, chat.meta) ? appendedTail(chat, messages) : undefined;

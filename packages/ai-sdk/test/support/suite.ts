@@ -191,6 +191,11 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
         expect(response.status).toBe(400);
         expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VALIDATION');
       }
+      for (const expectedVersion of [-1, 1.5, '0']) {
+        const response = await server.fetch('http://chat.test/last', { method: 'POST', body: JSON.stringify({ id, message: { id: 'm1', role: 'user', parts: text }, expectedVersion }) });
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/expectedVersion must be an integer >= 0/);
+      }
       expect(server.model.doStreamCalls).toHaveLength(0);
       expect(await store.get(userId, id)).toBeNull();
     });
