@@ -40,8 +40,10 @@ export async function chatRoute(request: Request, options: { store: Conversation
   return result.toUIMessageStreamResponse({
     originalMessages: chat.messages,
     generateMessageId: messageId,
-    onFinish: async ({ messages }) => {
-      await saveChat(store, { chat, messages, usage: result.totalUsage, cost: demoCost, durationMs: Date.now() - started, model: model.modelId, provider: model.provider });
+    // A reply cut short (the page went away) is still saved; its usage is unknown (totalUsage rejects).
+    onFinish: async ({ messages, isAborted }) => {
+      const usage = isAborted ? undefined : result.totalUsage;
+      await saveChat(store, { chat, messages, usage, cost: demoCost, durationMs: Date.now() - started, model: model.modelId, provider: model.provider });
     },
     onError,
   });

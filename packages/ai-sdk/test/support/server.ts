@@ -27,6 +27,27 @@ export function recorded(store: ConversationStore): { store: ConversationStore; 
   return { store: proxy, calls };
 }
 
+/** The store, with its next `n` reads each held until all `n` have read: `n` saves then start from the same version. */
+export function readBarrier(store: ConversationStore, n: number): ConversationStore {
+  let arrived = 0;
+  let open!: () => void;
+  const all = new Promise<void>((resolve) => (open = resolve));
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key !== 'get') return Reflect.get(target, key, receiver) as unknown;
+      return async (userId: string, id: string) => {
+        const read = await target.get(userId, id);
+        if (arrived < n) {
+          arrived += 1;
+          if (arrived === n) open();
+          await all;
+        }
+        return read;
+      };
+    },
+  });
+}
+
 function errorResponse(error: unknown): Response {
   if (!isConversationStoreError(error)) throw error;
   const status = { VALIDATION: 400, CONFLICT: 409, NOT_FOUND: 404 }[error.code as string] ?? 500;

@@ -1,10 +1,10 @@
 import type { ConversationStore, Usage } from '@agent-conversations/core';
 import { DefaultChatTransport, type LanguageModelUsage } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { sendLastMessage } from '../../src/index.js';
+import { loadChat, saveChat, sendLastMessage } from '../../src/index.js';
 import { TestChat } from './chat.js';
 import { TURN } from './model.js';
-import { chatServer, cost, recorded, type AppMessage } from './server.js';
+import { chatServer, cost, readBarrier, recorded, type AppMessage } from './server.js';
 
 let n = 0;
 const uid = (label: string): string => `${label}-${Date.now()}-${n++}`;
@@ -19,9 +19,28 @@ function totals(turns: number): Usage {
 const texts = (messages: readonly object[]): string[] =>
   messages.map((m) => (m as { parts: { type: string; text?: string }[] }).parts.filter((p) => p.type === 'text').map((p) => p.text).join(''));
 
+/** Starts `held` with the model's reply held back, runs `meanwhile` to the end, then lets the held reply finish. */
+async function overlap(server: ReturnType<typeof chatServer>, held: () => Promise<void>, meanwhile: () => Promise<void>): Promise<void> {
+  let release!: () => void;
+  server.holdNextReply(new Promise<void>((resolve) => (release = resolve)));
+  const calls = server.model.doStreamCalls.length;
+  const turn = held();
+  await expect.poll(() => server.model.doStreamCalls.length).toBe(calls + 1);
+  await meanwhile();
+  release();
+  await turn;
+}
+
 /** Runs the persistence scenarios over a real store; `open` is called inside each test. */
 export function describeChatPersistence(name: string, open: () => ConversationStore): void {
   describe(`ai-sdk persistence on ${name}`, () => {
+    /** A fresh user and chat id, the store with its calls recorded, and the app's chat routes over it. */
+    const setup = () => {
+      const { store, calls } = recorded(open());
+      const [userId, id] = [uid('u'), uid('c')];
+      return { store, calls, userId, id, server: chatServer(store, userId) };
+    };
+
     /** A browser tab: the AI SDK chat with the given pattern, sending the version it last saw. */
     const tab = (server: ReturnType<typeof chatServer>, id: string, pattern: 'last' | 'all', start: { messages?: AppMessage[]; version?: number } = {}) => {
       const state = { version: start.version };
@@ -35,9 +54,7 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
     };
 
     it('sending only the last message: the server loads the rest, a new chat is created, later turns append only the new messages with the usage delta', async () => {
-      const { store, calls } = recorded(open());
-      const [userId, id] = [uid('u'), uid('c')];
-      const server = chatServer(store, userId);
+      const { store, calls, userId, id, server } = setup();
       const { chat, state } = tab(server, id, 'last', { version: 0 });
       await chat.sendMessage({ text: 'hello', metadata: { sentAt: 1 } });
       expect(chat.error).toBeUndefined();
@@ -63,9 +80,7 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
     });
 
     it('regenerate: the stored reply is replaced, the history is rewritten from there, and the usage still adds up', async () => {
-      const { store, calls } = recorded(open());
-      const [userId, id] = [uid('u'), uid('c')];
-      const server = chatServer(store, userId);
+      const { store, calls, userId, id, server } = setup();
       const { chat, state } = tab(server, id, 'last', { version: 0 });
       await chat.sendMessage({ text: 'first' });
       state.version = 1;
@@ -83,9 +98,7 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
     });
 
     it('a stale tab gets CONFLICT before the model is called, and the newer history stays', async () => {
-      const store = open();
-      const [userId, id] = [uid('u'), uid('c')];
-      const server = chatServer(store, userId);
+      const { store, userId, id, server } = setup();
       const first = tab(server, id, 'last', { version: 0 });
       await first.chat.sendMessage({ text: 'one' });
       const loaded = (await store.get(userId, id))!;
@@ -102,40 +115,32 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
     });
 
     it('a turn whose chat was saved by another tab while it streamed gets CONFLICT and writes nothing', async () => {
-      const store = open();
-      const [userId, id] = [uid('u'), uid('c')];
-      const server = chatServer(store, userId);
+      const { store, userId, id, server } = setup();
       const first = tab(server, id, 'last', { version: 0 });
       await first.chat.sendMessage({ text: 'one' });
       first.state.version = 1;
       const slow = tab(server, id, 'last', { messages: first.chat.messages, version: 1 });
-      let release!: () => void;
-      server.holdNextReply(new Promise<void>((resolve) => (release = resolve)));
-      const slowTurn = slow.chat.sendMessage({ text: 'slow' });
-      await expect.poll(() => server.model.doStreamCalls.length).toBe(2);
-      await first.chat.sendMessage({ text: 'fast' });
+      await overlap(
+        server,
+        () => slow.chat.sendMessage({ text: 'slow' }),
+        () => first.chat.sendMessage({ text: 'fast' }),
+      );
       const newer = (await store.get(userId, id))!;
-      expect(newer.version).toBe(2);
-      release();
-      await slowTurn;
+      expect(texts(newer.messages)).toEqual(['one', 'reply 1 to: one', 'fast', 'reply 3 to: fast']);
       expect(slow.chat.error?.message).toMatch(/expected version 1 but the conversation is at version 2/);
       expect(await store.get(userId, id)).toEqual(newer);
     });
 
     it('without expectedVersion, turns of two tabs that overlap both land and both usages count', async () => {
-      const store = open();
-      const [userId, id] = [uid('u'), uid('c')];
-      const server = chatServer(store, userId);
+      const { store, userId, id, server } = setup();
       const a = tab(server, id, 'last');
       await a.chat.sendMessage({ text: 'start' });
       const b = tab(server, id, 'last', { messages: a.chat.messages });
-      let release!: () => void;
-      server.holdNextReply(new Promise<void>((resolve) => (release = resolve)));
-      const held = b.chat.sendMessage({ text: 'from b' });
-      await expect.poll(() => server.model.doStreamCalls.length).toBe(2);
-      await a.chat.sendMessage({ text: 'from a' });
-      release();
-      await held;
+      await overlap(
+        server,
+        () => b.chat.sendMessage({ text: 'from b' }),
+        () => a.chat.sendMessage({ text: 'from a' }),
+      );
       expect(b.chat.error).toBeUndefined();
       const stored = (await store.get(userId, id))!;
       expect(texts(stored.messages)).toEqual(['start', 'reply 1 to: start', 'from a', 'reply 3 to: from a', 'from b', 'reply 2 to: from b']);
@@ -143,9 +148,7 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
     });
 
     it('the whole list in onFinish: every turn is saved with its usage, and a stale tab gets CONFLICT without overwriting', async () => {
-      const store = open();
-      const [userId, id] = [uid('u'), uid('c')];
-      const server = chatServer(store, userId);
+      const { store, userId, id, server } = setup();
       const { chat, state } = tab(server, id, 'all', { version: 0 });
       await chat.sendMessage({ text: 'hi' });
       state.version = 1;
@@ -161,23 +164,34 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
       expect(await store.get(userId, id)).toEqual(stored);
     });
 
-    it('the whole list without expectedVersion: concurrent saves are last-writer-wins for messages and lose no usage', async () => {
-      const store = open();
+    it('the whole list without expectedVersion: saves that read the same totals are last-writer-wins for messages and lose no usage', async () => {
+      const { store, calls } = recorded(open());
       const [userId, id] = [uid('u'), uid('c')];
-      const server = chatServer(store, userId);
+      // Both saves read the stored totals (version 0) before either writes: one compare-and-set must fail and retry.
+      const server = chatServer(readBarrier(store, 2), userId);
       const a = tab(server, id, 'all');
       const b = tab(server, id, 'all');
       await Promise.all([a.chat.sendMessage({ text: 'from a' }), b.chat.sendMessage({ text: 'from b' })]);
       expect([a.chat.error, b.chat.error]).toEqual([undefined, undefined]);
+      expect(calls).toEqual(['get', 'get', 'upsert', 'upsert', 'get', 'upsert']);
       const stored = (await store.get(userId, id))!;
       expect([texts(a.chat.messages), texts(b.chat.messages)]).toContainEqual(texts(stored.messages));
       expect(stored).toMatchObject({ version: 2, usage: totals(2) });
     });
 
+    it('a turn whose usage never came (an aborted stream) is not saved, and nothing is half-written', async () => {
+      const { store, userId, id, server } = setup();
+      const { chat } = tab(server, id, 'last', { version: 0 });
+      await chat.sendMessage({ text: 'kept' });
+      const before = (await store.get(userId, id))!;
+      const loaded = await loadChat<AppMessage>(store, { userId, id, message: { id: 'u2', role: 'user', parts: [{ type: 'text', text: 'cut short' }] } });
+      const aborted = Promise.reject(new DOMException('This operation was aborted', 'AbortError'));
+      await expect(saveChat(store, { chat: loaded, messages: loaded.messages, usage: aborted })).rejects.toThrow('aborted');
+      expect(await store.get(userId, id)).toEqual(before);
+    });
+
     it('refuses a bad message with VALIDATION before the model runs or anything is written', async () => {
-      const store = open();
-      const [userId, id] = [uid('u'), uid('c')];
-      const server = chatServer(store, userId);
+      const { store, userId, id, server } = setup();
       const send = (message: unknown) => server.fetch('http://chat.test/last', { method: 'POST', body: JSON.stringify({ id, message }) });
       const text = [{ type: 'text', text: 'x' }];
       for (const message of [
