@@ -17,6 +17,15 @@ const packages = readdirSync(join(root, 'packages'))
   .map((dir) => ({ dir: join(root, 'packages', dir), pkg: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
   .filter(({ pkg }) => !pkg.private);
 
+// Beyond loading: a round trip through the installed package (`m` is its main entry).
+const SMOKE = {
+  '@agent-conversations/core': `const s = m.createMemoryStore(); await s.upsert({ id: 'c1', userId: 'u1', messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }] }); const got = await s.get('u1', 'c1'); if (got.title !== 'hi') throw new Error('round trip failed');`,
+  // saveChat and loadChat with the peer dependency ai installed from the registry, over core's memory store.
+  '@agent-conversations/ai-sdk': `const s = (await import('@agent-conversations/core')).createMemoryStore(); const usage = { inputTokens: 3, outputTokens: 2, inputTokenDetails: {}, outputTokenDetails: {} }; await m.saveChat(s, { userId: 'u1', id: 'c1', expectedVersion: 0, messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }], usage, cost: () => 0.5 }); const chat = await m.loadChat(s, { userId: 'u1', id: 'c1', expectedVersion: 1 }); if (chat.messages[0].parts[0].text !== 'hi' || chat.meta.usage.costUsd !== 0.5) throw new Error('ai-sdk round trip failed');`,
+};
+// Peer dependencies a user installs beside the package, pinned to the major version the package supports.
+const PEERS = { '@agent-conversations/ai-sdk': ['ai@6'] };
+
 const tarballs = new Map();
 for (const { dir, pkg } of packages) {
   const out = JSON.parse(npm(['pack', '--json', '--pack-destination', work], dir));
@@ -28,12 +37,10 @@ let failures = 0;
 for (const { pkg } of packages) {
   const project = mkdtempSync(join(work, 'app-'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pack-check-app', private: true, version: '1.0.0' }));
-  const install = [...new Set([tarballs.get('@agent-conversations/core'), tarballs.get(pkg.name)])];
+  const install = [...new Set([tarballs.get('@agent-conversations/core'), tarballs.get(pkg.name)]), ...(PEERS[pkg.name] ?? [])];
   npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', ...install], project);
   const entries = Object.keys(pkg.exports).filter((e) => e !== './package.json').map((e) => (e === '.' ? pkg.name : `${pkg.name}/${e.slice(2)}`));
-  const smoke = pkg.name === '@agent-conversations/core'
-    ? `const s = m.createMemoryStore(); await s.upsert({ id: 'c1', userId: 'u1', messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }] }); const got = await s.get('u1', 'c1'); if (got.title !== 'hi') throw new Error('round trip failed');`
-    : '';
+  const smoke = SMOKE[pkg.name] ?? '';
   const esm = entries.map((e, i) => `{ const m = await import(${JSON.stringify(e)}); if (${i} === 0 && Object.keys(m).length === 0) throw new Error('no exports: ${e}'); ${i === 0 ? smoke : ''} }`).join('\n');
   const cjs = entries.map((e, i) => `{ const m = require(${JSON.stringify(e)}); if (${i} === 0 && Object.keys(m).length === 0) throw new Error('no exports: ${e}'); }`).join('\n');
   writeFileSync(join(project, 'check.mjs'), `${esm}\nconsole.log('esm ok');\n`);

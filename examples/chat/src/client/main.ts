@@ -1,8 +1,8 @@
+import { loadChat, saveChat, sendLastMessage } from '@agent-conversations/ai-sdk';
 import { isConversationStoreError, type ConversationMeta, type ConversationStore } from '@agent-conversations/core';
 import { createBrowserStore } from '@agent-conversations/store-browser';
-import { DefaultChatTransport, generateId, validateUIMessages, type UIMessage } from 'ai';
-import type { SessionInfo } from '../shared/api.js';
-import { toStoreMessages } from '../shared/messages.js';
+import { DefaultChatTransport, generateId, type UIMessage } from 'ai';
+import type { ApiErrorBody, SessionInfo } from '../shared/api.js';
 import { describeImport, fetchSession, importBrowserHistory, signIn, signOut } from './account.js';
 import { createHttpStore } from './http-store.js';
 import { PageChat } from './page-chat.js';
@@ -60,21 +60,44 @@ async function refreshList(): Promise<void> {
 
 /** After a reply: signed out, the page saves the conversation locally; signed in, the server already saved it in onFinish. */
 async function afterReply(chat: PageChat, owner: Scope, messages: UIMessage[]): Promise<void> {
-  const meta = owner.signedIn ? await owner.store.get(owner.userId, chat.id) : await owner.store.upsert({ id: chat.id, userId: owner.userId, messages: toStoreMessages(messages) });
+  const meta = owner.signedIn ? await owner.store.get(owner.userId, chat.id) : await saveChat(owner.store, { userId: owner.userId, id: chat.id, messages });
   if (owner !== scope) return;
   if (current.chat === chat) current.meta = meta;
   await refreshList();
 }
 
+/** The store error code in a failed chat request's response body (`{"error":{"code":...}}`), if it is one. */
+function errorCode(error: Error): string | undefined {
+  try {
+    return (JSON.parse(error.message) as ApiErrorBody).error.code;
+  } catch {
+    return undefined; // not one of the server's error bodies (e.g. the network failed)
+  }
+}
+
 function show(id: string, messages: UIMessage[], meta: ConversationMeta | null): void {
   const owner = scope;
+  // Signed in, the page sends only its last message and the version it last saw (0 for a new chat): the
+  // server loads the rest, and a tab that is behind gets CONFLICT instead of overwriting newer history.
+  // Signed out, the server keeps nothing, so the page sends the whole list.
+  const version = (): number => (current?.chat === chat ? current.meta?.version : undefined) ?? meta?.version ?? 0;
+  const transport = owner.signedIn
+    ? new DefaultChatTransport<UIMessage>({ api: '/api/chat', prepareSendMessagesRequest: sendLastMessage(version) })
+    : new DefaultChatTransport<UIMessage>({ api: '/api/chat' });
   const chat: PageChat = new PageChat(
     {
       id,
       messages,
-      transport: new DefaultChatTransport({ api: '/api/chat' }),
+      transport,
       onFinish: ({ messages: all, isError }) => {
         if (!isError) void run(() => afterReply(chat, owner, all));
+      },
+      onError: (error) => {
+        if (errorCode(error) !== 'CONFLICT' || owner !== scope) return;
+        void run(async () => {
+          await open(id);
+          showNotice('Not sent: this conversation was changed in another tab or window since you opened it. It is reloaded; send your message again.', 'error');
+        });
       },
     },
     () => {
@@ -87,11 +110,9 @@ function show(id: string, messages: UIMessage[], meta: ConversationMeta | null):
 
 /** A stored conversation ready for the chat, or null when it is not there. */
 async function load(owner: Scope, id: string): Promise<{ messages: UIMessage[]; meta: ConversationMeta } | null> {
-  const stored = await owner.store.get(owner.userId, id);
-  if (!stored) return null;
-  const { messages, ...meta } = stored;
-  // Messages from storage are checked like any other input before the chat uses them.
-  return { messages: messages.length > 0 ? await validateUIMessages({ messages }) : [], meta };
+  // loadChat checks the stored messages like any other input before the chat uses them.
+  const { messages, meta } = await loadChat<UIMessage>(owner.store, { userId: owner.userId, id });
+  return meta ? { messages, meta } : null;
 }
 
 async function open(id: string): Promise<void> {
