@@ -18,13 +18,17 @@ const config = (message: string) => ({ name: 'ConversationStoreError', code: 'CO
 describe('factory, adapter and register entry', () => {
   it('refuses keys without the as_live_ prefix and bad base URLs with CONFIG errors that do not echo the key', () => {
     expect(() => createAgentStateStore({ apiKey: 'as_test_abc123' })).toThrow(expect.objectContaining(config('AGENTSTATE_API_KEY must start with "as_live_"')));
-    expect(() => createAgentStateStore({ apiKey: 'as_live_abc-123' })).toThrow(expect.objectContaining(config('letters and digits')));
+    expect(() => createAgentStateStore({ apiKey: 'as_live_' })).toThrow(expect.objectContaining(config('the rest of the key')));
+    expect(() => createAgentStateStore({ apiKey: 'as_live_abc 123' })).toThrow(expect.objectContaining(config('without spaces or control characters')));
+    expect(() => createAgentStateStore({ apiKey: 'as_live_abc\n' })).toThrow(expect.objectContaining(config('without spaces or control characters')));
+    // Development keys have other shapes (underscores, dashes): only the prefix and a clean rest are required.
+    expect(createAgentStateStore({ apiKey: 'as_live_dev_key-1' }).kind).toBe('agentstate');
     expect(() => createAgentStateStore({ apiKey: 'as_live_abc', baseUrl: 'http://agentstate.example.com/api' })).toThrow(expect.objectContaining(config('https://')));
     expect(() => createAgentStateStore({ apiKey: 'as_live_abc', baseUrl: 'https://user:pw@agentstate.app/api' })).toThrow(expect.objectContaining(config('credentials')));
     expect(() => createAgentStateStore({ apiKey: 'as_live_abc', timeoutMs: 0 })).toThrow(expect.objectContaining(config('timeoutMs')));
     let message = '';
     try {
-      createAgentStateStore({ apiKey: 'as_live_secretsecret-x' });
+      createAgentStateStore({ apiKey: 'as_live_secretsecret x' });
     } catch (error) {
       message = (error as Error).message + String((error as Error).stack);
     }
