@@ -47,6 +47,12 @@ function setOf(fields: { model?: string; provider?: string; usage?: SetFields['u
   return Object.keys(set).length ? set : undefined;
 }
 
+/** True when the stored list ends with exactly these messages (same JSON). */
+function endsWith(json: readonly string[], messages: readonly { json: string }[]): boolean {
+  const start = json.length - messages.length;
+  return start >= 0 && messages.every((m, i) => json[start + i] === m.json);
+}
+
 /** Records the title in the op only when it changes, so a write never puts back a title another writer just changed. */
 function retitle(op: Op, loaded: Loaded, title: string): void {
   if (title !== titleOf(loaded.state, loaded.conversation)) op.t = title;
@@ -143,6 +149,8 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       const ids = new Set(loaded.state.messages.map((m) => m.id));
       const seen = new Set<string>();
       const dup = prepared.find((m) => ids.has(m.message.id) || seen.size === seen.add(m.message.id).size);
+      // The same messages already ending the conversation, byte for byte: a retry of an append that landed.
+      if (dup && endsWith(loaded.state.json, prepared)) return metaFromState(loaded.conversation, loaded.owner, loaded.state);
       if (dup) throw new ConversationStoreError('CONFLICT', `message id "${dup.message.id}" is already in conversation "${id}"`, { adapter: ADAPTER });
       const all = [...loaded.state.messages, ...prepared.map((m) => m.message)];
       const op: Op = { a: 1 };
