@@ -42,6 +42,29 @@ describe('factory, adapter and register entry', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses bad input with VALIDATION before sending any request', async () => {
+    const calls: string[] = [];
+    const store = createAgentStateStore({ apiKey: 'as_live_abc', fetch: async (url) => (calls.push(url), new Response('{}')) });
+    const m = text('user', 'hi');
+    const bad: (() => Promise<unknown>)[] = [
+      () => store.get('', 'c'),
+      () => store.get('u', ''),
+      () => store.list('u', { limit: 0 }),
+      () => store.list('u', { cursor: 'not a cursor' }),
+      () => store.upsert({ id: 'c', userId: 'u', messages: [m, m] }),
+      () => store.upsert({ id: 'c', userId: 'u', messages: [{ id: '', role: 'user' }] }),
+      () => store.upsert({ id: 'c', userId: 'u', messages: [], usage: { inputTokens: -1 } }),
+      () => store.upsert({ id: 'c', userId: 'u', messages: [] }, { expectedVersion: -1 }),
+      () => store.append('u', 'c', []),
+      () => store.append('u', 'c', [m], { usage: { costUsd: Number.NaN } }),
+      () => store.update('u', 'c', { metadata: [] as unknown as Record<string, unknown> }),
+      () => store.delete('', 'c'),
+      () => store.deleteAll(''),
+    ];
+    for (const call of bad) await expect(call()).rejects.toMatchObject({ name: 'ConversationStoreError', code: 'VALIDATION' });
+    expect(calls).toEqual([]);
+  });
+
   it('sends every request through the given fetch with the bearer key under {base}/v1', async () => {
     const seen: { url: string; auth: string | null }[] = [];
     const store = createAgentStateStore({

@@ -66,13 +66,15 @@ describe('list and replay details', () => {
     expect(await store.append(u, c, [text('user', 'after')])).toMatchObject({ messageCount: 3 });
   });
 
-  it('reads conversations with more than 1,000 entries through the messages pages', async () => {
+  it('reads a conversation of more than 1,000 entries in one request (by-external-id has no cap), in order', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
     const messages = turns(1203);
     await store.upsert({ id: c, userId: u, messages });
     await store.append(u, c, [text('user', 'last')]);
+    const from = server.requests.length;
     const got = await store.get(u, c);
+    expect(server.requests.length - from).toBe(1);
     expect(got?.messages).toEqual([...messages, expect.objectContaining({ parts: [{ type: 'text', text: 'last' }] })]);
     expect(got?.messageCount).toBe(1204);
   });
