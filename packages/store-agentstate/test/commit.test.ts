@@ -112,6 +112,32 @@ describe('a write of several requests looks atomic', () => {
   }
 });
 
+describe('readers during a write', () => {
+  it('a reader polling get and list while a write of 3 requests of entries is in flight sees before or after, never a mix', async () => {
+    const store = storeFor(server);
+    const [u, c] = [uid('u'), uid('c')];
+    const first = turns(6);
+    await store.upsert({ id: c, userId: u, messages: first, title: 'Before' });
+    const before = content(await store.get(u, c));
+    const next = [first[0]!, ...turns(13)];
+    // Each request of entries is answered 150 ms after the server stored it, so the write stays half-done a while.
+    server.inject({ kind: 'delay-after-commit', delayMs: 150, method: 'POST', path: /\/messages$/, times: 3 });
+    let done = false;
+    const writing = store.upsert({ id: c, userId: u, messages: next, title: 'After' }).finally(() => (done = true));
+    const seen = new Set<string | null>();
+    while (!done) {
+      const got = await store.get(u, c);
+      seen.add(content(got));
+      // list is read after get, so it may already show the write.
+      expect([1, 2]).toContain((await store.list(u)).items[0]!.version);
+    }
+    await writing;
+    const after = content(await store.get(u, c));
+    expect([...seen].every((s) => s === before || s === after), 'a reader saw a mix').toBe(true);
+    expect(seen.has(before)).toBe(true);
+  });
+});
+
 describe("the server's non-atomic create", () => {
   it('a conversation left half-created (row and counters, no messages) reads as missing and takes writes', async () => {
     const store = storeFor(server);

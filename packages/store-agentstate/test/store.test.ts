@@ -129,6 +129,10 @@ describe('writes', () => {
     expect(since(server, from)).toEqual([read, put, post, post, post, post, post]);
     expect(server.requests.slice(from).every((r) => r.status < 300)).toBe(true);
     expect((await store.get(u, c))?.messages).toEqual(long);
+    // An append of 7 to an existing conversation (500 on the genuine server in one request) goes out as 5 + 2.
+    const seven = turns(7);
+    expect(await count(() => store.append(u, c, seven))).toEqual([read, put, post, post]);
+    expect((await store.get(u, c))?.messages).toEqual([...long, ...seven]);
   });
 
   it('a write returns the updatedAt that get and list return afterwards (not PUT\'s later clock reading)', async () => {
