@@ -1,7 +1,7 @@
 import { runConformanceSuite } from '@agent-conversations/conformance';
 import { describe, expect, it } from 'vitest';
 import { createAgentStateStore } from '../src/index.js';
-import { text, turns, uid } from './helpers.js';
+import { expectWritesReadBack, turns, uid } from './helpers.js';
 
 // Live mode: the same conformance suite and the fault-free store checks against a real AgentState deployment.
 const base = process.env.AGENTSTATE_TEST_API_BASE;
@@ -40,18 +40,7 @@ if (!base || !key) {
     it('what a write returns equals what get and list return afterwards', { timeout: 600_000 }, async () => {
       const store = open();
       const [u, c] = [uid('live-u'), uid('c')];
-      const writes = [
-        () => store.upsert({ id: c, userId: u, messages: turns(7) }),
-        () => store.append(u, c, [text('user', 'plain')]),
-        () => store.update(u, c, { title: 'Renamed' }),
-        () => store.append(u, c, [text('user', 'usage')], { usage: { outputTokens: 2 } }),
-      ];
-      for (const write of writes) {
-        const meta = await write();
-        const { messages: _messages, ...got } = (await store.get(u, c))!;
-        expect(got).toEqual(meta);
-        expect((await store.list(u)).items).toEqual([meta]);
-      }
+      await expectWritesReadBack(store, u, c);
       expect(await store.delete(u, c)).toBe(true);
     });
   });

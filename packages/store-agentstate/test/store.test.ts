@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { externalId, userTag } from '../src/ids.js';
-import { since, storeFor, text, turns, uid } from './helpers.js';
+import { expectWritesReadBack, since, storeFor, text, turns, uid } from './helpers.js';
 import { storedConversation } from './inspect.js';
 import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
 
@@ -138,20 +138,7 @@ describe('writes', () => {
   it('a write returns the updatedAt that get and list return afterwards (not PUT\'s later clock reading)', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
-    const writes = [
-      () => store.upsert({ id: c, userId: u, messages: turns(7) }),
-      () => store.append(u, c, [text('user', 'plain')]),
-      () => store.update(u, c, { title: 'Renamed' }),
-      () => store.append(u, c, [text('user', 'usage')], { usage: { outputTokens: 2 } }),
-    ];
-    for (const write of writes) {
-      const meta = await write();
-      const got = await store.get(u, c);
-      const { messages, ...rest } = got!;
-      expect(messages).toHaveLength(meta.messageCount);
-      expect(rest).toEqual(meta);
-      expect((await store.list(u)).items).toEqual([meta]);
-    }
+    await expectWritesReadBack(store, u, c);
   });
 
   it('a create cut short before its tag shows nothing, and the retry completes it', async () => {
