@@ -27,7 +27,7 @@ import { load, notFound, pause, type Backend, type Loaded, type Target } from '.
 import { createApi, isUnknownOutcome } from './http.js';
 import { externalId, userTag } from './ids.js';
 import { mapLimit, listConversations } from './list.js';
-import type { Op } from './log.js';
+import type { LogState, Op } from './log.js';
 import { metaFromState, ownedBy, titleOf } from './mirror.js';
 import { resolveOptions, type AgentStateStoreOptions } from './options.js';
 import { LIST_PAGE } from './wire.js';
@@ -37,12 +37,14 @@ const ADAPTER = 'agentstate';
 
 type SetFields = NonNullable<Op['set']>;
 
-function setOf(fields: { model?: string; provider?: string; usage?: SetFields['usage']; metadata?: Record<string, unknown>; createdAt?: number }): SetFields | undefined {
+/** The fields a write replaces; with the current state, only those that differ from it (so an upsert repeating its model stays a plain append). */
+function setOf(fields: { model?: string; provider?: string; usage?: SetFields['usage']; metadata?: Record<string, unknown>; createdAt?: number }, current?: LogState): SetFields | undefined {
   const set: SetFields = {};
-  if (fields.model !== undefined) set.model = fields.model;
-  if (fields.provider !== undefined) set.provider = fields.provider;
-  if (fields.usage !== undefined) set.usage = fields.usage;
-  if (fields.metadata !== undefined) set.metadata = JSON.stringify(fields.metadata);
+  const same = (a: unknown, b: unknown): boolean => current !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  if (fields.model !== undefined && !same(fields.model, current?.model)) set.model = fields.model;
+  if (fields.provider !== undefined && !same(fields.provider, current?.provider)) set.provider = fields.provider;
+  if (fields.usage !== undefined && !same(fields.usage, current?.usage)) set.usage = fields.usage;
+  if (fields.metadata !== undefined && !same(fields.metadata, current?.metadata)) set.metadata = JSON.stringify(fields.metadata);
   if (fields.createdAt !== undefined) set.createdAt = fields.createdAt;
   return Object.keys(set).length ? set : undefined;
 }
@@ -129,7 +131,7 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
           return commit(backend, t, loaded, input.messages, op);
         }
         const start = firstChangedIndex(loaded.state.json, input.messages);
-        const op: Op = { set: setOf({ ...input, createdAt: undefined }) };
+        const op: Op = { set: setOf({ ...input, createdAt: undefined }, loaded.state) };
         retitle(op, loaded, resolveTitle(input.title, titleOf(loaded.state, loaded.conversation), messages));
         if (start < loaded.state.json.length) op.cut = start;
         return commit(backend, t, loaded, input.messages.slice(start), op);

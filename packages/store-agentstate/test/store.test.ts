@@ -113,6 +113,11 @@ describe('writes', () => {
     const put = 'PUT /v1/conversations/:id';
     const extended = [...first, text('user', 'next')];
     expect(await count(() => store.upsert({ id: c, userId: u, messages: extended }))).toEqual([read, post]);
+    // The AI SDK onFinish pattern repeats model and metadata every turn: unchanged, they keep the write plain.
+    const [x, y] = [text('assistant', 'x'), text('user', 'y')];
+    expect(await count(() => store.upsert({ id: c, userId: u, messages: [...extended, x], model: 'm', metadata: { a: 1 } }))).toEqual([read, put, post]);
+    expect(await count(() => store.upsert({ id: c, userId: u, messages: [...extended, x, y], model: 'm', metadata: { a: 1 } }))).toEqual([read, post]);
+    expect(await count(() => store.upsert({ id: c, userId: u, messages: extended, model: 'm', metadata: { a: 1 } }))).toEqual([read, put, post]);
     expect(await count(() => store.append(u, c, turns(5)))).toEqual([read, post]);
     expect(await count(() => store.get(u, c))).toEqual([read]);
     expect(await count(() => store.list(u))).toEqual(['GET /v1/conversations']);
@@ -121,7 +126,7 @@ describe('writes', () => {
     const rewritten = [first[0]!, text('user', 'edited'), first[2]!];
     expect(await count(() => store.upsert({ id: c, userId: u, messages: rewritten }))).toEqual([read, put, post]);
     expect(await count(() => store.list(u))).toEqual(['GET /v1/conversations']);
-    expect(await store.get(u, c)).toMatchObject({ messages: rewritten, version: 6, title: 'Renamed', usage: { inputTokens: 3 } });
+    expect(await store.get(u, c)).toMatchObject({ messages: rewritten, version: 9, title: 'Renamed', model: 'm', metadata: { a: 1 }, usage: { inputTokens: 3 } });
     // 23 messages go out as 5 + 5 + 5 + 5 + 3: no request carries more than the server takes.
     const long = turns(23);
     const from = server.requests.length;
@@ -156,7 +161,7 @@ describe('writes', () => {
   });
 
   it('keeps working under the documented rate limit by honouring Retry-After', async () => {
-    const limited = await startAgentStateServer({ rateLimit: 4, windowMs: 1000 });
+    const limited = await startAgentStateServer({ rateLimit: 3, windowMs: 1000 });
     try {
       const store = storeFor(limited);
       const [u, c] = [uid('u'), uid('c')];
