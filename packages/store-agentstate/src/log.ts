@@ -8,6 +8,9 @@ import type { ApiMessage, ApiMessageInput, ApiRole } from './wire.js';
  * is already there is skipped, so a late duplicate of an append never doubles a message).
  */
 export interface Op {
+  /** The version the writer read, and the latest commit time it saw: a write always sorts after every write it saw. */
+  v?: number;
+  h?: number;
   t?: string;
   cut?: number;
   set?: { model?: string; provider?: string; usage?: Usage; metadata?: string; createdAt?: number };
@@ -39,6 +42,8 @@ export interface LogState {
   createdAt?: number;
   /** Complete writes: 0 means nothing was ever committed. */
   version: number;
+  /** Commit time of the latest write applied (0 when none). */
+  at: number;
   /** Entry indexes seen per write id, complete or not, to resume a write whose response was lost. */
   writes: Map<string, Set<number>>;
 }
@@ -114,7 +119,7 @@ function apply(state: LogState, op: Op): void {
 
 /** A fresh state with nothing written. */
 export function emptyState(): LogState {
-  return { messages: [], json: [], version: 0, writes: new Map() };
+  return { messages: [], json: [], version: 0, at: 0, writes: new Map() };
 }
 
 /** Applies one write's op and messages to a state (in place). */
@@ -133,16 +138,19 @@ export function advance(before: LogState, op: Op, messages: readonly PreparedMes
 }
 
 interface Item {
-  /** Commit time: the latest created_at among the write's entries (when its last request landed). */
+  /** Commit time: the latest created_at among the write's entries (when its last request landed), never before what the writer saw. */
   at: number;
+  /** The version the writer read: of two writes in one millisecond, the one that saw the other goes second. */
+  base: number;
   key: string;
   apply(state: LogState): void;
 }
 
 /**
  * Replays entries in any order the API returns them. A write counts once all its `n` entries are there (a batch
- * posted twice counts once); incomplete writes are invisible. Writes apply in commit order (time, then write id),
- * a write's messages in its own sequence; entries of other tools become text messages at their created_at.
+ * posted twice counts once); incomplete writes are invisible. Writes apply in commit order (time, never before a write
+ * they saw; then the version they read; then write id), a write's messages in its own sequence; entries of other tools
+ * become text messages at their created_at.
  */
 export function fold(entries: readonly ApiMessage[]): LogState {
   const state = emptyState();
@@ -153,7 +161,7 @@ export function fold(entries: readonly ApiMessage[]): LogState {
     const at = entry.created_at ?? 0;
     if (!tag) {
       const message = foreign(entry);
-      items.push({ at, key: entry.id, apply: (s) => push(s, message, JSON.stringify(message)) });
+      items.push({ at, base: 0, key: entry.id, apply: (s) => push(s, message, JSON.stringify(message)) });
       continue;
     }
     const group = groups.get(tag.w) ?? { n: tag.n, parts: new Map() };
@@ -168,10 +176,14 @@ export function fold(entries: readonly ApiMessage[]): LogState {
     const complete = parts as { tag: EntryTag; at: number }[];
     const op = complete[0]!.tag.o ?? {};
     const messages = complete.filter((p) => typeof p.tag.j === 'string').map((p) => ({ message: JSON.parse(p.tag.j!) as Message, json: p.tag.j! }));
-    items.push({ at: Math.max(...complete.map((p) => p.at)), key: w, apply: (s) => applyWrite(s, op, messages) });
+    const at = Math.max(op.h ?? 0, ...complete.map((p) => p.at));
+    items.push({ at, base: op.v ?? 0, key: w, apply: (s) => applyWrite(s, op, messages) });
   }
-  items.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const item of items) item.apply(state);
+  items.sort((a, b) => a.at - b.at || a.base - b.base || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const item of items) {
+    item.apply(state);
+    state.at = item.at;
+  }
   return state;
 }
 

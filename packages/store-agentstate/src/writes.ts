@@ -26,7 +26,7 @@ export async function commit(backend: Backend, target: Target, loaded: Loaded, m
   const write = writeId();
   const plain = isPlain(op, messages.length, state.version);
   const token = plain ? 1 : heavyToken();
-  const entries = encodeWrite(messages, op, write, token);
+  const entries = encodeWrite(messages, { ...op, v: state.version, h: state.at }, write, token);
   const after = advance(state, op, messages);
   if (!plain) {
     const title = titleOf(after, conversation);
