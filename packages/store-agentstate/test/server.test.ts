@@ -250,6 +250,9 @@ describe('the AgentState test server follows the documented API', () => {
       expect(statuses).toEqual([200, 200, 200, 429]);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(await last!.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+      // The budget is per key: every user of an app shares its key's budget, another key has its own.
+      const other = limited.addKey(['conversations:read']);
+      expect((await fetch(`${limited.baseUrl}/v1/conversations`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(200);
     } finally {
       await limited.close();
     }
