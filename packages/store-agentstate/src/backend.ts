@@ -1,10 +1,10 @@
-import { ConversationStoreError, isConversationStoreError, type ConversationMeta } from '@agent-conversations/core';
+import { ConversationStoreError } from '@agent-conversations/core';
 import type { AgentStateApi } from './api.js';
 import { backoffMs, isUnknownOutcome } from './http.js';
-import { fold, type LogState } from './log.js';
-import { buildMirror, metaFromState, ownedMirror, titleOf, type Mirror } from './mirror.js';
+import { fold, landedAt, type LogState } from './log.js';
+import { ownedBy } from './mirror.js';
 import type { ResolvedOptions } from './options.js';
-import type { ApiConversation } from './wire.js';
+import { MAX_BATCH, type ApiConversation, type ApiMessageInput } from './wire.js';
 
 /** What every operation works with: the typed API and the resolved options. */
 export interface Backend {
@@ -12,10 +12,10 @@ export interface Backend {
   options: ResolvedOptions;
 }
 
-/** A conversation of this user read with all its entries replayed. */
+/** A conversation row of this user, read with all its entries replayed. */
 export interface Loaded {
   conversation: ApiConversation;
-  mirror: Mirror;
+  owner: { u: string; c: string };
   state: LogState;
 }
 
@@ -40,63 +40,38 @@ export function pause(options: ResolvedOptions, attempt: number): Promise<void> 
   return new Promise((resolve) => setTimeout(resolve, backoffMs(options.retryDelayMs, attempt)));
 }
 
-/** Reads the user's conversation by its external id and replays its entries; ownership is checked on the stored owner. */
+/** Reads the user's conversation by its external id (one request, every entry) and replays it; ownership is checked on the stored owner. */
 export async function load(backend: Backend, target: Target): Promise<Lookup> {
-  const conversation = await backend.api.byExternalId(target.externalId, true);
+  const conversation = await backend.api.byExternalId(target.externalId);
   if (!conversation) return 'missing';
-  const mirror = ownedMirror(conversation, target.userId, target.id);
-  if (!mirror) return 'foreign';
-  const state = fold(await backend.api.entries(conversation));
-  await repairTag(backend, target, conversation, mirror);
-  return { conversation, mirror, state };
+  const owner = ownedBy(conversation, target.userId, target.id);
+  if (!owner) return 'foreign';
+  return { conversation, owner, state: fold(conversation.messages ?? []) };
 }
 
-/** A conversation whose per-user tag was never confirmed (a create cut short) gets it now, so `list` shows it. */
-async function repairTag(backend: Backend, target: Target, conversation: ApiConversation, mirror: Mirror): Promise<void> {
-  if (mirror.t === 1 || !(await backend.api.addTags(conversation.id, [target.tag]))) return;
-  mirror.t = 1;
-  await saveMirror(backend, conversation.id, { metadata: { acs: mirror } });
-}
-
-/** Stores the mirror (and title); a failure is logged, not thrown: the entries already hold the write and readers detect the stale mirror. */
-export async function saveMirror(backend: Backend, id: string, body: { title?: string; metadata: Record<string, unknown> }): Promise<ApiConversation | null> {
-  try {
-    return await backend.api.put(id, body);
-  } catch (error) {
-    if (!isConversationStoreError(error) || error.code === 'UNAUTHORIZED') throw error;
-    backend.options.logger.warn(`[agent-conversations] AgentState: the write is stored, but refreshing the conversation summary failed (list reads the messages until the next write): ${error.message}`);
-    return null;
-  }
-}
-
-/** Posts a write's entries; a lost response is resolved by looking for the write id, never by posting blindly twice. */
-export async function postEntries(backend: Backend, target: Target, conversationId: string, entries: Parameters<AgentStateApi['postMessages']>[1], write: string): Promise<void> {
+/** Posts one request's entries; a lost response is resolved by reading and looking for them, never by posting blindly twice. Returns their created_at. */
+async function postChunk(backend: Backend, target: Target, conversationId: string, chunk: ApiMessageInput[], write: string, from: number): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      if (!(await backend.api.postMessages(conversationId, entries))) throw notFound(target.id);
-      return;
+      const stored = await backend.api.postMessages(conversationId, chunk);
+      if (!stored) throw notFound(target.id);
+      return Math.max(0, ...stored.map((m) => m.created_at ?? 0));
     } catch (error) {
       if (!isUnknownOutcome(error) || attempt >= backend.options.retries) throw error;
       await pause(backend.options, attempt);
-      const fresh = await backend.api.get(conversationId, true);
-      if (!fresh) throw notFound(target.id);
-      if (fold(await backend.api.entries(fresh)).writes.has(write)) return;
+      const fresh = await backend.api.byExternalId(target.externalId);
+      if (!fresh || fresh.id !== conversationId) throw notFound(target.id);
+      const at = landedAt(fresh.messages ?? [], write, from, chunk.length);
+      if (at !== null) return at;
     }
   }
 }
 
-/** The counters a write expects the conversation to have right after it; the mirror is stamped with them. */
-export interface Stamp {
-  tokenCount: number;
-  messageCount: number;
-}
-
-/** Finishes a write: confirms the tag when needed, stores the mirror and title, and returns the meta (from the final answer). */
-export async function finish(backend: Backend, target: Target, base: ApiConversation, stamp: Stamp, tagged: boolean, write: string, state: LogState): Promise<ConversationMeta> {
-  if (!tagged) tagged = await backend.api.addTags(base.id, [target.tag]);
-  const metadata = buildMirror({ userId: target.userId, id: target.id, tagged, write, ...stamp }, state);
-  const after = await saveMirror(backend, base.id, { title: titleOf(state, base), metadata });
-  // Without the final answer (the summary failed), the counters are the expected ones and the clock is local.
-  const expected: ApiConversation = { ...base, token_count: stamp.tokenCount, message_count: stamp.messageCount, updated_at: Math.max(base.updated_at, Date.now()) };
-  return metaFromState(after ?? expected, metadata.acs, state);
+/** Posts a write's entries in requests of at most 5, in order; the write counts once the last one is stored. Returns the last request's created_at. */
+export async function postWrite(backend: Backend, target: Target, conversationId: string, entries: ApiMessageInput[], write: string): Promise<number> {
+  let at = 0;
+  for (let from = 0; from < entries.length; from += MAX_BATCH) {
+    at = Math.max(at, await postChunk(backend, target, conversationId, entries.slice(from, from + MAX_BATCH), write, from));
+  }
+  return at;
 }

@@ -1,12 +1,12 @@
 import { compareForList, encodeCursor, type ConversationMeta, type CursorPosition, type ListPage, type ParsedListOptions } from '@agent-conversations/core';
 import type { Backend } from './backend.js';
 import { fold } from './log.js';
-import { isFresh, metaFromMirror, metaFromState, ownedMirror, type Mirror } from './mirror.js';
+import { metaFromRow, metaFromState, ownedBy } from './mirror.js';
 import { LIST_PAGE, type ApiConversation } from './wire.js';
 
 interface Row {
   conversation: ApiConversation;
-  mirror: Mirror;
+  owner: { u: string; c: string };
   position: CursorPosition;
 }
 
@@ -27,12 +27,15 @@ export async function mapLimit<T, R>(items: readonly T[], width: number, task: (
   return out;
 }
 
-/** The meta of a listed row: from its mirror when fresh, else by replaying its entries (one extra read). */
+/** The meta of a listed row: from the row when its counters vouch for its summary, else by replaying its entries (one extra read). */
 async function metaOfRow(backend: Backend, row: Row): Promise<ConversationMeta | null> {
-  if (isFresh(row.conversation, row.mirror)) return metaFromMirror(row.conversation, row.mirror);
-  const fresh = await backend.api.get(row.conversation.id, true);
-  if (!fresh) return null;
-  return metaFromState(fresh, row.mirror, fold(await backend.api.entries(fresh)));
+  const fromRow = metaFromRow(row.conversation, row.owner);
+  if (fromRow) return fromRow;
+  const fresh = row.conversation.external_id === null ? null : await backend.api.byExternalId(row.conversation.external_id);
+  const owner = fresh && ownedBy(fresh, row.owner.u, row.owner.c);
+  if (!fresh || !owner) return null;
+  const state = fold(fresh.messages ?? []);
+  return state.version > 0 ? metaFromState(fresh, owner, state) : null;
 }
 
 /**
@@ -57,11 +60,11 @@ export async function listConversations(backend: Backend, userId: string, tag: s
         done = true;
         break;
       }
-      const mirror = ownedMirror(conversation, userId);
-      if (!mirror) continue;
-      const position = { updatedAt: conversation.updated_at, id: mirror.c };
+      const owner = ownedBy(conversation, userId);
+      if (!owner) continue;
+      const position = { updatedAt: conversation.updated_at, id: owner.c };
       if (after && compareForList(position, after) <= 0) continue;
-      rows.push({ conversation, mirror, position });
+      rows.push({ conversation, owner, position });
     }
     cursor = page.pagination.next_cursor ?? undefined;
     if (done || !cursor || page.data.length === 0) break;

@@ -3,20 +3,27 @@ import type { ApiMessage, ApiMessageInput, ApiRole } from './wire.js';
 
 /**
  * What a write changes besides adding messages; carried by the first entry of its batch.
- * `t` title after the write, `cut` logical length to truncate to before the batch's messages, `set` fields replaced
- * (`metadata` as JSON text, so any key survives), `add` a usage delta.
+ * `t` the new title (only when it changes), `cut` logical length to truncate to before the write's messages, `set`
+ * fields replaced (`metadata` as JSON text, so any key survives), `add` a usage delta, `a` an append (a message whose id
+ * is already there is skipped, so a late duplicate of an append never doubles a message).
  */
 export interface Op {
-  t: string;
+  /** The version the writer read, and the latest commit time it saw: a write always sorts after every write it saw. */
+  v?: number;
+  h?: number;
+  t?: string;
   cut?: number;
   set?: { model?: string; provider?: string; usage?: Usage; metadata?: string; createdAt?: number };
   add?: Usage;
+  a?: 1;
 }
 
-/** The `acs` object in each entry's metadata: the write id, the verbatim message as JSON text, the op on a batch's first entry. */
+/** The `acs` object in each entry's metadata: write id, index in the write, entry count, the message as JSON text, the op on entry 0. */
 interface EntryTag {
-  v: 1;
+  v: 2;
   w: string;
+  i: number;
+  n: number;
   j?: string;
   o?: Op;
 }
@@ -26,15 +33,19 @@ export interface LogState {
   messages: Message[];
   /** Each message's exact JSON, for change detection. */
   json: string[];
-  /** Undefined when no entry of this store recorded one (a conversation written by other tools). */
+  /** Undefined when no write recorded one. */
   title?: string;
   model?: string;
   provider?: string;
   usage?: Usage;
   metadata?: Record<string, unknown>;
   createdAt?: number;
-  /** Write ids seen, to recognise a write whose response was lost. */
-  writes: Set<string>;
+  /** Complete writes: 0 means nothing was ever committed. */
+  version: number;
+  /** Commit time of the latest write applied (0 when none). */
+  at: number;
+  /** Entry indexes seen per write id, complete or not, to resume a write whose response was lost. */
+  writes: Map<string, Set<number>>;
 }
 
 const ROLES = new Set<string>(['system', 'user', 'assistant', 'tool']);
@@ -43,7 +54,8 @@ const UNSAFE = /[\u0000]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])
 
 function tagOf(entry: ApiMessage): EntryTag | null {
   const tag = entry.metadata?.acs as Partial<EntryTag> | undefined;
-  return tag && tag.v === 1 && typeof tag.w === 'string' ? (tag as EntryTag) : null;
+  if (!tag || tag.v !== 2 || typeof tag.w !== 'string' || !Number.isInteger(tag.i) || !Number.isInteger(tag.n)) return null;
+  return tag as EntryTag;
 }
 
 /** A readable, never-empty text rendering of a message for the API's `content` (text parts, else the part types). */
@@ -63,18 +75,19 @@ export function renderContent(message: Message): string {
 }
 
 function describe(op: Op): string {
-  const changes = [op.cut !== undefined ? `messages from #${op.cut + 1} replaced` : '', op.set || op.add ? 'conversation details updated' : ''].filter(Boolean);
+  const changes = [op.cut !== undefined ? `messages from #${op.cut + 1} replaced` : '', op.t !== undefined || op.set || op.add ? 'conversation details updated' : ''].filter(Boolean);
   return `[agent-conversations] ${changes.join('; ') || 'conversation saved'}`;
 }
 
-/** The entries one write posts: its messages (or one `system` entry when it has none); the first carries the op and `token_count` 1, so the conversation's `token_count` counts writes. */
-export function encodeBatch(messages: readonly PreparedMessage[], op: Op, w: string): ApiMessageInput[] {
-  if (messages.length === 0) return [{ role: 'system', content: describe(op), metadata: { acs: { v: 1, w, o: op } }, token_count: 1 }];
+/** The entries one write posts: its messages (or one `system` entry when it has none); entry 0 carries the op and `token` as its token_count. */
+export function encodeWrite(messages: readonly PreparedMessage[], op: Op, w: string, token: number): ApiMessageInput[] {
+  if (messages.length === 0) return [{ role: 'system', content: describe(op), metadata: { acs: { v: 2, w, i: 0, n: 1, o: op } }, token_count: token }];
+  const n = messages.length;
   return messages.map(({ message, json }, i) => ({
     role: (ROLES.has(message.role) ? message.role : 'assistant') as ApiRole,
     content: renderContent(message),
-    metadata: { acs: i === 0 ? { v: 1, w, j: json, o: op } : { v: 1, w, j: json } },
-    token_count: i === 0 ? 1 : 0,
+    metadata: { acs: i === 0 ? { v: 2, w, i, n, j: json, o: op } : { v: 2, w, i, n, j: json } },
+    token_count: i === 0 ? token : 0,
   }));
 }
 
@@ -82,12 +95,17 @@ function foreign(entry: ApiMessage): Message {
   return { id: entry.id, role: entry.role, parts: [{ type: 'text', text: entry.content }] };
 }
 
+function push(state: LogState, message: Message, json: string): void {
+  state.messages.push(message);
+  state.json.push(json);
+}
+
 function apply(state: LogState, op: Op): void {
   if (op.cut !== undefined && op.cut < state.messages.length) {
     state.messages.length = op.cut;
     state.json.length = op.cut;
   }
-  state.title = op.t;
+  if (op.t !== undefined) state.title = op.t;
   const set = op.set;
   if (set) {
     if (set.model !== undefined) state.model = set.model;
@@ -101,42 +119,80 @@ function apply(state: LogState, op: Op): void {
 
 /** A fresh state with nothing written. */
 export function emptyState(): LogState {
-  return { messages: [], json: [], writes: new Set() };
+  return { messages: [], json: [], version: 0, at: 0, writes: new Map() };
 }
 
-/** The state after a write, computed locally from the state it read (what the entries will replay to). */
-export function advance(before: LogState, op: Op, messages: readonly PreparedMessage[], w: string): LogState {
-  const state: LogState = { ...before, messages: [...before.messages], json: [...before.json], writes: new Set(before.writes).add(w) };
+/** Applies one write's op and messages to a state (in place). */
+function applyWrite(state: LogState, op: Op, messages: readonly { message: Message; json: string }[]): void {
   apply(state, op);
-  for (const { message, json } of messages) {
-    state.messages.push(message);
-    state.json.push(json);
-  }
+  const ids = op.a ? new Set(state.messages.map((m) => m.id)) : null;
+  for (const { message, json } of messages) if (!ids?.has(message.id)) push(state, message, json);
+  state.version += 1;
+}
+
+/** The state after a write, computed locally from the state it read (what the entries replay to once committed). */
+export function advance(before: LogState, op: Op, messages: readonly PreparedMessage[]): LogState {
+  const state: LogState = { ...before, messages: [...before.messages], json: [...before.json], writes: before.writes };
+  applyWrite(state, op, messages);
   return state;
 }
 
-/** Replays entries in the API's chronological order; a batch posted twice (a retried write) counts once, entries of other tools become text messages. */
+interface Item {
+  /** Commit time: the latest created_at among the write's entries (when its last request landed), never before what the writer saw. */
+  at: number;
+  /** The version the writer read: of two writes in one millisecond, the one that saw the other goes second. */
+  base: number;
+  key: string;
+  apply(state: LogState): void;
+}
+
+/**
+ * Replays entries in any order the API returns them. A write counts once all its `n` entries are there (a batch
+ * posted twice counts once); incomplete writes are invisible. Writes apply in commit order (time, never before a write
+ * they saw; then the version they read; then write id), a write's messages in its own sequence; entries of other tools
+ * become text messages at their created_at.
+ */
 export function fold(entries: readonly ApiMessage[]): LogState {
   const state = emptyState();
-  const duplicate = new Set<string>();
+  const groups = new Map<string, { n: number; parts: Map<number, { tag: EntryTag; at: number }> }>();
+  const items: Item[] = [];
   for (const entry of entries) {
     const tag = tagOf(entry);
+    const at = entry.created_at ?? 0;
     if (!tag) {
       const message = foreign(entry);
-      state.messages.push(message);
-      state.json.push(JSON.stringify(message));
+      items.push({ at, base: 0, key: entry.id, apply: (s) => push(s, message, JSON.stringify(message)) });
       continue;
     }
-    if (tag.o) {
-      if (state.writes.has(tag.w)) duplicate.add(tag.w);
-      state.writes.add(tag.w);
-    }
-    if (duplicate.has(tag.w)) continue;
-    if (tag.o) apply(state, tag.o);
-    if (typeof tag.j === 'string') {
-      state.messages.push(JSON.parse(tag.j) as Message);
-      state.json.push(tag.j);
-    }
+    const group = groups.get(tag.w) ?? { n: tag.n, parts: new Map() };
+    groups.set(tag.w, group);
+    const seen = group.parts.get(tag.i);
+    if (!seen || at < seen.at) group.parts.set(tag.i, { tag, at });
+  }
+  for (const [w, group] of groups) {
+    state.writes.set(w, new Set(group.parts.keys()));
+    const parts = Array.from({ length: group.n }, (_, i) => group.parts.get(i));
+    if (parts.some((p) => p === undefined)) continue;
+    const complete = parts as { tag: EntryTag; at: number }[];
+    const op = complete[0]!.tag.o ?? {};
+    const messages = complete.filter((p) => typeof p.tag.j === 'string').map((p) => ({ message: JSON.parse(p.tag.j!) as Message, json: p.tag.j! }));
+    const at = Math.max(op.h ?? 0, ...complete.map((p) => p.at));
+    items.push({ at, base: op.v ?? 0, key: w, apply: (s) => applyWrite(s, op, messages) });
+  }
+  items.sort((a, b) => a.at - b.at || a.base - b.base || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const item of items) {
+    item.apply(state);
+    state.at = item.at;
   }
   return state;
+}
+
+/** The latest created_at of entries `from`..`from + count - 1` of write `w` when all of them are stored, else null. */
+export function landedAt(entries: readonly ApiMessage[], w: string, from: number, count: number): number | null {
+  const found = new Map<number, number>();
+  for (const entry of entries) {
+    const tag = tagOf(entry);
+    if (tag?.w === w && tag.i >= from && tag.i < from + count) found.set(tag.i, entry.created_at ?? 0);
+  }
+  return found.size === count ? Math.max(...found.values()) : null;
 }

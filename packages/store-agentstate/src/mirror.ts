@@ -1,10 +1,12 @@
-import { cleanMeta, DEFAULT_TITLE, defaultTitle, type ConversationMeta, type Usage } from '@agent-conversations/core';
+import { cleanMeta, defaultTitle, type ConversationMeta, type Usage } from '@agent-conversations/core';
 import type { LogState } from './log.js';
 import type { ApiConversation } from './wire.js';
 
-/** The fields `list` needs, as of the stamp; caller metadata as JSON text so any key survives. */
+/** What `list` shows, as of the stamp; caller metadata as JSON text so any key survives. */
 interface Snapshot {
   count: number;
+  version: number;
+  title: string;
   model?: string;
   provider?: string;
   usage?: Usage;
@@ -13,85 +15,105 @@ interface Snapshot {
 }
 
 /**
- * The conversation `metadata.acs` object: owner (`u`, `c`), whether the per-user tag was confirmed (`t`), the
- * `token_count`/`message_count` it was computed at (`b`, `n`), the write that made it (`w`) and the snapshot (`s`).
- * It is a cache of the entries: trusted only while `b` and `n` match the conversation's counters.
+ * The conversation's `metadata.acs`: owner (`u`, `c`), the write that stored it (`w`), and the summary `s` of the state
+ * that write leads to, stamped with the `token_count`/`message_count` (`b`, `n`) the conversation has once that write's
+ * entries are all in. It is written before the entries, so it is trusted only while the counters say so.
  */
 export interface Mirror {
-  v: 1;
+  v: 2;
   u: string;
   c: string;
-  t: 0 | 1;
+  w: string;
   b: number;
   n: number;
-  w: string;
   s: Snapshot;
 }
 
-/** The mirror of a conversation this store wrote, or null for anything else. */
-export function readMirror(conversation: ApiConversation): Mirror | null {
-  const mirror = conversation.metadata?.acs as Partial<Mirror> | undefined;
-  if (!mirror || mirror.v !== 1 || typeof mirror.u !== 'string' || typeof mirror.c !== 'string' || typeof mirror.s !== 'object' || mirror.s === null) return null;
-  return mirror as Mirror;
+/**
+ * token_count of the first entry of a write that is not a plain append: 2^24 plus a random part, so a stamp is reached
+ * only by the write that set it, and a plain append (token 1) is told apart from everything else by the difference.
+ */
+export const HEAVY = 2 ** 24;
+
+/** The owner fields of a conversation this store wrote (any format version), or null for anything else. */
+export function readOwner(conversation: ApiConversation): { u: string; c: string } | null {
+  const acs = conversation.metadata?.acs as { u?: unknown; c?: unknown } | undefined;
+  return acs && typeof acs.u === 'string' && typeof acs.c === 'string' ? { u: acs.u, c: acs.c } : null;
 }
 
-/** The mirror when the conversation belongs to this user (and id, when given); null otherwise, so a hash collision never leaks. */
-export function ownedMirror(conversation: ApiConversation, userId: string, id?: string): Mirror | null {
-  const mirror = readMirror(conversation);
-  if (!mirror || mirror.u !== userId || (id !== undefined && mirror.c !== id)) return null;
-  return mirror;
+/** The owner when the conversation belongs to this user (and id, when given); null otherwise, so a hash collision never leaks. */
+export function ownedBy(conversation: ApiConversation, userId: string, id?: string): { u: string; c: string } | null {
+  const owner = readOwner(conversation);
+  return owner && owner.u === userId && (id === undefined || owner.c === id) ? owner : null;
 }
 
-/** True when no write landed since the mirror was computed. */
-export function isFresh(conversation: ApiConversation, mirror: Mirror): boolean {
-  return mirror.b === conversation.token_count && mirror.n === conversation.message_count;
-}
-
-function snapshotOf(state: LogState): Snapshot {
-  return {
-    count: state.messages.length,
-    model: state.model,
-    provider: state.provider,
-    usage: state.usage,
-    metadata: state.metadata === undefined ? undefined : JSON.stringify(state.metadata),
-    createdAt: state.createdAt,
-  };
-}
-
-/** The mirror a writer stores after its write: the state it computed, stamped with the counters it expects. */
-export function buildMirror(fields: { userId: string; id: string; tagged: boolean; tokenCount: number; messageCount: number; write: string }, state: LogState): { acs: Mirror } {
-  return {
-    acs: { v: 1, u: fields.userId, c: fields.id, t: fields.tagged ? 1 : 0, b: fields.tokenCount, n: fields.messageCount, w: fields.write, s: snapshotOf(state) },
-  };
-}
-
-function metaOf(conversation: ApiConversation, mirror: Mirror, snapshot: Snapshot, title: string): ConversationMeta {
-  return cleanMeta({
-    id: mirror.c,
-    userId: mirror.u,
-    title,
-    messageCount: snapshot.count,
-    model: snapshot.model,
-    provider: snapshot.provider,
-    usage: snapshot.usage,
-    metadata: snapshot.metadata === undefined ? undefined : (JSON.parse(snapshot.metadata) as Record<string, unknown>),
-    createdAt: snapshot.createdAt ?? conversation.created_at,
-    updatedAt: conversation.updated_at,
-    version: conversation.token_count,
-  });
-}
-
-/** The meta from a fresh mirror, without reading any entry. */
-export function metaFromMirror(conversation: ApiConversation, mirror: Mirror): ConversationMeta {
-  return metaOf(conversation, mirror, mirror.s, conversation.title ?? DEFAULT_TITLE);
-}
-
-/** The meta from replayed entries; counters and timestamps come from the conversation. */
-export function metaFromState(conversation: ApiConversation, mirror: Mirror, state: LogState): ConversationMeta {
-  return metaOf(conversation, mirror, snapshotOf(state), titleOf(state, conversation));
+function mirrorOf(conversation: ApiConversation): Mirror | null {
+  const m = conversation.metadata?.acs as Partial<Mirror> | undefined;
+  return m && m.v === 2 && typeof m.b === 'number' && typeof m.n === 'number' && typeof m.s === 'object' && m.s !== null ? (m as Mirror) : null;
 }
 
 /** The title: the one recorded by the latest write, else the conversation's, else derived from the messages. */
 export function titleOf(state: LogState, conversation: ApiConversation): string {
   return state.title ?? conversation.title ?? defaultTitle(state.messages);
+}
+
+/** The mirror a writer stores before posting its entries: the state it computes, stamped with the counters it expects. */
+export function buildMirror(fields: { userId: string; id: string; write: string; tokenCount: number; messageCount: number }, state: LogState, title: string): { acs: Mirror } {
+  const s: Snapshot = { count: state.messages.length, version: state.version, title };
+  if (state.model !== undefined) s.model = state.model;
+  if (state.provider !== undefined) s.provider = state.provider;
+  if (state.usage !== undefined) s.usage = state.usage;
+  if (state.metadata !== undefined) s.metadata = JSON.stringify(state.metadata);
+  if (state.createdAt !== undefined) s.createdAt = state.createdAt;
+  return { acs: { v: 2, u: fields.userId, c: fields.id, w: fields.write, b: fields.tokenCount, n: fields.messageCount, s } };
+}
+
+function metaOf(conversation: ApiConversation, owner: { u: string; c: string }, s: Snapshot): ConversationMeta {
+  return cleanMeta({
+    id: owner.c,
+    userId: owner.u,
+    title: s.title,
+    messageCount: s.count,
+    model: s.model,
+    provider: s.provider,
+    usage: s.usage,
+    metadata: s.metadata === undefined ? undefined : (JSON.parse(s.metadata) as Record<string, unknown>),
+    createdAt: s.createdAt ?? conversation.created_at,
+    updatedAt: conversation.updated_at,
+    version: s.version,
+  });
+}
+
+/**
+ * The meta of a listed conversation from its row alone, or null when the row cannot tell (the entries must be read).
+ * Counters at the stamp: the mirror's write and nothing else landed. Above it by d tokens (d < 2^24) and d..5d
+ * messages: only d plain appends landed since, which add messages and nothing else.
+ */
+export function metaFromRow(conversation: ApiConversation, owner: { u: string; c: string }): ConversationMeta | null {
+  const mirror = mirrorOf(conversation);
+  if (!mirror || mirror.s.version < 1) return null;
+  const tokens = conversation.token_count - mirror.b;
+  const messages = conversation.message_count - mirror.n;
+  if (tokens === 0 && messages === 0) return metaOf(conversation, owner, mirror.s);
+  if (tokens > 0 && tokens < HEAVY && messages >= tokens && messages <= 5 * tokens) {
+    return metaOf(conversation, owner, { ...mirror.s, count: mirror.s.count + messages, version: mirror.s.version + tokens });
+  }
+  return null;
+}
+
+/** The meta from replayed entries; updatedAt and (unless imported) createdAt come from the conversation. */
+export function metaFromState(conversation: ApiConversation, owner: { u: string; c: string }, state: LogState): ConversationMeta {
+  return cleanMeta({
+    id: owner.c,
+    userId: owner.u,
+    title: titleOf(state, conversation),
+    messageCount: state.messages.length,
+    model: state.model,
+    provider: state.provider,
+    usage: state.usage,
+    metadata: state.metadata,
+    createdAt: state.createdAt ?? conversation.created_at,
+    updatedAt: conversation.updated_at,
+    version: state.version,
+  });
 }

@@ -5,7 +5,7 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /** Options of `createAgentStateStore`. */
 export interface AgentStateStoreOptions {
-  /** An AgentState key, `as_live_` followed by letters and digits (`AGENTSTATE_API_KEY`). */
+  /** An AgentState key: `as_live_` and the rest of the key (`AGENTSTATE_API_KEY`). */
   apiKey: string;
   /** API base without `/v1` (`AGENTSTATE_API_BASE`); default `https://agentstate.app/api`. */
   baseUrl?: string;
@@ -36,7 +36,8 @@ export interface ResolvedOptions {
   logger: Logger;
 }
 
-const KEY = /^as_live_[A-Za-z0-9]+$/;
+/** `as_live_` and a non-empty rest without whitespace or control characters (issued keys are 40 base62, development keys vary). */
+const KEY = /^as_live_[^\s\x00-\x1f\x7f]+$/;
 
 function config(message: string, apiKey?: string): never {
   throw new ConversationStoreError('CONFIG', message, { adapter: 'agentstate', secrets: [apiKey] });
@@ -57,7 +58,7 @@ export function resolveOptions(options: AgentStateStoreOptions): ResolvedOptions
   if (!options || typeof options !== 'object') config('createAgentStateStore takes { apiKey, baseUrl? }');
   const { apiKey } = options;
   if (typeof apiKey !== 'string' || !apiKey.startsWith('as_live_')) config('AGENTSTATE_API_KEY must start with "as_live_"', typeof apiKey === 'string' ? apiKey : undefined);
-  if (!KEY.test(apiKey)) config('AGENTSTATE_API_KEY must be "as_live_" followed by letters and digits only', apiKey);
+  if (!KEY.test(apiKey)) config('AGENTSTATE_API_KEY must be "as_live_" followed by the rest of the key, without spaces or control characters', apiKey);
   const raw = options.baseUrl ?? DEFAULT_AGENTSTATE_BASE;
   let url: URL;
   try {

@@ -27,8 +27,8 @@ import { load, notFound, pause, type Backend, type Loaded, type Target } from '.
 import { createApi, isUnknownOutcome } from './http.js';
 import { externalId, userTag } from './ids.js';
 import { mapLimit, listConversations } from './list.js';
-import type { Op } from './log.js';
-import { metaFromState, ownedMirror, titleOf } from './mirror.js';
+import type { LogState, Op } from './log.js';
+import { metaFromState, ownedBy, titleOf } from './mirror.js';
 import { resolveOptions, type AgentStateStoreOptions } from './options.js';
 import { LIST_PAGE } from './wire.js';
 import { commit, createConversation } from './writes.js';
@@ -37,14 +37,27 @@ const ADAPTER = 'agentstate';
 
 type SetFields = NonNullable<Op['set']>;
 
-function setOf(fields: { model?: string; provider?: string; usage?: SetFields['usage']; metadata?: Record<string, unknown>; createdAt?: number }): SetFields | undefined {
+/** The fields a write replaces; with the current state, only those that differ from it (so an upsert repeating its model stays a plain append). */
+function setOf(fields: { model?: string; provider?: string; usage?: SetFields['usage']; metadata?: Record<string, unknown>; createdAt?: number }, current?: LogState): SetFields | undefined {
   const set: SetFields = {};
-  if (fields.model !== undefined) set.model = fields.model;
-  if (fields.provider !== undefined) set.provider = fields.provider;
-  if (fields.usage !== undefined) set.usage = fields.usage;
-  if (fields.metadata !== undefined) set.metadata = JSON.stringify(fields.metadata);
+  const same = (a: unknown, b: unknown): boolean => current !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  if (fields.model !== undefined && !same(fields.model, current?.model)) set.model = fields.model;
+  if (fields.provider !== undefined && !same(fields.provider, current?.provider)) set.provider = fields.provider;
+  if (fields.usage !== undefined && !same(fields.usage, current?.usage)) set.usage = fields.usage;
+  if (fields.metadata !== undefined && !same(fields.metadata, current?.metadata)) set.metadata = JSON.stringify(fields.metadata);
   if (fields.createdAt !== undefined) set.createdAt = fields.createdAt;
   return Object.keys(set).length ? set : undefined;
+}
+
+/** True when the stored list ends with exactly these messages (same JSON). */
+function endsWith(json: readonly string[], messages: readonly { json: string }[]): boolean {
+  const start = json.length - messages.length;
+  return start >= 0 && messages.every((m, i) => json[start + i] === m.json);
+}
+
+/** Records the title in the op only when it changes, so a write never puts back a title another writer just changed. */
+function retitle(op: Op, loaded: Loaded, title: string): void {
+  if (title !== titleOf(loaded.state, loaded.conversation)) op.t = title;
 }
 
 function foreignConflict(id: string): ConversationStoreError {
@@ -59,7 +72,7 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
 
   const mustLoad = async (t: Target): Promise<Loaded> => {
     const loaded = await load(backend, t);
-    if (typeof loaded === 'string') throw notFound(t.id);
+    if (typeof loaded === 'string' || loaded.state.version === 0) throw notFound(t.id);
     return loaded;
   };
 
@@ -90,8 +103,8 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       assertUserId(userId);
       assertConversationId(id);
       const loaded = await load(backend, await target(userId, id));
-      if (typeof loaded === 'string') return null;
-      return { ...metaFromState(loaded.conversation, loaded.mirror, loaded.state), messages: loaded.state.messages };
+      if (typeof loaded === 'string' || loaded.state.version === 0) return null;
+      return { ...metaFromState(loaded.conversation, loaded.owner, loaded.state), messages: loaded.state.messages };
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
@@ -109,9 +122,17 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
           if (created) return created;
           continue;
         }
-        checkVersion(expected, loaded.conversation.token_count, ADAPTER);
+        checkVersion(expected, loaded.state.version, ADAPTER);
+        if (loaded.state.version === 0) {
+          // A row with nothing committed (a create cut short, or left half-made by the server): write it as a new conversation.
+          await backend.api.addTags(loaded.conversation.id, [t.tag]);
+          const op: Op = { t: resolveTitle(input.title, undefined, messages), set: setOf(input) };
+          if (loaded.state.messages.length) op.cut = 0;
+          return commit(backend, t, loaded, input.messages, op);
+        }
         const start = firstChangedIndex(loaded.state.json, input.messages);
-        const op: Op = { t: resolveTitle(input.title, titleOf(loaded.state, loaded.conversation), messages), set: setOf({ ...input, createdAt: undefined }) };
+        const op: Op = { set: setOf({ ...input, createdAt: undefined }, loaded.state) };
+        retitle(op, loaded, resolveTitle(input.title, titleOf(loaded.state, loaded.conversation), messages));
         if (start < loaded.state.json.length) op.cut = start;
         return commit(backend, t, loaded, input.messages.slice(start), op);
       }
@@ -126,12 +147,16 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       const expected = validateExpectedVersion(opts?.expectedVersion);
       const t = await target(userId, id);
       const loaded = await mustLoad(t);
-      checkVersion(expected, loaded.conversation.token_count, ADAPTER);
+      checkVersion(expected, loaded.state.version, ADAPTER);
       const ids = new Set(loaded.state.messages.map((m) => m.id));
-      const dup = prepared.find((m) => ids.has(m.message.id));
+      const seen = new Set<string>();
+      const dup = prepared.find((m) => ids.has(m.message.id) || seen.size === seen.add(m.message.id).size);
+      // The same messages already ending the conversation, byte for byte: a retry of an append that landed.
+      if (dup && endsWith(loaded.state.json, prepared)) return metaFromState(loaded.conversation, loaded.owner, loaded.state);
       if (dup) throw new ConversationStoreError('CONFLICT', `message id "${dup.message.id}" is already in conversation "${id}"`, { adapter: ADAPTER });
       const all = [...loaded.state.messages, ...prepared.map((m) => m.message)];
-      const op: Op = { t: resolveTitle(undefined, titleOf(loaded.state, loaded.conversation), all) };
+      const op: Op = { a: 1 };
+      retitle(op, loaded, resolveTitle(undefined, titleOf(loaded.state, loaded.conversation), all));
       if (delta && Object.keys(delta).length) op.add = delta;
       return commit(backend, t, loaded, prepared, op);
     },
@@ -143,17 +168,18 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       const expected = validateExpectedVersion(opts?.expectedVersion);
       const t = await target(userId, id);
       const loaded = await mustLoad(t);
-      checkVersion(expected, loaded.conversation.token_count, ADAPTER);
-      const op: Op = { t: patch.title ?? titleOf(loaded.state, loaded.conversation), set: setOf(patch) };
+      checkVersion(expected, loaded.state.version, ADAPTER);
+      const op: Op = { set: setOf(patch) };
+      if (patch.title !== undefined) retitle(op, loaded, patch.title);
       return commit(backend, t, loaded, [], op);
     },
 
     async delete(userId: string, id: string): Promise<boolean> {
       assertUserId(userId);
       assertConversationId(id);
-      const conversation = await backend.api.byExternalId(await externalId(userId, id), false);
-      if (!conversation || !ownedMirror(conversation, userId, id)) return false;
-      return remove(conversation.id);
+      const loaded = await load(backend, await target(userId, id));
+      if (typeof loaded === 'string') return false;
+      return (await remove(loaded.conversation.id)) && loaded.state.version > 0;
     },
 
     async deleteAll(userId: string): Promise<number> {
@@ -163,7 +189,7 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       let cursor: string | undefined;
       do {
         const page = await backend.api.listByTag(tag, LIST_PAGE, cursor);
-        for (const conversation of page.data) if (ownedMirror(conversation, userId)) ids.push(conversation.id);
+        for (const conversation of page.data) if (ownedBy(conversation, userId)) ids.push(conversation.id);
         cursor = page.pagination.next_cursor ?? undefined;
       } while (cursor);
       const removed = await mapLimit(ids, 4, remove);

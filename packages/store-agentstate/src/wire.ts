@@ -11,7 +11,7 @@ export interface ApiConversation {
   total_cost_microdollars?: number;
   created_at: number;
   updated_at: number;
-  /** Present on single-conversation reads, at most 1000 inline. */
+  /** Present on by-external-id reads: every message, sorted by created_at only (one batch in no fixed order). */
   messages?: ApiMessage[];
 }
 
@@ -42,9 +42,7 @@ export interface ApiPage<T> {
   pagination: { limit: number; next_cursor: string | null };
 }
 
-/** The most messages a single-conversation read returns inline. */
-export const INLINE_MESSAGES = 1000;
-/** The largest page of `GET /v1/conversations/:id/messages`. */
-export const MESSAGE_PAGE = 500;
+/** The most messages one request may carry: the server inserts them in one statement and D1 allows 100 bound values (17 per message). */
+export const MAX_BATCH = 5;
 /** The largest page of `GET /v1/conversations`. */
 export const LIST_PAGE = 100;

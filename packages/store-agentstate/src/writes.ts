@@ -1,51 +1,69 @@
 import type { ConversationMeta, PreparedMessage } from '@agent-conversations/core';
-import { finish, pause, postEntries, type Backend, type Loaded, type Target } from './backend.js';
+import { notFound, pause, postWrite, type Backend, type Loaded, type Target } from './backend.js';
 import { isUnknownOutcome } from './http.js';
 import { writeId } from './ids.js';
-import { advance, emptyState, encodeBatch, fold, type Op } from './log.js';
-import { buildMirror, ownedMirror } from './mirror.js';
-import type { ApiConversation } from './wire.js';
+import { advance, emptyState, encodeWrite, type Op } from './log.js';
+import { buildMirror, HEAVY, metaFromState, titleOf } from './mirror.js';
+import { MAX_BATCH, type ApiConversation } from './wire.js';
+
+/** The first entry's token_count for a write that is not a plain append: unique enough that only this write reaches its stamp. */
+function heavyToken(): number {
+  return HEAVY + (globalThis.crypto.getRandomValues(new Uint32Array(1))[0]! % HEAVY);
+}
+
+/** A plain append adds 1-5 messages in one request and changes nothing else, so `list` can count it from the counters. */
+function isPlain(op: Op, count: number, version: number): boolean {
+  return version > 0 && count >= 1 && count <= MAX_BATCH && op.t === undefined && op.cut === undefined && !op.set && !op.add;
+}
 
 /**
- * Creates the conversation in one request (external id, title, mirror, entries), then tags it for the user and confirms
- * the tag in the mirror. Returns null when another writer created it first. A lost response is resolved by reading the
- * external id and looking for this write's id, never by creating twice.
+ * Writes to an existing conversation. A plain append is one request. Anything else first stores the summary of the
+ * state it leads to (stamped with the counters that state will have), then posts its entries in requests of at most
+ * 5; readers use the summary only once the counters match, and replay only complete writes.
+ */
+export async function commit(backend: Backend, target: Target, loaded: Loaded, messages: readonly PreparedMessage[], op: Op): Promise<ConversationMeta> {
+  const { conversation, owner, state } = loaded;
+  const write = writeId();
+  const plain = isPlain(op, messages.length, state.version);
+  const token = plain ? 1 : heavyToken();
+  const entries = encodeWrite(messages, { ...op, v: state.version, h: state.at }, write, token);
+  const after = advance(state, op, messages);
+  if (!plain) {
+    const title = titleOf(after, conversation);
+    const stamp = { tokenCount: conversation.token_count + token, messageCount: conversation.message_count + entries.length };
+    const metadata = buildMirror({ userId: target.userId, id: target.id, write, ...stamp }, after, title);
+    if (!(await backend.api.put(conversation.id, { title, metadata }))) throw notFound(target.id);
+  }
+  const at = await postWrite(backend, target, conversation.id, entries, write);
+  return metaFromState({ ...conversation, updated_at: at }, owner, after);
+}
+
+/**
+ * Creates the conversation without messages (so the server's non-atomic create has nothing to half-store), tags it
+ * for the user, then posts the entries. Returns null when another writer created it first. A lost create is resolved
+ * by reading the external id and looking for this write's id, never by creating twice.
  */
 export async function createConversation(backend: Backend, target: Target, messages: readonly PreparedMessage[], op: Op): Promise<ConversationMeta | null> {
   const write = writeId();
-  const state = advance(emptyState(), op, messages, write);
-  const entries = encodeBatch(messages, op, write);
-  const stamp = { tokenCount: 1, messageCount: entries.length };
-  const body = { external_id: target.externalId, title: op.t, metadata: buildMirror({ ...target, tagged: false, write, ...stamp }, state), messages: entries };
+  const token = heavyToken();
+  const entries = encodeWrite(messages, op, write, token);
+  const after = advance(emptyState(), op, messages);
+  const title = op.t ?? '';
+  const metadata = buildMirror({ userId: target.userId, id: target.id, write, tokenCount: token, messageCount: entries.length }, after, title);
   let created: ApiConversation | null = null;
   for (let attempt = 0; !created; attempt++) {
-    let answer: ApiConversation | null | undefined;
     try {
-      answer = await backend.api.create(body);
+      created = await backend.api.create({ external_id: target.externalId, title, metadata });
+      if (!created) return null;
     } catch (error) {
       if (!isUnknownOutcome(error) || attempt >= backend.options.retries) throw error;
       await pause(backend.options, attempt);
+      const found = await backend.api.byExternalId(target.externalId);
+      if (found && (found.metadata?.acs as { w?: unknown } | undefined)?.w === write) created = found;
+      else if (found) return null;
     }
-    if (answer) {
-      created = answer;
-      break;
-    }
-    // 409 or an unknown outcome: whoever holds the external id now decides.
-    const found = await backend.api.byExternalId(target.externalId, true);
-    if (found && ownedMirror(found, target.userId, target.id) && fold(await backend.api.entries(found)).writes.has(write)) created = found;
-    else if (found) return null;
-    else if (answer === null && attempt >= backend.options.retries) return null;
   }
-  return finish(backend, target, created, stamp, false, write, state);
-}
-
-/** Writes to an existing conversation: posts the batch (op on its first entry), then refreshes the mirror. */
-export async function commit(backend: Backend, target: Target, loaded: Loaded, messages: readonly PreparedMessage[], op: Op): Promise<ConversationMeta> {
-  const write = writeId();
-  const entries = encodeBatch(messages, op, write);
-  const { conversation, mirror } = loaded;
-  await postEntries(backend, target, conversation.id, entries, write);
-  const state = advance(loaded.state, op, messages, write);
-  const stamp = { tokenCount: conversation.token_count + 1, messageCount: conversation.message_count + entries.length };
-  return finish(backend, target, conversation, stamp, mirror.t === 1, write, state);
+  if (!(await backend.api.addTags(created.id, [target.tag]))) throw notFound(target.id);
+  const at = await postWrite(backend, target, created.id, entries, write);
+  return metaFromState({ ...created, updated_at: at }, { u: target.userId, c: target.id }, after);
 }

@@ -18,13 +18,17 @@ const config = (message: string) => ({ name: 'ConversationStoreError', code: 'CO
 describe('factory, adapter and register entry', () => {
   it('refuses keys without the as_live_ prefix and bad base URLs with CONFIG errors that do not echo the key', () => {
     expect(() => createAgentStateStore({ apiKey: 'as_test_abc123' })).toThrow(expect.objectContaining(config('AGENTSTATE_API_KEY must start with "as_live_"')));
-    expect(() => createAgentStateStore({ apiKey: 'as_live_abc-123' })).toThrow(expect.objectContaining(config('letters and digits')));
+    expect(() => createAgentStateStore({ apiKey: 'as_live_' })).toThrow(expect.objectContaining(config('the rest of the key')));
+    expect(() => createAgentStateStore({ apiKey: 'as_live_abc 123' })).toThrow(expect.objectContaining(config('without spaces or control characters')));
+    expect(() => createAgentStateStore({ apiKey: 'as_live_abc\n' })).toThrow(expect.objectContaining(config('without spaces or control characters')));
+    // Development keys have other shapes (underscores, dashes): only the prefix and a clean rest are required.
+    expect(createAgentStateStore({ apiKey: 'as_live_dev_key-1' }).kind).toBe('agentstate');
     expect(() => createAgentStateStore({ apiKey: 'as_live_abc', baseUrl: 'http://agentstate.example.com/api' })).toThrow(expect.objectContaining(config('https://')));
     expect(() => createAgentStateStore({ apiKey: 'as_live_abc', baseUrl: 'https://user:pw@agentstate.app/api' })).toThrow(expect.objectContaining(config('credentials')));
     expect(() => createAgentStateStore({ apiKey: 'as_live_abc', timeoutMs: 0 })).toThrow(expect.objectContaining(config('timeoutMs')));
     let message = '';
     try {
-      createAgentStateStore({ apiKey: 'as_live_secretsecret-x' });
+      createAgentStateStore({ apiKey: 'as_live_secretsecret x' });
     } catch (error) {
       message = (error as Error).message + String((error as Error).stack);
     }
@@ -35,6 +39,29 @@ describe('factory, adapter and register entry', () => {
     const calls: string[] = [];
     const store = createAgentStateStore({ apiKey: 'as_live_abc', fetch: async (url) => (calls.push(url), new Response('{}')) });
     expect(store).toMatchObject({ kind: 'agentstate', persistent: true });
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses bad input with VALIDATION before sending any request', async () => {
+    const calls: string[] = [];
+    const store = createAgentStateStore({ apiKey: 'as_live_abc', fetch: async (url) => (calls.push(url), new Response('{}')) });
+    const m = text('user', 'hi');
+    const bad: (() => Promise<unknown>)[] = [
+      () => store.get('', 'c'),
+      () => store.get('u', ''),
+      () => store.list('u', { limit: 0 }),
+      () => store.list('u', { cursor: 'not a cursor' }),
+      () => store.upsert({ id: 'c', userId: 'u', messages: [m, m] }),
+      () => store.upsert({ id: 'c', userId: 'u', messages: [{ id: '', role: 'user' }] }),
+      () => store.upsert({ id: 'c', userId: 'u', messages: [], usage: { inputTokens: -1 } }),
+      () => store.upsert({ id: 'c', userId: 'u', messages: [] }, { expectedVersion: -1 }),
+      () => store.append('u', 'c', []),
+      () => store.append('u', 'c', [m], { usage: { costUsd: Number.NaN } }),
+      () => store.update('u', 'c', { metadata: [] as unknown as Record<string, unknown> }),
+      () => store.delete('', 'c'),
+      () => store.deleteAll(''),
+    ];
+    for (const call of bad) await expect(call()).rejects.toMatchObject({ name: 'ConversationStoreError', code: 'VALIDATION' });
     expect(calls).toEqual([]);
   });
 

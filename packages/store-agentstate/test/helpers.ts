@@ -1,4 +1,5 @@
-import type { Message } from '@agent-conversations/core';
+import type { ConversationStore, Message } from '@agent-conversations/core';
+import { expect } from 'vitest';
 import { createAgentStateStore, type AgentStateStoreOptions } from '../src/index.js';
 import type { AgentStateTestServer } from './server/agentstate-server.js';
 
@@ -35,4 +36,21 @@ export function storeFor(server: AgentStateTestServer, options: Partial<AgentSta
 /** Requests the server logged since `from`, as "METHOD /path" strings. */
 export function since(server: AgentStateTestServer, from: number): string[] {
   return server.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\/v1\/conversations\/(by-external-id\/)?[^/]+/, '/v1/conversations/$1:id')}`);
+}
+
+/** Runs four kinds of write on a new conversation and checks that each returns exactly what get and list return afterwards. */
+export async function expectWritesReadBack(store: ConversationStore, u: string, c: string): Promise<void> {
+  const writes = [
+    () => store.upsert({ id: c, userId: u, messages: turns(7) }),
+    () => store.append(u, c, [text('user', 'plain')]),
+    () => store.update(u, c, { title: 'Renamed' }),
+    () => store.append(u, c, [text('user', 'usage')], { usage: { outputTokens: 2 } }),
+  ];
+  for (const write of writes) {
+    const meta = await write();
+    const { messages, ...got } = (await store.get(u, c))!;
+    expect(messages).toHaveLength(meta.messageCount);
+    expect(got).toEqual(meta);
+    expect((await store.list(u)).items).toEqual([meta]);
+  }
 }

@@ -39,6 +39,27 @@ describe('list and replay details', () => {
     expect((await store.list(u, { updatedAfter: 2_000 })).items.map((m) => m.id)).toEqual([ids[1]]);
   });
 
+  it('sequential writes keep their order when the server stamps them in one millisecond, or with a clock that goes backwards', async () => {
+    const store = storeFor(server);
+    const realNow = server.state.now.bind(server.state);
+    for (const clock of ['frozen', 'backwards'] as const) {
+      const [u, c] = [uid('u'), uid('c')];
+      let tick = 1_700_000_000_000;
+      server.state.now = () => (clock === 'frozen' ? tick : (tick -= 7));
+      try {
+        const expected = turns(7);
+        await store.upsert({ id: c, userId: u, messages: expected.slice(0, 1) });
+        for (const m of expected.slice(1, 4)) await store.append(u, c, [m]);
+        await store.upsert({ id: c, userId: u, messages: expected.slice(0, 6) });
+        await store.append(u, c, [expected[6]!], { usage: { inputTokens: 1 } });
+        await store.update(u, c, { title: `${clock} clock` });
+        for (let i = 0; i < 5; i++) expect(await store.get(u, c), clock).toMatchObject({ messages: expected, version: 7, title: `${clock} clock` });
+      } finally {
+        server.state.now = realNow;
+      }
+    }
+  });
+
   it('a batch posted twice (a retry racing a slow commit) is replayed once', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
@@ -66,13 +87,15 @@ describe('list and replay details', () => {
     expect(await store.append(u, c, [text('user', 'after')])).toMatchObject({ messageCount: 3 });
   });
 
-  it('reads conversations with more than 1,000 entries through the messages pages', async () => {
+  it('reads a conversation of more than 1,000 entries in one request (by-external-id has no cap), in order', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
     const messages = turns(1203);
     await store.upsert({ id: c, userId: u, messages });
     await store.append(u, c, [text('user', 'last')]);
+    const from = server.requests.length;
     const got = await store.get(u, c);
+    expect(server.requests.length - from).toBe(1);
     expect(got?.messages).toEqual([...messages, expect.objectContaining({ parts: [{ type: 'text', text: 'last' }] })]);
     expect(got?.messageCount).toBe(1204);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { externalId, userTag } from '../src/ids.js';
-import { since, storeFor, text, turns, uid } from './helpers.js';
+import { expectWritesReadBack, since, storeFor, text, turns, uid } from './helpers.js';
 import { storedConversation } from './inspect.js';
 import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
 
@@ -32,8 +32,12 @@ describe('how conversations map onto AgentState', () => {
       ['user', 'nul \ufffd and lone \ufffd'],
     ]);
     expect(stored.messages.map((m) => JSON.parse((m.metadata!.acs as { j: string }).j))).toEqual(messages);
-    expect(stored.messages.map((m) => m.token_count)).toEqual([1, 0, 0, 0]);
-    expect(stored.metadata!.acs).toMatchObject({ v: 1, u, c, t: 1, b: 1, n: 4, s: { count: 4, metadata: '{"team":"x"}' } });
+    expect(stored.messages.map((m) => (m.metadata!.acs as { i: number; n: number }).i)).toEqual([0, 1, 2, 3]);
+    expect(stored.messages.map((m) => (m.metadata!.acs as { i: number; n: number }).n)).toEqual([4, 4, 4, 4]);
+    // The first entry's token_count makes the write's stamp unique; the summary is stamped with the counters after the write.
+    expect(stored.messages[0]!.token_count).toBeGreaterThanOrEqual(2 ** 24);
+    expect(stored.messages.slice(1).map((m) => m.token_count)).toEqual([0, 0, 0]);
+    expect(stored.metadata!.acs).toMatchObject({ v: 2, u, c, b: stored.token_count, n: 4, s: { count: 4, version: 1, title: 'Hello there', metadata: '{"team":"x"}' } });
   });
 
   it('lists through the per-user tag filter, never an unfiltered scan of the project', async () => {
@@ -94,57 +98,70 @@ describe('writes', () => {
     expect((await store.append(u, c, [text('user', 'x')])).createdAt).toBe(1_600_000_000_000);
   });
 
-  it('an upsert that extends posts only the new messages; a rewrite posts from the first change in one request', async () => {
+  it('requests per call: plain append and unchanged-prefix upsert 2, get 1, list 1, other writes 3, at most 5 messages per request', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
     const first = turns(6);
     await store.upsert({ id: c, userId: u, messages: first });
-    const stored = (await storedConversation(server, u, c))!;
-    const posted = (): number => stored.messages.length;
-    let from = server.requests.length;
-    await store.upsert({ id: c, userId: u, messages: [...first, text('user', 'next')] });
-    expect(since(server, from)).toEqual(['GET /v1/conversations/by-external-id/:id', 'POST /v1/conversations/:id/messages', 'PUT /v1/conversations/:id']);
-    expect(posted()).toBe(7);
-    from = server.requests.length;
+    const count = async (op: () => Promise<unknown>): Promise<string[]> => {
+      const from = server.requests.length;
+      await op();
+      return since(server, from);
+    };
+    const read = 'GET /v1/conversations/by-external-id/:id';
+    const post = 'POST /v1/conversations/:id/messages';
+    const put = 'PUT /v1/conversations/:id';
+    const extended = [...first, text('user', 'next')];
+    expect(await count(() => store.upsert({ id: c, userId: u, messages: extended }))).toEqual([read, post]);
+    // The AI SDK onFinish pattern repeats model and metadata every turn: unchanged, they keep the write plain.
+    const [x, y] = [text('assistant', 'x'), text('user', 'y')];
+    expect(await count(() => store.upsert({ id: c, userId: u, messages: [...extended, x], model: 'm', metadata: { a: 1 } }))).toEqual([read, put, post]);
+    expect(await count(() => store.upsert({ id: c, userId: u, messages: [...extended, x, y], model: 'm', metadata: { a: 1 } }))).toEqual([read, post]);
+    expect(await count(() => store.upsert({ id: c, userId: u, messages: extended, model: 'm', metadata: { a: 1 } }))).toEqual([read, put, post]);
+    expect(await count(() => store.append(u, c, turns(5)))).toEqual([read, post]);
+    expect(await count(() => store.get(u, c))).toEqual([read]);
+    expect(await count(() => store.list(u))).toEqual(['GET /v1/conversations']);
+    expect(await count(() => store.update(u, c, { title: 'Renamed' }))).toEqual([read, put, post]);
+    expect(await count(() => store.append(u, c, [text('user', 'with usage')], { usage: { inputTokens: 3 } }))).toEqual([read, put, post]);
     const rewritten = [first[0]!, text('user', 'edited'), first[2]!];
-    const meta = await store.upsert({ id: c, userId: u, messages: rewritten });
-    expect(since(server, from).filter((r) => r.startsWith('POST'))).toEqual(['POST /v1/conversations/:id/messages']);
-    expect(posted()).toBe(9);
-    expect(meta).toMatchObject({ messageCount: 3, version: 3 });
-    expect((await store.get(u, c))?.messages).toEqual(rewritten);
-  });
-
-  it('when the summary refresh fails the write still counts and readers fall back to the messages', async () => {
-    const store = storeFor(server, { retries: 1 });
-    const [u, c] = [uid('u'), uid('c')];
-    await store.upsert({ id: c, userId: u, messages: turns(2), title: 'Before' });
-    server.inject({ kind: 'status', status: 500, method: 'PUT', times: 2 });
-    const meta = await store.update(u, c, { title: 'After', metadata: { k: 1 } });
-    expect(meta).toMatchObject({ title: 'After', version: 2, metadata: { k: 1 } });
-    expect(store.warnings.join('\n')).toMatch(/refreshing the conversation summary failed.*HTTP 500/);
-    const [listed] = (await store.list(u)).items;
-    expect(listed).toMatchObject({ id: c, title: 'After', version: 2, messageCount: 2, metadata: { k: 1 } });
-    expect(await store.get(u, c)).toMatchObject({ title: 'After', version: 2, metadata: { k: 1 } });
-    // The next successful write repairs the summary: list reads no messages again.
-    await store.append(u, c, [text('user', 'more')]);
+    expect(await count(() => store.upsert({ id: c, userId: u, messages: rewritten }))).toEqual([read, put, post]);
+    expect(await count(() => store.list(u))).toEqual(['GET /v1/conversations']);
+    expect(await store.get(u, c)).toMatchObject({ messages: rewritten, version: 9, title: 'Renamed', model: 'm', metadata: { a: 1 }, usage: { inputTokens: 3 } });
+    // 23 messages go out as 5 + 5 + 5 + 5 + 3: no request carries more than the server takes.
+    const long = turns(23);
     const from = server.requests.length;
-    expect((await store.list(u)).items[0]).toMatchObject({ title: 'After', version: 3, messageCount: 3 });
-    expect(since(server, from)).toEqual(['GET /v1/conversations']);
+    await store.upsert({ id: c, userId: u, messages: long });
+    expect(since(server, from)).toEqual([read, put, post, post, post, post, post]);
+    expect(server.requests.slice(from).every((r) => r.status < 300)).toBe(true);
+    expect((await store.get(u, c))?.messages).toEqual(long);
+    // An append of 7 to an existing conversation (500 on the genuine server in one request) goes out as 5 + 2.
+    const seven = turns(7);
+    expect(await count(() => store.append(u, c, seven))).toEqual([read, put, post, post]);
+    expect((await store.get(u, c))?.messages).toEqual([...long, ...seven]);
   });
 
-  it('a create cut short before its tag is repaired on the next access', async () => {
+  it('a write returns the updatedAt that get and list return afterwards (not PUT\'s later clock reading)', async () => {
+    const store = storeFor(server);
+    const [u, c] = [uid('u'), uid('c')];
+    await expectWritesReadBack(store, u, c);
+  });
+
+  it('a create cut short before its tag shows nothing, and the retry completes it', async () => {
     const store = storeFor(server, { retries: 1 });
     const [u, c] = [uid('u'), uid('c')];
+    const messages = turns(3);
     server.inject({ kind: 'status', status: 500, method: 'POST', path: /\/tags$/, times: 2 });
-    await expect(store.upsert({ id: c, userId: u, messages: turns(1) })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(store.upsert({ id: c, userId: u, messages })).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+    expect(await store.get(u, c)).toBeNull();
     expect((await store.list(u)).items).toEqual([]);
-    expect((await store.get(u, c))?.messageCount).toBe(1);
+    await expect(store.append(u, c, [text('user', 'x')])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await store.upsert({ id: c, userId: u, messages })).toMatchObject({ version: 1, messageCount: 3 });
+    expect((await store.get(u, c))?.messages).toEqual(messages);
     expect((await store.list(u)).items.map((m) => m.id)).toEqual([c]);
-    expect((await storedConversation(server, u, c))?.metadata?.acs).toMatchObject({ t: 1 });
   });
 
   it('keeps working under the documented rate limit by honouring Retry-After', async () => {
-    const limited = await startAgentStateServer({ rateLimit: 4, windowMs: 1000 });
+    const limited = await startAgentStateServer({ rateLimit: 3, windowMs: 1000 });
     try {
       const store = storeFor(limited);
       const [u, c] = [uid('u'), uid('c')];

@@ -9,6 +9,8 @@ export interface Fault {
   method?: string;
   /** Matched against the path under the base, e.g. /^\/v1\/conversations$/. */
   path?: RegExp;
+  /** How many matching requests pass untouched before it hits; default 0. */
+  skip?: number;
   /** How many requests it hits; default 1. */
   times?: number;
   kind: 'status' | 'rate-limit' | 'drop' | 'drop-after-commit' | 'error-after-commit' | 'delay-after-commit';
@@ -56,8 +58,8 @@ export interface AgentStateTestServer {
   requests: LoggedRequest[];
   /** Rate limit per window; settable while running. */
   rateLimit: number;
-  /** Adds a key to the same project (scopes, revoked) and returns it. */
-  addKey(scopes: string[], revoked?: boolean): string;
+  /** Adds a key to the same project (scopes, revoked; a given key text, else a generated `as_live_` + 40 base62) and returns it. */
+  addKey(scopes: string[], revoked?: boolean, key?: string): string;
   /** Queues a fault. */
   inject(fault: Fault): void;
   /** Faults not yet used up. */
@@ -65,7 +67,6 @@ export interface AgentStateTestServer {
   close(): Promise<void>;
 }
 
-const KEY = /^as_live_[A-Za-z0-9]{40}$/;
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE = '/api';
 
@@ -95,7 +96,11 @@ function errorResult(status: number, code: string, message: string): RouteResult
   return { status, body: { error: { code, message } } };
 }
 
-/** Starts the server on a free loopback port. It follows ../shared/agentstate-api.md: bearer keys, scopes, error shape, rate-limit headers, cursors, tags, external ids. */
+/**
+ * Starts the server on a free loopback port. It follows agentstate-api.md, its "Measured on the genuine server" section
+ * included: bearer keys and scopes, error shape, rate-limit headers, cursors, tags, external ids, 5 messages per request,
+ * the non-atomic create, by-external-id's unordered batches, PUT's later updated_at, lenient inputs.
+ */
 export async function startAgentStateServer(options: ServerOptions = {}): Promise<AgentStateTestServer> {
   const state = new ServerState();
   const keys = new Map<string, Key>();
@@ -109,6 +114,10 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
     const index = faults.findIndex((f) => (!f.method || f.method === method) && (!f.path || f.path.test(path)));
     if (index < 0) return undefined;
     const fault = faults[index]!;
+    if ((fault.skip ?? 0) > 0) {
+      fault.skip! -= 1;
+      return undefined;
+    }
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) faults.splice(index, 1);
     return fault;
@@ -125,7 +134,8 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
     const log = (status: number): void => void requests.push({ method, path, query: url.search.slice(1), status, requestId });
 
     const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    const key = auth && KEY.test(auth[1]!) ? keys.get(auth[1]!) : undefined;
+    // Measured: any stored key that starts with as_live_ is accepted, whatever its shape.
+    const key = auth && auth[1]!.startsWith('as_live_') ? keys.get(auth[1]!) : undefined;
     if (!key || key.revoked) {
       log(401);
       return send(res, errorResult(401, 'UNAUTHORIZED', 'Unauthorized'));
@@ -200,8 +210,7 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
     state,
     requests,
     rateLimit: options.rateLimit ?? 100,
-    addKey(scopes, revoked = false) {
-      const key = newKey();
+    addKey(scopes, revoked = false, key = newKey()) {
       keys.set(key, { project, scopes, revoked });
       return key;
     },

@@ -1,26 +1,36 @@
 import { randomBytes } from 'node:crypto';
 
-/** A stored message, shaped as the API returns it. */
+/** A stored message: the documented fields plus the extra ones the genuine server returns (model, parent, tracing), no conversation_id. */
 export interface ServerMessage {
   id: string;
-  conversation_id: string;
   role: string;
   content: string;
   metadata: Record<string, unknown> | null;
   token_count: number;
+  model: string | null;
   input_tokens: number | null;
   output_tokens: number | null;
   cost_microdollars: number | null;
+  parent_message_id: string | null;
+  observation_type: string | null;
+  start_time: number | null;
+  end_time: number | null;
+  status: string | null;
+  level: string | null;
   created_at: number;
 }
 
-/** A stored conversation; counters are derived from its messages when rendered. */
+/** A stored conversation. Its counters are columns of their own, as on the genuine server, and can disagree with its messages. */
 export interface ServerConversation {
   id: string;
   project_id: string;
   external_id: string | null;
   title: string | null;
   metadata: Record<string, unknown> | null;
+  message_count: number;
+  token_count: number;
+  total_tokens: number;
+  total_cost_microdollars: number;
   created_at: number;
   updated_at: number;
   messages: ServerMessage[];
@@ -48,7 +58,7 @@ export function nanoid(): string {
 /** The conversation fields the API knows (for `fields=`), besides `messages`. */
 export const CONVERSATION_FIELDS = ['id', 'project_id', 'external_id', 'title', 'metadata', 'message_count', 'token_count', 'total_cost_microdollars', 'total_tokens', 'created_at', 'updated_at'];
 
-/** At most this many messages are returned inline with a conversation. */
+/** `GET /v1/conversations/:id` returns at most this many messages inline (by-external-id has no cap). */
 export const INLINE_LIMIT = 1000;
 
 /** The in-memory data of the test server: conversations per project, external ids unique per project. */
@@ -57,7 +67,7 @@ export class ServerState {
   private readonly external = new Map<string, string>();
   private last = 0;
 
-  /** Unix ms that never goes backwards, so writes are ordered even within one millisecond's clock jitter. */
+  /** Unix ms that never goes backwards. */
   now(): number {
     this.last = Math.max(Date.now(), this.last);
     return this.last;
@@ -76,7 +86,7 @@ export class ServerState {
     return id === undefined ? undefined : this.conversations.get(id);
   }
 
-  /** Stores a new conversation; a taken external id is 409. */
+  /** Stores a new conversation row; a taken external id is 409. */
   insert(conversation: ServerConversation): void {
     if (conversation.external_id !== null) {
       const key = `${conversation.project_id}\n${conversation.external_id}`;
@@ -93,23 +103,32 @@ export class ServerState {
   }
 }
 
-/** The conversation as JSON, counters included; with at most 1000 messages inline when asked. */
-export function renderConversation(conversation: ServerConversation, withMessages: boolean, fields?: Set<string>): Record<string, unknown> {
-  const sum = (pick: (m: ServerMessage) => number | null): number => conversation.messages.reduce((total, m) => total + (pick(m) ?? 0), 0);
+/** Messages as by-external-id returns them: sorted by created_at only, so one batch (one millisecond) comes back in no fixed order. */
+export function shuffledByCreatedAt(messages: readonly ServerMessage[]): ServerMessage[] {
+  const out = [...messages];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomBytes(4).readUInt32LE(0) % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out.sort((a, b) => a.created_at - b.created_at);
+}
+
+/** The conversation as JSON with its stored counters; messages inline (capped when `cap` is given) when asked. */
+export function renderConversation(conversation: ServerConversation, messages: ServerMessage[] | null, fields?: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: conversation.id,
     project_id: conversation.project_id,
     external_id: conversation.external_id,
     title: conversation.title,
     metadata: conversation.metadata,
-    message_count: conversation.messages.length,
-    token_count: sum((m) => m.token_count),
-    total_cost_microdollars: sum((m) => m.cost_microdollars),
-    total_tokens: sum((m) => m.input_tokens) + sum((m) => m.output_tokens),
+    message_count: conversation.message_count,
+    token_count: conversation.token_count,
+    total_cost_microdollars: conversation.total_cost_microdollars,
+    total_tokens: conversation.total_tokens,
     created_at: conversation.created_at,
     updated_at: conversation.updated_at,
   };
-  if (withMessages) out.messages = conversation.messages.slice(0, INLINE_LIMIT);
+  if (messages) out.messages = messages;
   if (fields) for (const key of Object.keys(out)) if (!fields.has(key)) delete out[key];
   return out;
 }
