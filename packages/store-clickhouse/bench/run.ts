@@ -1,7 +1,7 @@
 /*
  * Benchmark of the ClickHouse store on the real engine (chdb in-process, or CLICKHOUSE_URL), with the two
  * baselines of the issue in the same run, samples interleaved so machine load falls on all of them alike:
- * - old pattern: one row per version holding the whole history (ReplacingMergeTree(version)), argMax read;
+ * - old pattern: one row per version holding the whole history (MergeTree, every version kept), argMax read;
  * - rows floor: plain message rows, ReplacingMergeTree ORDER BY (user, conversation, seq), FINAL read.
  * A turn loads every message, then saves 2 (480-byte messages). Prints medians and the ratios.
  */
@@ -16,8 +16,6 @@ import { createClickHouseStore } from '../src/index.js';
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
 const WARMUP = 3;
 const LENGTHS = [10, 100, 1000] as const;
-// Baseline inserts name the same settings as the store's, so none inherits another's on chdb's shared session.
-const PLAIN_INSERT = { async_insert: 0, insert_deduplication_token: '' } as const;
 
 function message(i: number, prefix: string): Message {
   const text = `${prefix} message ${i}: ${'lorem ipsum dolor sit amet, consectetur adipiscing elit '.repeat(7)}`.slice(0, 400);
@@ -38,7 +36,7 @@ async function rowsFloor(client: ClickHouseClient, database: string): Promise<Pa
   const table = `${database}.rows_floor`;
   await client.command({ query: `CREATE TABLE ${table} (user_id String, conversation_id String, seq UInt64, body String CODEC(ZSTD(1))) ENGINE = ReplacingMergeTree ORDER BY (user_id, conversation_id, seq)` });
   const insert = (id: string, from: number, messages: Message[]) =>
-    client.insert({ table, format: 'JSONEachRow', clickhouse_settings: PLAIN_INSERT, values: messages.map((m, i) => ({ user_id: 'bench', conversation_id: id, seq: from + i, body: JSON.stringify(m) })) });
+    client.insert({ table, format: 'JSONEachRow', values: messages.map((m, i) => ({ user_id: 'bench', conversation_id: id, seq: from + i, body: JSON.stringify(m) })) });
   return {
     name: 'rows floor',
     create: (id, messages) => insert(id, 0, messages).then(() => undefined),
@@ -52,11 +50,11 @@ async function rowsFloor(client: ClickHouseClient, database: string): Promise<Pa
 
 async function oldPattern(client: ClickHouseClient, database: string): Promise<Pattern> {
   const table = `${database}.old_pattern`;
-  await client.command({ query: `CREATE TABLE ${table} (user_id String, conversation_id String, version UInt64, messages String CODEC(ZSTD(1))) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, conversation_id)` });
+  await client.command({ query: `CREATE TABLE ${table} (user_id String, conversation_id String, version UInt64, messages String CODEC(ZSTD(1))) ENGINE = MergeTree ORDER BY (user_id, conversation_id, version)` });
   const versions = new Map<string, number>();
   const insert = async (id: string, messages: Message[]) => {
     const version = (versions.get(id) ?? 0) + 1;
-    await client.insert({ table, format: 'JSONEachRow', clickhouse_settings: PLAIN_INSERT, values: [{ user_id: 'bench', conversation_id: id, version, messages: JSON.stringify(messages) }] });
+    await client.insert({ table, format: 'JSONEachRow', values: [{ user_id: 'bench', conversation_id: id, version, messages: JSON.stringify(messages) }] });
     versions.set(id, version);
   };
   return {

@@ -41,8 +41,7 @@ function slotToken(ctx: StoreInternals, userId: string, id: string, slot: number
 }
 
 async function won(ctx: StoreInternals, userId: string, id: string, slot: number, writeId: string): Promise<boolean> {
-  // The empty token matters on chdb only, where settings stay set on the session: it keeps ours off later inserts.
-  const rows = await ctx.db.rows<{ body: string }>('confirming a write', confirmQuery(ctx.db.table), { u: userId, c: id, s: String(slot) }, { insert_deduplication_token: '' });
+  const rows = await ctx.db.rows<{ body: string }>('confirming a write', confirmQuery(ctx.db.table), { u: userId, c: id, s: String(slot) });
   return rows.some((r) => r.body === writeId);
 }
 

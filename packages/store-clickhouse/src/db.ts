@@ -47,6 +47,19 @@ export interface DbConfig {
   own: boolean;
 }
 
+const SETTING = /^[a-z_][a-z0-9_]*$/;
+
+/** ` SETTINGS a = 1, b = 'x'` for the given settings (names checked, strings quoted). */
+export function settingsClause(settings: ClickHouseSettings): string {
+  const parts = Object.entries(settings).flatMap(([name, value]) => {
+    if (value === undefined) return [];
+    if (!SETTING.test(name)) throw new TypeError(`not a ClickHouse setting name: ${JSON.stringify(name)}`);
+    const literalValue = typeof value === 'number' ? String(value) : typeof value === 'boolean' ? (value ? '1' : '0') : `'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    return [`${name} = ${literalValue}`];
+  });
+  return parts.length > 0 ? ` SETTINGS ${parts.join(', ')}` : '';
+}
+
 /** True for errors where another host may answer: the host is down, unreachable or lagging. */
 function movesOn(error: ConversationStoreError): boolean {
   return error.code === 'UNAVAILABLE';
@@ -98,10 +111,12 @@ export function createDb(config: DbConfig): Db {
         await client.command({ query });
       });
     },
-    insert(what: string, target: TableName, values: readonly object[], settings?: ClickHouseSettings): Promise<void> {
+    insert(what: string, target: TableName, values: readonly object[], settings: ClickHouseSettings = {}): Promise<void> {
       if (values.length === 0) return Promise.resolve();
+      // Settings go inline (INSERT ... SETTINGS), so they hold for this statement only, also on chdb's shared session.
+      const query = `INSERT INTO ${target.sql}${settingsClause(settings)} FORMAT JSONEachRow\n${values.map((v) => JSON.stringify(v)).join('\n')}`;
       return run(what, async (client) => {
-        await client.insert({ table: target.sql, values: values as object[], format: 'JSONEachRow', clickhouse_settings: settings });
+        await client.command({ query });
       });
     },
     async close() {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { cleanMeta, type ConversationMeta, type Usage } from '@agent-conversations/core';
 import { KIND } from './queries.js';
 
@@ -53,7 +53,7 @@ export interface Row {
 
 /** The next link of the message chain: a hash of the previous link and the message JSON. */
 export function link(previous: string, json: string): string {
-  return createHash('sha256').update(previous).update('\n').update(json).digest('base64');
+  return hash('sha256', `${previous}\n${json}`, 'base64');
 }
 
 /** Chain links of a message list continuing from `start`: `links[i]` covers the first i messages (`links[0]` is `start`, '' for a list's beginning). */
