@@ -1,3 +1,4 @@
+import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseStore, MIGRATIONS } from '../src/index.js';
 import { migrationsTableStatement } from '../src/schema.js';
@@ -65,5 +66,32 @@ describe('cluster mode DDL', () => {
       expect(() => createClickHouseStore({ client: backend.client }, { cluster: name })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
     }
     expect(() => createClickHouseStore({ client: backend.client }, { cluster: { name: 'ok', zooKeeperPath: "/x'); DROP" } })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+  });
+
+  it('a cluster-mode store writes with quorum settings and reads with sequential consistency, and the engine accepts both (single-node table)', async () => {
+    const tableName = `${backend.database}.quorum`;
+    await createClickHouseStore({ client: backend.client }, { table: tableName }).migrate();
+    const sent: string[] = [];
+    const recording = new Proxy(backend.client, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        if (prop !== 'query' && prop !== 'command') return value.bind(target);
+        return (params: { query: string; clickhouse_settings?: object }) => {
+          sent.push(`${params.query.split('\n')[0]} ${JSON.stringify(params.clickhouse_settings ?? {})}`);
+          return (value as (p: unknown) => unknown).call(target, params);
+        };
+      },
+    }) as ClickHouseClient;
+    const store = createClickHouseStore({ client: recording }, { table: tableName, cluster: 'dashboard' });
+    await store.upsert({ id: 'c', userId: 'u', messages: [{ id: 'm1', role: 'user' }] });
+    await store.append('u', 'c', [{ id: 'm2', role: 'assistant' }]);
+    expect((await store.get('u', 'c'))?.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+    const inserts = sent.filter((q) => q.startsWith('INSERT'));
+    expect(inserts).toHaveLength(2);
+    for (const insert of inserts) expect(insert).toMatch(/SETTINGS insert_quorum = 'auto', insert_quorum_parallel = 0, async_insert = 0, insert_deduplication_token = '[0-9a-f]{64}' FORMAT JSONEachRow/);
+    const reads = sent.filter((q) => q.startsWith('SELECT') && q.includes(tableName.split('.')[1]!));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) expect(read).toContain('"select_sequential_consistency":"1"');
   });
 });
