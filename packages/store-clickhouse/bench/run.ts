@@ -1,4 +1,10 @@
-/* Benchmark of the ClickHouse store on the real engine (chdb in-process, or CLICKHOUSE_URL). Prints ratios measured in one run. */
+/*
+ * Benchmark of the ClickHouse store on the real engine (chdb in-process, or CLICKHOUSE_URL), with the two
+ * baselines of the issue in the same run, samples interleaved so machine load falls on all of them alike:
+ * - old pattern: one row per version holding the whole history (MergeTree, every version kept), argMax read;
+ * - rows floor: plain message rows, ReplacingMergeTree ORDER BY (user, conversation, seq), FINAL read.
+ * A turn loads every message, then saves 2 (480-byte messages). Prints medians and the ratios.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,90 +13,72 @@ import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions
 import type { Message } from '@agent-conversations/core';
 import { createClickHouseStore } from '../src/index.js';
 
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
-const WRITERS = 50;
-const APPENDS = 1000;
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const WARMUP = 3;
+const LENGTHS = [10, 100, 1000] as const;
 
 function message(i: number, prefix: string): Message {
-  const text = `${prefix} message ${i}: ${'lorem ipsum dolor sit amet '.repeat(8)}`;
+  const text = `${prefix} message ${i}: ${'lorem ipsum dolor sit amet, consectetur adipiscing elit '.repeat(7)}`.slice(0, 400);
   return { id: `${prefix}-${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text }] };
 }
 const list = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => message(i, prefix));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function timed(f: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await f();
-  return performance.now() - start;
+/** One way of keeping a conversation: create it with L messages, then run turns (load all, save 2), timing the save on its own too. */
+interface Pattern {
+  name: string;
+  create(id: string, messages: Message[]): Promise<void>;
+  load(id: string): Promise<Message[]>;
+  save(id: string, loaded: Message[], added: Message[]): Promise<void>;
 }
 
-async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  return (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+async function rowsFloor(client: ClickHouseClient, database: string): Promise<Pattern> {
+  const table = `${database}.rows_floor`;
+  await client.command({ query: `CREATE TABLE ${table} (user_id String, conversation_id String, seq UInt64, body String CODEC(ZSTD(1))) ENGINE = ReplacingMergeTree ORDER BY (user_id, conversation_id, seq)` });
+  const insert = (id: string, from: number, messages: Message[]) =>
+    client.insert({ table, format: 'JSONEachRow', values: messages.map((m, i) => ({ user_id: 'bench', conversation_id: id, seq: from + i, body: JSON.stringify(m) })) });
+  return {
+    name: 'rows floor',
+    create: (id, messages) => insert(id, 0, messages).then(() => undefined),
+    async load(id) {
+      const result = await client.query({ query: `SELECT body FROM ${table} FINAL WHERE user_id = 'bench' AND conversation_id = {c:String} ORDER BY seq`, query_params: { c: id }, format: 'JSONEachRow' });
+      return (await result.json<{ body: string }>()).map((r) => JSON.parse(r.body) as Message);
+    },
+    save: (id, loaded, added) => insert(id, loaded.length, added).then(() => undefined),
+  };
 }
 
-async function blocks(client: ClickHouseClient, database: string, table: string): Promise<number> {
-  const [row] = await rows<{ n: number | string }>(client, 'SELECT max(max_block_number) AS n FROM system.parts WHERE database = {d:String} AND table = {t:String} AND active', { d: database, t: table });
-  return Number(row?.n ?? 0);
+async function oldPattern(client: ClickHouseClient, database: string): Promise<Pattern> {
+  const table = `${database}.old_pattern`;
+  await client.command({ query: `CREATE TABLE ${table} (user_id String, conversation_id String, version UInt64, messages String CODEC(ZSTD(1))) ENGINE = MergeTree ORDER BY (user_id, conversation_id, version)` });
+  const versions = new Map<string, number>();
+  const insert = async (id: string, messages: Message[]) => {
+    const version = (versions.get(id) ?? 0) + 1;
+    await client.insert({ table, format: 'JSONEachRow', values: [{ user_id: 'bench', conversation_id: id, version, messages: JSON.stringify(messages) }] });
+    versions.set(id, version);
+  };
+  return {
+    name: 'old pattern',
+    create: insert,
+    async load(id) {
+      const result = await client.query({ query: `SELECT argMax(messages, version) AS m, max(version) AS v FROM ${table} WHERE user_id = 'bench' AND conversation_id = {c:String}`, query_params: { c: id }, format: 'JSONEachRow' });
+      const [row] = await result.json<{ m: string; v: string }>();
+      versions.set(id, Number(row?.v ?? 0));
+      return JSON.parse(row?.m ?? '[]') as Message[];
+    },
+    save: (id, loaded, added) => insert(id, [...loaded, ...added]),
+  };
 }
 
-async function turnCost(client: ClickHouseClient, table: string, database: string) {
-  const store = createClickHouseStore({ client }, { table: `${database}.${table}`, autoCreate: true });
-  const lengths = [10, 1000] as const;
-  for (const n of lengths) await store.upsert({ id: `len${n}`, userId: 'bench', messages: list(n, `len${n}`) });
-  const append: Record<number, number[]> = { 10: [], 1000: [] };
-  const upsert: Record<number, number[]> = { 10: [], 1000: [] };
-  const bytes: Record<number, number> = { 10: 0, 1000: 0 };
-  for (let i = 0; i < SAMPLES + 3; i++) {
-    for (const n of lengths) {
-      const [before] = await rows<{ s: number }>(client, `SELECT max(seq) AS s FROM ${database}.${table} WHERE conversation_id = {c:String}`, { c: `len${n}` });
-      const ms = await timed(() => store.append('bench', `len${n}`, [message(i, `extra${n}`)]));
-      if (i >= 3) append[n]!.push(ms);
-      const [written] = await rows<{ b: number | string }>(client, `SELECT sum(byteSize(*)) AS b FROM ${database}.${table} WHERE conversation_id = {c:String} AND seq > {s:UInt64}`, { c: `len${n}`, s: before?.s ?? 0 });
-      bytes[n] = Number(written?.b ?? 0);
-    }
-  }
-  for (let i = 0; i < SAMPLES + 3; i++) {
-    for (const n of lengths) {
-      const current = (await store.get('bench', `len${n}`))!.messages;
-      const ms = await timed(() => store.upsert({ id: `len${n}`, userId: 'bench', messages: [...current, message(i, `turn${n}`)] }));
-      if (i >= 3) upsert[n]!.push(ms);
-    }
-  }
-  return { append: [median(append[10]!), median(append[1000]!)], upsert: [median(upsert[10]!), median(upsert[1000]!)], bytes: [bytes[10]!, bytes[1000]!] };
-}
-
-async function concurrentWriters(client: ClickHouseClient, database: string) {
-  const table = `${database}.concurrent`;
-  const store = createClickHouseStore({ client }, { table, autoCreate: true });
-  await store.upsert({ id: 'shared', userId: 'bench', messages: [] });
-  const startBlocks = await blocks(client, database, 'concurrent');
-  const perWriter = APPENDS / WRITERS;
-  const appendMs = await timed(() =>
-    Promise.all(
-      Array.from({ length: WRITERS }, async (_, w) => {
-        for (let i = 0; i < perWriter; i++) await store.append('bench', 'shared', [message(i, `w${w}`)], { usage: { inputTokens: 1 } });
-      }),
-    ),
-  );
-  const appendParts = (await blocks(client, database, 'concurrent')) - startBlocks;
-  const [{ s: lastSeq } = { s: 0 }] = await rows<{ s: number | string }>(client, `SELECT max(seq) AS s FROM ${table}`);
-  const got = await store.get('bench', 'shared');
-  if (got?.messageCount !== APPENDS || got.version !== APPENDS + 1 || got.usage?.inputTokens !== APPENDS) throw new Error(`lost writes: ${JSON.stringify({ ...got, messages: undefined })}`);
-  // Append-only history: 'shared' now has 1000 appends (events) since its last head write; compare with 10.
-  await store.upsert({ id: 'short', userId: 'bench', messages: [] });
-  for (let i = 0; i < 10; i++) await store.append('bench', 'short', [message(i, 'short')], { usage: { inputTokens: 1 } });
-  const long: number[] = [];
-  const short: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    long.push(await timed(() => store.append('bench', 'shared', [message(i, 'late')], { usage: { inputTokens: 1 } })));
-    short.push(await timed(() => store.append('bench', 'short', [message(i, 'late')], { usage: { inputTokens: 1 } })));
-  }
-  // The same rows (1000 messages + 1000 events) in one bare INSERT into an empty copy of the table.
-  const written = await rows<Record<string, unknown>>(client, `SELECT * FROM ${table} WHERE kind != 0 AND conversation_id = 'shared' AND seq <= {s:UInt64}`, { s: lastSeq });
-  await client.command({ query: `CREATE TABLE ${database}.bare AS ${table}` });
-  const bareMs = await timed(() => client.insert({ table: `${database}.bare`, values: written, format: 'JSONEachRow', clickhouse_settings: { async_insert: 0, insert_deduplication_token: '' } }));
-  const bareParts = await blocks(client, database, 'bare');
-  return { appendMs, appendParts, bareMs, bareParts, rows: written.length, appendOnly: [median(short), median(long)] };
+function store(client: ClickHouseClient, database: string, mode: 'append' | 'upsert'): Pattern {
+  const s = createClickHouseStore({ client }, { table: `${database}.store`, autoCreate: true });
+  return {
+    name: `store, ${mode}`,
+    create: (id, messages) => s.upsert({ id: `${mode}-${id}`, userId: 'bench', messages }).then(() => undefined),
+    load: async (id) => (await s.get('bench', `${mode}-${id}`))!.messages,
+    save: (id, loaded, added) =>
+      (mode === 'append' ? s.append('bench', `${mode}-${id}`, added) : s.upsert({ id: `${mode}-${id}`, userId: 'bench', messages: [...loaded, ...added] })).then(() => undefined),
+  };
 }
 
 async function main(): Promise<void> {
@@ -101,20 +89,38 @@ async function main(): Promise<void> {
   const database = `ac_bench_${Date.now()}`;
   await client.command({ query: `CREATE DATABASE ${database}` });
   try {
-    const [version] = await rows<{ v: string }>(client, 'SELECT version() AS v');
-    console.log(`engine: ${http ? 'ClickHouse server over HTTP' : 'chdb (in-process ClickHouse)'} ${version?.v}; ${SAMPLES} samples per median`);
-    const turn = await turnCost(client, 'turns', database);
-    const ratio = turn.append[1]! / turn.append[0]!;
-    console.log(`append, length 10:    ${turn.append[0]!.toFixed(1)} ms median, ${turn.bytes[0]} bytes written`);
-    console.log(`append, length 1000:  ${turn.append[1]!.toFixed(1)} ms median, ${turn.bytes[1]} bytes written`);
-    console.log(`append ratio 1000/10: ${ratio.toFixed(2)} (goal <= 1.3) ${ratio <= 1.3 ? 'OK' : 'OVER'}`);
-    console.log(`upsert turn (whole list + 1), 10 vs 1000: ${turn.upsert[0]!.toFixed(1)} / ${turn.upsert[1]!.toFixed(1)} ms, ratio ${(turn.upsert[1]! / turn.upsert[0]!).toFixed(2)} (reads 1000 fingerprints, writes 3 rows)`);
-    const c = await concurrentWriters(client, database);
-    console.log(`${APPENDS} appends from ${WRITERS} concurrent writers: ${c.appendMs.toFixed(0)} ms, ${c.appendParts} parts created`);
-    console.log(`same ${c.rows} rows in one bare INSERT:  ${c.bareMs.toFixed(1)} ms, ${c.bareParts} part created`);
-    console.log(`concurrent appends / bare insert: ${(c.appendMs / c.bareMs).toFixed(1)}x time, ${c.appendParts} vs ${c.bareParts} parts`);
-    const [short, long] = c.appendOnly;
-    console.log(`append-only history, append after 1000 vs 10 appends: ${long!.toFixed(1)} / ${short!.toFixed(1)} ms, ratio ${(long! / short!).toFixed(2)}`);
+    const [version] = await (await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json<{ v: string }>();
+    console.log(`engine: ${http ? 'ClickHouse server over HTTP' : 'chdb (in-process ClickHouse)'} ${version?.v}; ${SAMPLES} interleaved samples per median, ~480-byte messages`);
+    const patterns = [await oldPattern(client, database), await rowsFloor(client, database), store(client, database, 'append'), store(client, database, 'upsert')];
+    for (const p of patterns) for (const n of LENGTHS) await p.create(`len${n}`, list(n, `len${n}`));
+    const turn = new Map<string, number[]>();
+    const save = new Map<string, number[]>();
+    for (let i = 0; i < WARMUP + SAMPLES; i++) {
+      for (const n of LENGTHS) {
+        for (const p of i % 2 ? [...patterns].reverse() : patterns) {
+          const started = performance.now();
+          const loaded = await p.load(`len${n}`);
+          const saving = performance.now();
+          await p.save(`len${n}`, loaded, [message(2 * i, `turn${n}`), message(2 * i + 1, `turn${n}`)]);
+          const done = performance.now();
+          if (loaded.length < n) throw new Error(`${p.name} lost messages: ${loaded.length} < ${n}`);
+          if (i < WARMUP) continue;
+          const key = `${p.name}|${n}`;
+          turn.set(key, [...(turn.get(key) ?? []), done - started]);
+          save.set(key, [...(save.get(key) ?? []), done - saving]);
+        }
+      }
+    }
+    const t = (name: string, n: number) => median(turn.get(`${name}|${n}`)!);
+    const s = (name: string, n: number) => median(save.get(`${name}|${n}`)!);
+    console.log(`\n| pattern | ${LENGTHS.map((n) => `turn L=${n}`).join(' | ')} | ${LENGTHS.map((n) => `save L=${n}`).join(' | ')} |`);
+    console.log(`|---|${LENGTHS.map(() => '---|').join('')}${LENGTHS.map(() => '---|').join('')}`);
+    for (const p of patterns) console.log(`| ${p.name} | ${LENGTHS.map((n) => `${t(p.name, n).toFixed(1)} ms`).join(' | ')} | ${LENGTHS.map((n) => `${s(p.name, n).toFixed(1)} ms`).join(' | ')} |`);
+    const check = (label: string, value: number, goal: number) => console.log(`${label}: ${value.toFixed(2)} (goal <= ${goal}) ${value <= goal ? 'OK' : 'OVER'}`);
+    console.log('');
+    for (const mode of ['append', 'upsert']) check(`turn L=1000, store ${mode} / rows floor`, t(`store, ${mode}`, 1000) / t('rows floor', 1000), 1.3);
+    for (const mode of ['append', 'upsert']) for (const n of LENGTHS) check(`turn L=${n}, store ${mode} / old pattern`, t(`store, ${mode}`, n) / t('old pattern', n), 1);
+    for (const mode of ['append', 'upsert']) check(`save L=1000 / save L=10, store ${mode}${mode === 'upsert' ? ' (prefix unchanged)' : ''}`, s(`store, ${mode}`, 1000) / s(`store, ${mode}`, 10), 1.3);
   } finally {
     await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     await client.close();

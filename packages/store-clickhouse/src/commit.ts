@@ -1,70 +1,96 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ConversationStoreError } from '@agent-conversations/core';
-import { TOMBSTONE_VERSION } from './clock.js';
-import type { StoreInternals } from './context.js';
+import { checkVersion, ConversationStoreError, isConversationStoreError } from '@agent-conversations/core';
+import { cached, keyOf, readSnapshot, remember, serialized, type StoreInternals } from './context.js';
 import { ADAPTER } from './errors.js';
-import { deletedGenerationsQuery, eventExistsQuery, KIND, keysQuery } from './queries.js';
-import { row, type Row } from './state.js';
+import { confirmQuery, KIND } from './queries.js';
+import { row, type Head, type Row, type Snapshot } from './state.js';
 
-/** The event row every write adds: the version is the number of these in the generation. */
-export function eventRow(userId: string, id: string, generation: string, fields: Partial<Row> & { seq: number; ver: number; updated_at: number }): Row {
-  return row({ user_id: userId, conversation_id: id, kind: KIND.event, generation, row_id: randomUUID(), ...fields });
+/** What one attempt of a write inserts, and what it returns when it wins. */
+export interface Planned<T> {
+  rows: Row[];
+  /** The head after the write (null: the conversation is gone), for the state cache. */
+  head: Head | null;
+  /** Message ids after the write, when known. */
+  ids?: ReadonlySet<string>;
+  result: T;
 }
 
-/** A tombstone for one row key: the maximum version, so nothing written to that key later can win. */
-export function tombstone(userId: string, id: string, r: { kind: number; generation: string; seq: number | string; row_id: string }): Row {
-  return row({ user_id: userId, conversation_id: id, kind: Number(r.kind), generation: r.generation, seq: Number(r.seq), row_id: r.row_id, ver: TOMBSTONE_VERSION, is_deleted: 1 });
+/** One write to one conversation: how to turn the state it starts from into rows. */
+export interface WriteOp<T> {
+  what: string;
+  expectedVersion?: number;
+  /** The conversation must exist: NOT_FOUND comes before any version check. */
+  existing?: boolean;
+  /** Message ids whose presence the plan needs to know (append's duplicate check). */
+  ids?: readonly string[];
+  /** Builds the rows for `slot` from `state`; throws NOT_FOUND, CONFLICT or VALIDATION to refuse. */
+  plan(state: Snapshot, slot: number, writeId: string): Promise<Planned<T>> | Planned<T>;
+  /** The result when the state shows this write already landed (an earlier attempt won but its confirmation was lost). */
+  landed(head: Head): T;
+  /** A write that changes nothing (delete of a missing conversation) returns this without inserting. */
+  noop?(state: Snapshot): T | undefined;
 }
 
-/** What a conditional write competes for: the generation it read (or the absent state) and the version it expects. */
-export interface Precondition {
-  generation: string | null;
-  expected: number;
+function conflict(id: string, message: string): ConversationStoreError {
+  return new ConversationStoreError('CONFLICT', message.replace('%id', id), { adapter: ADAPTER, retryable: true });
 }
 
-async function absentMarker(ctx: StoreInternals, userId: string, id: string): Promise<string> {
-  const [first] = await ctx.db.rows<{ n: number | string }>('checking deleted generations', deletedGenerationsQuery(ctx.db.table), { u: userId, c: id });
-  return `absent:${Number(first?.n ?? 0)}`;
+/** The deduplication token of a slot: of every insert naming it, ClickHouse keeps only the first block. */
+function slotToken(ctx: StoreInternals, userId: string, id: string, slot: number): string {
+  return createHash('sha256').update(JSON.stringify([ctx.db.table.display, userId, id, slot])).digest('hex');
+}
+
+async function won(ctx: StoreInternals, userId: string, id: string, slot: number, writeId: string): Promise<boolean> {
+  const rows = await ctx.db.rows<{ body: string }>('confirming a write', confirmQuery(ctx.db.table), { u: userId, c: id, s: String(slot) });
+  return rows.some((r) => r.body === writeId);
 }
 
 /**
- * Inserts a write's rows as one block. Unconditional writes use the configured (async) insert settings.
- * A write with expectedVersion is a compare-and-set: a synchronous insert whose deduplication token
- * names (table, user, conversation, generation, expected version), so of two writers that read the same
- * version ClickHouse stores only the first block; the loser's block is dropped whole and it finds its
- * event row missing, which is a CONFLICT with nothing written.
+ * Runs one write as a compare-and-set on the conversation's next slot: read the state (or take it from
+ * the cache), build the rows, insert them as one block whose deduplication token names the slot, then
+ * read the slot's event back. ClickHouse stores only the first block per token, so of concurrent writers
+ * that started from the same state exactly one wins; the others wrote nothing. A loser with expectedVersion
+ * gets CONFLICT; one without starts over from a fresh read, up to the retry budget.
  */
-export async function commit(ctx: StoreInternals, what: string, userId: string, id: string, rows: Row[], event: Row, condition?: Precondition): Promise<void> {
-  if (!condition) {
-    await ctx.db.insert(what, ctx.db.table, rows, { ...ctx.insertSettings, insert_deduplication_token: '' });
-    return;
-  }
-  const marker = condition.generation ?? (await absentMarker(ctx, userId, id));
-  const token = createHash('sha256').update(JSON.stringify([ctx.db.table.display, userId, id, marker, condition.expected])).digest('hex');
-  await ctx.db.insert(what, ctx.db.table, rows, { ...ctx.insertSettings, async_insert: 0, insert_deduplication_token: token });
-  const params = { u: userId, c: id, g: event.generation, s: event.seq, r: event.row_id };
-  // The empty token matters on chdb only, where settings stay set on the session: it keeps the token off later inserts.
-  const [found] = await ctx.db.rows<{ n: number | string }>('confirming a conditional write', eventExistsQuery(ctx.db.table), params, { insert_deduplication_token: '' });
-  if (Number(found?.n ?? 0) === 0) {
-    throw new ConversationStoreError('CONFLICT', `another writer changed conversation "${id}" at version ${condition.expected} first; reload it and retry`, { adapter: ADAPTER });
-  }
-}
-
-interface KeyRow {
-  conversation_id: string;
-  kind: number;
-  generation: string;
-  seq: number | string;
-  row_id: string;
-}
-
-/** Tombstones every live row of one conversation (id given) or of the user; returns how many conversations were live. */
-export async function tombstoneAll(ctx: StoreInternals, userId: string, id?: string): Promise<number> {
-  await ctx.ready();
-  const params = id === undefined ? { u: userId } : { u: userId, c: id };
-  const keys = await ctx.db.rows<KeyRow>('finding rows to delete', keysQuery(ctx.db.table, id !== undefined), params);
-  const live = new Set(keys.filter((k) => Number(k.kind) === KIND.head).map((k) => k.conversation_id));
-  const rows = keys.map((k) => tombstone(userId, k.conversation_id, k));
-  await ctx.db.insert('deleting', ctx.db.table, rows, { ...ctx.insertSettings, insert_deduplication_token: '' });
-  return live.size;
+export function write<T>(ctx: StoreInternals, userId: string, id: string, op: WriteOp<T>): Promise<T> {
+  return serialized(ctx, userId, id, async () => {
+    await ctx.ready();
+    const writeId = randomUUID();
+    let attempts = 0;
+    for (;;) {
+      const hint = cached(ctx, userId, id, op.ids !== undefined);
+      const state = hint ?? (await readSnapshot(ctx, userId, id, op.ids));
+      if (state.head?.writeId === writeId) return op.landed(state.head);
+      let planned: Planned<T>;
+      try {
+        const skip = op.noop?.(state);
+        if (skip !== undefined && !hint) return skip;
+        if (skip !== undefined) throw new ConversationStoreError('NOT_FOUND', 'cached state says gone; read again', { adapter: ADAPTER });
+        if (op.existing && !state.head) throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter: ADAPTER });
+        checkVersion(op.expectedVersion, state.head?.version ?? 0, ADAPTER);
+        planned = await op.plan(state, state.slot + 1, writeId);
+      } catch (error) {
+        // A refusal based on a cached state is checked again against a fresh read.
+        if (hint && isConversationStoreError(error)) {
+          ctx.cache.delete(keyOf(userId, id));
+          continue;
+        }
+        throw error;
+      }
+      const slot = state.slot + 1;
+      const event = row(userId, id, KIND.event, String(slot), slot, { updated_at: ctx.now(), body: writeId });
+      const token = slotToken(ctx, userId, id, slot);
+      await ctx.db.insert(op.what, ctx.db.table, [...planned.rows, event], { ...ctx.insertSettings, async_insert: 0, insert_deduplication_token: token });
+      if (await won(ctx, userId, id, slot, writeId)) {
+        remember(ctx, userId, id, { slot, head: planned.head, ids: planned.ids ?? new Set(), allIds: planned.ids !== undefined });
+        return planned.result;
+      }
+      ctx.cache.delete(keyOf(userId, id));
+      if (hint) continue; // the cached state was stale: start over from a read, without spending the budget
+      attempts += 1;
+      if (op.expectedVersion !== undefined) throw conflict(id, `another writer changed conversation "%id" at version ${op.expectedVersion} first; reload it and retry`);
+      if (attempts >= ctx.policy.attempts) throw conflict(id, `conversation "%id" kept changing under this write (${attempts} attempts); retry it`);
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempts));
+    }
+  });
 }

@@ -1,46 +1,92 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { fingerprint, type Message } from '@agent-conversations/core';
 import type { Db } from './db.js';
-import { messagesQuery, stateQuery } from './queries.js';
-import { toState, type ConversationState, type StateRow } from './state.js';
+import { KIND, messagesQuery, snapshotQuery } from './queries.js';
+import type { Head, Snapshot } from './state.js';
 
-/** A stored message row as read back. */
-export interface MessageRow {
-  generation: string;
-  seq: number | string;
-  row_id: string;
-  ver: number | string;
-  fp: string;
-  body?: string;
+/** Optimistic-write tuning: the cached state a write may start from, and how often an unconditional write retries a lost slot. */
+export interface WritePolicy {
+  /** How long (ms) a state this store read or wrote may be reused as a write's starting point. 0 turns the cache off. */
+  stateCacheMs: number;
+  /** Attempts of a write without expectedVersion whose slot another writer took; then CONFLICT (retryable). */
+  attempts: number;
 }
 
-/** What every operation needs: the table, the clock, insert settings, and the lazy first-use check. */
+/** What every operation needs: the table, the clock, insert settings, the lazy first-use check and the state cache. */
 export interface StoreInternals {
   db: Db;
   now(): number;
   insertSettings: ClickHouseSettings;
+  policy: WritePolicy;
   /** Resolves once the server version is checked and the tables exist (runs once). */
   ready(): Promise<void>;
+  /** Recent states by conversation (a hint: every write still competes for its slot). */
+  cache: Map<string, Snapshot & { at: number }>;
+  /** Runs writes to one conversation one after another within this store. */
+  queue: Map<string, Promise<unknown>>;
 }
 
-/** Fingerprint stored per message: hash plus length, so a changed message is found without reading bodies. */
-export function messageFingerprint(json: string): string {
-  return `${fingerprint(json)}:${json.length}`;
+const CACHE_ENTRIES = 500;
+
+/** The cache and queue key of a conversation. */
+export function keyOf(userId: string, id: string): string {
+  return JSON.stringify([userId, id]);
 }
 
-/** The live state of one conversation, or null when it does not exist; with `ids`, also which of them are already stored. */
-export async function loadState(ctx: StoreInternals, userId: string, id: string, ids?: string[]): Promise<(ConversationState & { duplicates: string[] }) | null> {
+/** Remembers a conversation's state (bounded, oldest first out). */
+export function remember(ctx: StoreInternals, userId: string, id: string, snapshot: Snapshot): void {
+  if (ctx.policy.stateCacheMs <= 0) return;
+  const key = keyOf(userId, id);
+  ctx.cache.delete(key);
+  ctx.cache.set(key, { ...snapshot, at: Date.now() });
+  if (ctx.cache.size > CACHE_ENTRIES) ctx.cache.delete(ctx.cache.keys().next().value!);
+}
+
+/** A cached state young enough to start a write from (with every message id when `needIds`). */
+export function cached(ctx: StoreInternals, userId: string, id: string, needIds: boolean): Snapshot | undefined {
+  const entry = ctx.cache.get(keyOf(userId, id));
+  if (!entry || Date.now() - entry.at > ctx.policy.stateCacheMs || (needIds && !entry.allIds)) return undefined;
+  return entry;
+}
+
+interface SnapshotRow {
+  kind: number;
+  row_id: string;
+  ver: number | string;
+  is_deleted: number;
+  body: string;
+}
+
+/** Reads the state a write starts from; with `ids`, also which of them are stored. */
+export async function readSnapshot(ctx: StoreInternals, userId: string, id: string, ids?: readonly string[]): Promise<Snapshot> {
   const params = ids ? { u: userId, c: id, ids } : { u: userId, c: id };
-  const [first] = await ctx.db.rows<StateRow>('reading a conversation', stateQuery(ctx.db.table, true, ids !== undefined), params);
-  return first ? { ...toState(userId, first), duplicates: first.s_duplicates ?? [] } : null;
+  const rows = await ctx.db.rows<SnapshotRow>('reading a conversation', snapshotQuery(ctx.db.table, ids !== undefined), params);
+  const head = rows.find((r) => Number(r.kind) === KIND.head);
+  const stored = rows.filter((r) => Number(r.kind) === KIND.message && Number(r.is_deleted) === 0).map((r) => r.row_id);
+  return {
+    slot: Number(head?.ver ?? 0),
+    head: head && Number(head.is_deleted) === 0 ? (JSON.parse(head.body) as Head) : null,
+    ids: new Set(stored),
+    allIds: false,
+  };
 }
 
-/** Live message rows of a conversation in order (every generation; filter by the state's). */
-export async function loadMessageRows(ctx: StoreInternals, userId: string, id: string, withBody: boolean): Promise<MessageRow[]> {
-  return ctx.db.rows<MessageRow>('reading messages', messagesQuery(ctx.db.table, withBody), { u: userId, c: id });
+/** Live message rows of a conversation in order. */
+export async function readMessages(ctx: StoreInternals, userId: string, id: string, withBody: boolean): Promise<{ row_id: string; body?: string }[]> {
+  return ctx.db.rows('reading messages', messagesQuery(ctx.db.table, withBody), { u: userId, c: id });
 }
 
-/** The messages of one generation, parsed. */
-export function messagesOf(rows: readonly MessageRow[], generation: string): Message[] {
-  return rows.filter((r) => r.generation === generation).map((r) => JSON.parse(r.body ?? 'null') as Message);
+/** Runs `task` after the writes to the same conversation queued before it in this store. */
+export function serialized<T>(ctx: StoreInternals, userId: string, id: string, task: () => Promise<T>): Promise<T> {
+  const key = keyOf(userId, id);
+  const previous = ctx.queue.get(key) ?? Promise.resolve();
+  const run = previous.then(task, task);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  ctx.queue.set(key, settled);
+  void settled.then(() => {
+    if (ctx.queue.get(key) === settled) ctx.queue.delete(key);
+  });
+  return run;
 }

@@ -6,11 +6,57 @@ import type { TableName } from './table-name.js';
 /** Oldest ClickHouse this store runs on (an LTS release): it needs ReplacingMergeTree's `is_deleted` column (23.2) with FINAL hiding tombstones, typed query parameters, Map columns and async inserts with `wait_for_async_insert`. */
 export const MIN_SERVER_VERSION = '23.8';
 
+/** Cluster mode: `ON CLUSTER` on every DDL statement and Replicated engines. */
+export interface ClusterOptions {
+  /** The cluster name from the server's `remote_servers` (CLICKHOUSE_CLUSTER). */
+  name: string;
+  /** ZooKeeper/Keeper path of each replicated table. Default `/clickhouse/tables/{shard}/{database}/{table}`. */
+  zooKeeperPath?: string;
+  /** Replica name. Default `{replica}` (the server's macro). */
+  replica?: string;
+}
+
+/** Where the DDL runs: a single server, or every node of a cluster. */
+export interface DdlTarget {
+  cluster?: ClusterOptions;
+}
+
 /** One versioned schema change. */
 export interface Migration {
   version: number;
   name: string;
-  statements(table: TableName): string[];
+  statements(table: TableName, target?: DdlTarget): string[];
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+
+/** Quotes a ClickHouse string literal. */
+export function literal(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** ` ON CLUSTER `name`` in cluster mode, else nothing. */
+export function onCluster(target?: DdlTarget): string {
+  return target?.cluster ? ` ON CLUSTER \`${target.cluster.name}\`` : '';
+}
+
+/** `ReplacingMergeTree(args)`, or its Replicated form with the ZooKeeper path and replica in cluster mode. */
+export function engine(args: string, target?: DdlTarget): string {
+  const cluster = target?.cluster;
+  if (!cluster) return `ReplacingMergeTree${args ? `(${args})` : ''}`;
+  const path = cluster.zooKeeperPath ?? DEFAULT_ZOOKEEPER_PATH;
+  const replica = cluster.replica ?? DEFAULT_REPLICA;
+  return `ReplicatedReplacingMergeTree(${literal(path)}, ${literal(replica)}${args ? `, ${args}` : ''})`;
+}
+
+/** Default ZooKeeper path of a replicated table (macros the server expands). */
+export const DEFAULT_ZOOKEEPER_PATH = '/clickhouse/tables/{shard}/{database}/{table}';
+/** Default replica name (the server's macro). */
+export const DEFAULT_REPLICA = '{replica}';
+
+/** Checks a cluster name before it reaches SQL; throws CONFIG. */
+export function isClusterName(name: string): boolean {
+  return IDENT.test(name);
 }
 
 /** The schema, as ordered migrations; the applied ones are recorded in `<table>_migrations`. */
@@ -18,27 +64,21 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'create conversation table',
-    statements: (t) => [
-      `CREATE TABLE IF NOT EXISTS ${t.sql} (
+    statements: (t, target) => [
+      `CREATE TABLE IF NOT EXISTS ${t.sql}${onCluster(target)} (
   user_id String,
+  kind UInt8 COMMENT '0 conversation head, 1 message, 2 write event',
   conversation_id String,
-  kind UInt8 COMMENT '0 conversation head, 1 message, 2 write event (one per write)',
-  generation String COMMENT 'incarnation of the conversation; a new one after delete',
-  seq UInt64 COMMENT 'message order and event order (hybrid clock); 0 for the head',
-  row_id String COMMENT 'message id, event id, or empty for the head',
-  ver UInt64 COMMENT 'ReplacingMergeTree version; tombstones use the maximum',
+  row_id String COMMENT 'message id; the write slot for an event; empty for the head',
+  ver UInt64 COMMENT 'the write slot: +1 on every write to the conversation, never reused',
   is_deleted UInt8,
-  created_at Int64,
-  updated_at Int64,
-  base_seq UInt64 COMMENT 'head: events up to this seq are folded into the head',
-  last_seq UInt64 COMMENT 'head and event: highest message seq written',
-  message_count UInt64 COMMENT 'head: messages at the head write; event: messages appended',
-  usage Map(String, Float64) COMMENT 'event: usage delta',
-  fp String COMMENT 'message: fingerprint of the JSON, for change detection',
-  body String COMMENT 'message JSON; head: title, model, provider, usage, metadata as JSON; event: title candidate' CODEC(ZSTD(1))
-) ENGINE = ReplacingMergeTree(ver, is_deleted)
-ORDER BY (user_id, conversation_id, kind, generation, seq, row_id)
-SETTINGS non_replicated_deduplication_window = 10000`,
+  seq UInt64 COMMENT 'message position',
+  updated_at Int64 COMMENT 'Unix ms of the write',
+  body String COMMENT 'message JSON; head: meta JSON; event: write id' CODEC(ZSTD(1))
+) ENGINE = ${engine('ver, is_deleted', target)}
+ORDER BY (user_id, kind, conversation_id, row_id)
+TTL toDateTime(intDiv(updated_at, 1000)) + INTERVAL 7 DAY DELETE WHERE kind = 2
+SETTINGS ${target?.cluster ? 'replicated_deduplication_window = 10000, replicated_deduplication_window_seconds = 3600' : 'non_replicated_deduplication_window = 10000'}`,
     ],
   },
 ];
@@ -109,25 +149,27 @@ function createFailed(db: Db, error: unknown): Error {
   return mapped;
 }
 
+/** The DDL of the migrations table (its own ZooKeeper path in cluster mode). */
+export function migrationsTableStatement(t: TableName, target?: DdlTarget): string {
+  const cluster = target?.cluster;
+  const path = cluster ? (cluster.zooKeeperPath ?? DEFAULT_ZOOKEEPER_PATH) : '';
+  const own = cluster ? { cluster: { ...cluster, zooKeeperPath: path.includes('{table}') ? path : `${path}_migrations` } } : undefined;
+  return `CREATE TABLE IF NOT EXISTS ${t.sql}${onCluster(target)} (version UInt32, name String, applied_at DateTime64(3)) ENGINE = ${engine('', own)} ORDER BY version`;
+}
+
 /** Applies (or with dryRun only lists) every pending migration and records it; safe to run concurrently (CREATE ... IF NOT EXISTS, replacing version rows). */
 export async function migrate(db: Db, dryRun = false): Promise<MigrationReport> {
   const { version: from } = await currentSchemaVersion(db);
   const pending = MIGRATIONS.filter((m) => m.version > from);
-  const steps = pending.map((m) => ({ version: m.version, name: m.name, sql: m.statements(db.table).join(';\n') }));
+  const steps = pending.map((m) => ({ version: m.version, name: m.name, sql: m.statements(db.table, db.target).join(';\n') }));
   const report: MigrationReport = { from, to: Math.max(from, SCHEMA_VERSION), steps };
   if (dryRun || pending.length === 0) return report;
   try {
-    await db.client.command({
-      query: `CREATE TABLE IF NOT EXISTS ${db.migrations.sql} (version UInt32, name String, applied_at DateTime64(3)) ENGINE = ReplacingMergeTree ORDER BY version`,
-    });
+    await db.command('creating the migrations table', migrationsTableStatement(db.migrations, db.target));
     for (const migration of pending) {
-      for (const statement of migration.statements(db.table)) await db.client.command({ query: statement });
-      await db.client.insert({
-        table: db.migrations.sql,
-        values: [{ version: migration.version, name: migration.name, applied_at: Date.now() }],
-        format: 'JSONEachRow',
-        clickhouse_settings: { async_insert: 0, insert_deduplication_token: '' },
-      });
+      for (const statement of migration.statements(db.table, db.target)) await db.command('creating the tables', statement);
+      const row = { version: migration.version, name: migration.name, applied_at: Date.now() };
+      await db.insert('recording the schema version', db.migrations, [row], { async_insert: 0, insert_deduplication_token: '' });
     }
   } catch (error) {
     throw createFailed(db, error);

@@ -1,107 +1,85 @@
-import { addUsage, cleanMeta, DEFAULT_TITLE, type ConversationMeta, type Usage } from '@agent-conversations/core';
+import { hash } from 'node:crypto';
+import { cleanMeta, type ConversationMeta, type Usage } from '@agent-conversations/core';
 import { KIND } from './queries.js';
 
-/** A row as stateQuery returns it (64-bit integers may arrive as strings over HTTP). */
-export interface StateRow {
+/** What the head row's body holds: the meta plus what the next write needs. */
+export interface Head {
   id: string;
-  s_generation: string;
-  s_ver: number | string;
-  s_version: number | string;
-  s_created_at: number | string;
-  s_updated_at: number | string;
-  s_message_count: number | string;
-  s_usage_deltas: Record<string, number>[];
-  s_title_event: string;
-  s_last_seq: number | string;
-  s_event_seq: number | string;
-  s_body: string;
-  s_duplicates?: string[];
-}
-
-/** What the head row's `body` holds. */
-export interface HeadBody {
   title: string;
   model?: string;
   provider?: string;
   usage?: Usage;
   metadata?: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+  messageCount: number;
+  /** The slot of the write that wrote this head. */
+  slot: number;
+  /** Id of the write that wrote this head. */
+  writeId: string;
+  /** Highest message seq ever given out in this conversation. */
+  lastSeq: number;
+  /** Chain hashes of the message list without its last message and of the whole list. */
+  chain: [string, string];
+  /** Id of the last message, or null when there is none. */
+  tail: string | null;
 }
 
-/** A live conversation as the store sees it: its meta plus the bookkeeping a write needs. */
-export interface ConversationState {
-  meta: ConversationMeta;
-  generation: string;
-  /** Version of the head row. */
-  headVer: number;
-  /** Highest message seq written in this generation. */
-  lastSeq: number;
-  /** Highest event seq seen: a head written now folds every event up to it. */
-  eventSeq: number;
+/** The state a write starts from. */
+export interface Snapshot {
+  /** Slot of the last write to this conversation id (0 when it was never written). */
+  slot: number;
+  /** The live head, or null when the conversation does not exist (never created, or deleted). */
+  head: Head | null;
+  /** Every stored message id (when known), or only those asked about. */
+  ids: ReadonlySet<string>;
+  /** True when `ids` holds every message id of the conversation. */
+  allIds: boolean;
 }
 
 /** A row as inserted; every column has a value so the JSON is complete. */
 export interface Row {
   user_id: string;
-  conversation_id: string;
   kind: number;
-  generation: string;
-  seq: number;
+  conversation_id: string;
   row_id: string;
   ver: number;
   is_deleted: number;
-  created_at: number;
+  seq: number;
   updated_at: number;
-  base_seq: number;
-  last_seq: number;
-  message_count: number;
-  usage: Record<string, number>;
-  fp: string;
   body: string;
 }
 
-/** A row with defaults for every column not given. */
-export function row(fields: Pick<Row, 'user_id' | 'conversation_id' | 'kind' | 'generation' | 'ver'> & Partial<Row>): Row {
-  return { seq: 0, row_id: '', is_deleted: 0, created_at: 0, updated_at: 0, base_seq: 0, last_seq: 0, message_count: 0, usage: {}, fp: '', body: '', ...fields };
+/** The next link of the message chain: a hash of the previous link and the message JSON. */
+export function link(previous: string, json: string): string {
+  return hash('sha256', `${previous}\n${json}`, 'base64');
 }
 
-/** The head row for a conversation: the meta as of this write, folding every event up to `eventSeq`. */
-export function headRow(userId: string, state: { meta: ConversationMeta; generation: string; lastSeq: number; eventSeq: number }, ver: number): Row {
-  const { meta } = state;
-  const body: HeadBody = { title: meta.title, model: meta.model, provider: meta.provider, usage: meta.usage, metadata: meta.metadata };
-  return row({
-    user_id: userId,
-    conversation_id: meta.id,
-    kind: KIND.head,
-    generation: state.generation,
-    ver,
-    created_at: meta.createdAt,
-    updated_at: meta.updatedAt,
-    base_seq: state.eventSeq,
-    last_seq: state.lastSeq,
-    message_count: meta.messageCount,
-    body: JSON.stringify(body),
-  });
+/** Chain links of a message list continuing from `start`: `links[i]` covers the first i messages (`links[0]` is `start`, '' for a list's beginning). */
+export function chainOf(jsons: readonly string[], start = ''): string[] {
+  const links = [start];
+  for (let i = 0; i < jsons.length; i++) links.push(link(links[i]!, jsons[i]!));
+  return links;
 }
 
-/** Turns a stateQuery row into the conversation's meta and bookkeeping. */
-export function toState(userId: string, r: StateRow): ConversationState {
-  const head = JSON.parse(r.s_body) as HeadBody;
-  const candidate = r.s_title_event ? (JSON.parse(r.s_title_event) as { title?: string }).title : undefined;
-  const title = head.title !== DEFAULT_TITLE ? head.title : (candidate ?? DEFAULT_TITLE);
-  // Deltas are added in write order, the same additions the memory store makes.
-  const usage = r.s_usage_deltas.reduce<Usage | undefined>((total, delta) => addUsage(total, delta), head.usage);
-  const meta = cleanMeta({
-    id: r.id,
-    userId,
-    title,
-    messageCount: Number(r.s_message_count),
-    model: head.model,
-    provider: head.provider,
-    usage,
-    metadata: head.metadata,
-    createdAt: Number(r.s_created_at),
-    updatedAt: Number(r.s_updated_at),
-    version: Number(r.s_version),
-  });
-  return { meta, generation: r.s_generation, headVer: Number(r.s_ver), lastSeq: Number(r.s_last_seq), eventSeq: Number(r.s_event_seq) };
+/** The meta a head describes. */
+export function metaOf(userId: string, head: Head): ConversationMeta {
+  const { id, title, model, provider, usage, metadata, createdAt, updatedAt, version, messageCount } = head;
+  return cleanMeta({ id, userId, title, messageCount, model, provider, usage, metadata, createdAt, updatedAt, version });
+}
+
+/** A row of the conversation: message, head or event. */
+export function row(userId: string, id: string, kind: number, rowId: string, slot: number, fields: Partial<Pick<Row, 'seq' | 'updated_at' | 'body' | 'is_deleted'>> = {}): Row {
+  return { user_id: userId, kind, conversation_id: id, row_id: rowId, ver: slot, is_deleted: 0, seq: 0, updated_at: 0, body: '', ...fields };
+}
+
+/** The head row for a head. */
+export function headRow(userId: string, head: Head): Row {
+  return row(userId, head.id, KIND.head, '', head.slot, { updated_at: head.updatedAt, body: JSON.stringify(head) });
+}
+
+/** A tombstone for one key, written by the write in `slot` (newer than every earlier row of that key). */
+export function tombstone(userId: string, id: string, kind: number, rowId: string, slot: number): Row {
+  return row(userId, id, kind, rowId, slot, { is_deleted: 1 });
 }

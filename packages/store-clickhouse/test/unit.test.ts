@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { tick, TOMBSTONE_VERSION } from '../src/clock.js';
+import { chainOf, link } from '../src/state.js';
 import { parseTableName } from '../src/table-name.js';
 import { versionAtLeast } from '../src/schema.js';
 
-describe('hybrid clock', () => {
-  it('is strictly increasing within one millisecond and never below a version it read', () => {
-    const now = 1_800_000_000_000;
-    const a = tick(0, now);
-    const b = tick(0, now);
-    const c = tick(b + 500, now);
-    expect(b).toBeGreaterThan(a);
-    expect(c).toBeGreaterThan(b + 499);
-    expect(tick(0, now)).toBeGreaterThan(c);
-    expect(TOMBSTONE_VERSION).toBeGreaterThan(tick(0, Date.now() + 100 * 365 * 86_400_000));
+describe('message chain', () => {
+  it('extends from any link and changes when any earlier message changes', () => {
+    const jsons = ['{"id":"a"}', '{"id":"b"}', '{"id":"c"}'];
+    const links = chainOf(jsons);
+    expect(links).toHaveLength(4);
+    expect(links[0]).toBe('');
+    expect(chainOf(jsons.slice(1), links[1])).toEqual(links.slice(1));
+    expect(link(links[2]!, jsons[2]!)).toBe(links[3]);
+    expect(chainOf(['{"id":"a "}', ...jsons.slice(1)])[3]).not.toBe(links[3]);
+    expect(new Set(links).size).toBe(4);
   });
 });
 
