@@ -17,7 +17,7 @@ async function check(url) {
   if (page.status !== 200 || !html.includes('<html')) throw new Error(`GET ${url} answered ${page.status}: ${html.slice(0, 200)}`);
   const session = await fetch(new URL('api/session', url));
   if (session.status !== 200) throw new Error(`GET ${url}api/session answered ${session.status}`);
-  return JSON.stringify(await session.json());
+  return (await session.json()).store?.kind;
 }
 
 const url = await new Promise((resolve, reject) => {
@@ -40,9 +40,9 @@ const url = await new Promise((resolve, reject) => {
 });
 
 try {
-  const session = await check(url);
+  const kind = await check(url);
   const chosen = /Chat demo on .*/.exec(output)?.[0] ?? '';
-  console.log(`check-start: npm start served ${url} and ${url}api/session (${session}); ${chosen}`);
+  console.log(`check-start: npm start served ${url} and ${url}api/session (a signed-out visitor's store: ${kind}); ${chosen}`);
 } catch (error) {
   console.error(`${output}\ncheck-start: ${error.message}`);
   process.exitCode = 1;
