@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM, requireBinary } from '@agent-conversations/test-binaries';
 
 export default defineConfig({
   test: {
@@ -27,8 +28,9 @@ export default defineConfig({
             screenshotFailures: false,
             provider: playwright({
               launchOptions: {
-                executablePath: '/usr/bin/chromium',
-                // Debian's Chromium, nothing downloaded; no sandbox as CI runs as root; no look-ups of outside hosts.
+                // CHROMIUM_PATH, else Debian's Chromium or another usual path (missing: the one-line reason fails the run);
+                // nothing downloaded; no sandbox as CI runs as root; no look-ups of outside hosts.
+                executablePath: requireBinary(CHROMIUM),
                 args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
               },
             }),

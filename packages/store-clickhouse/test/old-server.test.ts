@@ -1,7 +1,7 @@
 import { createStoreResolver, explainStoreResolution, formatExplanation } from '@agent-conversations/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickhouseAdapter, createClickHouseStore } from '../src/index.js';
-import { freePort, hasOldServer, startOldServer, type OldServer } from './support/old-server.js';
+import { OLD_SERVER_MISSING, freePort, startOldServer, type OldServer } from './support/old-server.js';
 
 const PASSWORD = 'pw-Zq81-never-shown';
 
@@ -36,7 +36,13 @@ describe('HTTP errors', () => {
   });
 });
 
-describe.skipIf(!hasOldServer)("Debian's clickhouse-server 18.16 (apt-get install clickhouse-server)", () => {
+// A missing binary is a failure with the reason, locally and in CI: never a skip that looks like a pass.
+const missing = OLD_SERVER_MISSING;
+if (missing) {
+  it("needs Debian's clickhouse-server 18.16", () => {
+    throw new Error(missing);
+  });
+} else describe("Debian's clickhouse-server 18.16", () => {
   let server: OldServer;
   beforeAll(async () => {
     server = await startOldServer(PASSWORD);

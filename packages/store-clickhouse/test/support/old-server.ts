@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { OLD_CLICKHOUSE, findBinary, missingMessage, requireBinary } from '@agent-conversations/test-binaries';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Debian's clickhouse-server package (18.16): too old for this store, used to prove it is refused clearly. */
-export const OLD_SERVER_BINARY = '/usr/sbin/clickhouse-server';
-export const hasOldServer = existsSync(OLD_SERVER_BINARY);
+/** Why the old server cannot run (Debian 12's clickhouse-server 18.16 is not installed), in one line; null when it can. */
+export const OLD_SERVER_MISSING = findBinary(OLD_CLICKHOUSE) ? null : missingMessage(OLD_CLICKHOUSE);
 
 /** A running server on a loopback port in a temp dir, with user `app` / the given password. */
 export interface OldServer {
@@ -43,6 +43,9 @@ async function waitForPing(url: string, child: ChildProcess, log: () => string):
 
 /** Starts Debian's clickhouse-server on 127.0.0.1 in a fresh temp dir. */
 export async function startOldServer(password: string): Promise<OldServer> {
+  // Debian 12's clickhouse-server package (18.16, which `npm test`'s pretest installs when run as root): too old for this
+  // store, used to prove it is refused clearly.
+  const binary = requireBinary(OLD_CLICKHOUSE);
   const dir = mkdtempSync(join(tmpdir(), 'ac-ch18-'));
   const port = await freePort();
   writeFileSync(
@@ -63,7 +66,7 @@ export async function startOldServer(password: string): Promise<OldServer> {
   <quotas><default></default></quotas></yandex>`,
   );
   let output = '';
-  const child = spawn(OLD_SERVER_BINARY, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;

@@ -4,12 +4,16 @@ import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@agent-conversations/pg-test-server';
+import { freePort, unprivilegedUser } from '@agent-conversations/pg-test-server';
+import { PGBOUNCER as PGBOUNCER_BINARY, findBinary, missingMessage } from '@agent-conversations/test-binaries';
 
 const run = promisify(execFile);
 
-/** The pgbouncer binary (Debian package `pgbouncer`), or null when it is not installed. */
-export const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p)) ?? null;
+/** The pgbouncer binary (Debian package `pgbouncer`, which `npm test`'s pretest installs when run as root), or null. */
+export const PGBOUNCER = findBinary(PGBOUNCER_BINARY);
+
+/** Why the PgBouncer tests cannot run, in one line. */
+export const PGBOUNCER_MISSING = missingMessage(PGBOUNCER_BINARY);
 
 /** A PgBouncer in transaction mode in front of a test server. */
 export interface PgBouncer {
@@ -22,7 +26,7 @@ export interface PgBouncer {
 export async function startPgBouncer(serverUrl: string, database: string): Promise<PgBouncer> {
   const server = new URL(serverUrl);
   const [user, password] = [decodeURIComponent(server.username), decodeURIComponent(server.password)];
-  if (!PGBOUNCER) throw new Error('pgbouncer is not installed (apt-get install -y pgbouncer)');
+  if (!PGBOUNCER) throw new Error(PGBOUNCER_MISSING);
   const dir = await mkdtemp(join(tmpdir(), 'agent-conversations-pgbouncer-'));
   const port = await freePort();
   const pidfile = join(dir, 'pgbouncer.pid');
@@ -45,14 +49,10 @@ pidfile = ${pidfile}
 `,
   );
   // PgBouncer refuses to run as root.
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    const { stdout } = await run('id', ['-u', 'postgres']);
-    const { stdout: gid } = await run('id', ['-g', 'postgres']);
-    for (const file of ['', 'userlist.txt', 'pgbouncer.ini']) await chown(join(dir, file), Number(stdout), Number(gid));
-  }
+  const runAs = process.getuid?.() === 0 ? await unprivilegedUser() : undefined;
+  if (runAs) for (const file of ['', 'userlist.txt', 'pgbouncer.ini']) await chown(join(dir, file), runAs.uid, runAs.gid);
   const args = ['-d', join(dir, 'pgbouncer.ini')];
-  await (asRoot ? run('runuser', ['-u', 'postgres', '--', PGBOUNCER, ...args]) : run(PGBOUNCER, args));
+  await (runAs ? run('runuser', ['-u', runAs.name, '--', PGBOUNCER, ...args]) : run(PGBOUNCER, args));
   let pid = 0;
   for (let i = 0; i < 100 && !pid; i++) {
     pid = Number((await readFile(pidfile, 'utf8').catch(() => '')).trim());
