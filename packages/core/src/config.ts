@@ -37,6 +37,8 @@ export interface ConversationConfig {
     table: string;
     tableExplicit: boolean;
     autoCreate: boolean;
+    /** CLICKHOUSE_CLUSTER: cluster mode (ON CLUSTER DDL, Replicated engines) when set. */
+    cluster?: string;
   };
   /** Non-fatal notes (deprecations, ignored variables), also sent to the logger. */
   warnings: string[];
@@ -176,7 +178,8 @@ export function parseConversationConfig(env: EnvRecord, options: ParseConfigOpti
   if (!IDENT.test(database)) problems.push('CLICKHOUSE_DATABASE must be a plain identifier (letters, digits, _)');
   const autoCreate = bool('CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE') ?? false;
   if (store === 'clickhouse' && urls.length === 0) problems.push('AGENT_CONVERSATION_STORE=clickhouse needs CLICKHOUSE_HOST (e.g. http://clickhouse:8123)');
-  if (hosts.length > 1) warnings.push(`CLICKHOUSE_HOST lists ${hosts.length} hosts; conversations use the first (${redactUrl(urls[0] ?? '')})`);
+  const cluster = read(env, 'CLICKHOUSE_CLUSTER');
+  if (cluster !== undefined && !IDENT.test(cluster)) problems.push('CLICKHOUSE_CLUSTER must be a plain cluster name (letters, digits, _)');
 
   if (problems.length > 0) {
     throw new ConversationStoreError('CONFIG', `Invalid conversation store configuration:\n- ${problems.join('\n- ')}`, {
@@ -208,6 +211,7 @@ export function parseConversationConfig(env: EnvRecord, options: ParseConfigOpti
       table,
       tableExplicit: tableRaw !== undefined,
       autoCreate,
+      cluster,
     },
     warnings,
   };

@@ -68,11 +68,11 @@ function detect(kind: StoreKind, config: ConversationConfig, bindings: Readonly<
       return config.postgres.url ? { ok: true, reason: `${config.postgres.urlSource} is set (${redactUrl(config.postgres.url)})${ignored}` } : { ok: false, reason: `none of DATABASE_URL, POSTGRES_URL, POSTGRES_PRISMA_URL is set${ignored}` };
     }
     case 'clickhouse': {
-      const { tableExplicit, table, url, hosts } = config.clickhouse;
+      const { tableExplicit, table, url, hosts, cluster } = config.clickhouse;
       if (!tableExplicit && config.store === 'auto') return { ok: false, reason: 'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE is not set explicitly (auto only picks ClickHouse when it is)' };
       if (!url) return { ok: true, reason: `table ${table} is configured but CLICKHOUSE_HOST is not set` };
-      const many = hosts.length > 1 ? ` (first of ${hosts.length} hosts in CLICKHOUSE_HOST)` : '';
-      return { ok: true, reason: `table ${table} on ${redactUrl(url)}${many}` };
+      const many = hosts.length > 1 ? ` and ${hosts.length - 1} more host${hosts.length > 2 ? 's' : ''} of CLICKHOUSE_HOST (failover)` : '';
+      return { ok: true, reason: `table ${table} on ${redactUrl(url)}${many}${cluster ? `, cluster ${cluster}` : ''}` };
     }
     case 'memory':
       return config.production ? { ok: false, reason: 'refused in production: memory is lost on restart' } : { ok: true, reason: 'development/test: no persistent backend needed' };

@@ -141,10 +141,15 @@ describe('postgres', () => {
 });
 
 describe('clickhouse', () => {
-  it('uses the dashboard variables, the first of several hosts and the default table', () => {
+  it('uses the dashboard variables, every host and the default table', () => {
     const config = parseConversationConfig({ CLICKHOUSE_HOST: 'http://ch1:8123, ch2', CLICKHOUSE_USER: 'dash', CLICKHOUSE_PASSWORD: 'pw', CLICKHOUSE_DATABASE: 'analytics' }, { logger: quiet });
-    expect(config.clickhouse).toEqual({ hosts: ['http://ch1:8123', 'http://ch2:8123'], url: 'http://ch1:8123', username: 'dash', password: 'pw', database: 'analytics', table: 'analytics.agent_conversations', tableExplicit: false, autoCreate: false });
-    expect(config.warnings.join()).toContain('conversations use the first (http://ch1:8123)');
+    expect(config.clickhouse).toEqual({ hosts: ['http://ch1:8123', 'http://ch2:8123'], url: 'http://ch1:8123', username: 'dash', password: 'pw', database: 'analytics', table: 'analytics.agent_conversations', tableExplicit: false, autoCreate: false, cluster: undefined });
+    expect(config.warnings.join()).not.toContain('CLICKHOUSE_HOST');
+  });
+
+  it('reads CLICKHOUSE_CLUSTER and refuses a name that is not a plain identifier', () => {
+    expect(parseConversationConfig({ CLICKHOUSE_HOST: 'ch1', CLICKHOUSE_CLUSTER: 'dashboard' }, { logger: quiet }).clickhouse.cluster).toBe('dashboard');
+    expect(() => parseConversationConfig({ CLICKHOUSE_HOST: 'ch1', CLICKHOUSE_CLUSTER: 'two words' }, { logger: quiet })).toThrow(/CLICKHOUSE_CLUSTER must be a plain cluster name/);
   });
 
   it('marks an explicit table and reads auto-create', () => {

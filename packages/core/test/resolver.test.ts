@@ -60,9 +60,9 @@ describe('auto order', () => {
     expect(explanation.candidates[3]!.reason).toBe('DATABASE_URL is set (postgresql://db.internal:5432)');
   });
 
-  it('names the first of several ClickHouse hosts', () => {
-    const explanation = resolver.explain({ env: { ...ON, CLICKHOUSE_AGENT_CONVERSATIONS_TABLE: 'a.b', CLICKHOUSE_HOST: 'http://u:pw@ch1:8123,ch2' }, bindings: {}, logger: quiet });
-    expect(explanation.candidates.find((c) => c.kind === 'clickhouse')?.reason).toBe('table a.b on http://ch1:8123 (first of 2 hosts in CLICKHOUSE_HOST)');
+  it('names every ClickHouse host (failover) and the cluster', () => {
+    const explanation = resolver.explain({ env: { ...ON, CLICKHOUSE_AGENT_CONVERSATIONS_TABLE: 'a.b', CLICKHOUSE_HOST: 'http://u:pw@ch1:8123,ch2', CLICKHOUSE_CLUSTER: 'dash' }, bindings: {}, logger: quiet });
+    expect(explanation.candidates.find((c) => c.kind === 'clickhouse')?.reason).toBe('table a.b on http://ch1:8123 and 1 more host of CLICKHOUSE_HOST (failover), cluster dash');
   });
 
   it('reads bindings from env when no separate bindings are given (a Worker env)', () => {

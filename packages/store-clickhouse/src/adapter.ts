@@ -8,10 +8,8 @@ export const clickhouseAdapter: StoreAdapter<'clickhouse'> = {
   isConfigured(config) {
     return config.clickhouse.url ? true : 'CLICKHOUSE_HOST is not set (e.g. http://clickhouse:8123)';
   },
-  create(config, context) {
-    const { hosts, url, username, password, database, table, autoCreate } = config.clickhouse;
-    // core's config does not parse CLICKHOUSE_CLUSTER yet; the store checks the name (CONFIG error) before any I/O.
-    const cluster = context.env.CLICKHOUSE_CLUSTER?.trim() || undefined;
+  create(config) {
+    const { hosts, url, username, password, database, table, autoCreate, cluster } = config.clickhouse;
     return createClickHouseStore({ url: hosts.length > 0 ? hosts : (url ?? ''), username, password, database }, { table, autoCreate, cluster });
   },
 };

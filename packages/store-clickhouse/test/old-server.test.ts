@@ -59,10 +59,10 @@ if (missing) {
     CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE: 'true',
   });
 
-  it('is refused with a clear minimum-version error, reached through the env config (first of two hosts)', async () => {
+  it('is refused with a clear minimum-version error, reached through the env config (two hosts)', async () => {
     const explanation = explainStoreResolution({ env: env(), adapters: [clickhouseAdapter], logger: { warn: () => undefined } });
     expect(explanation.decision).toBe('clickhouse');
-    expect(formatExplanation(explanation)).toContain(`127.0.0.1:${server.port} (first of 2 hosts in CLICKHOUSE_HOST)`);
+    expect(formatExplanation(explanation)).toContain(`127.0.0.1:${server.port} and 1 more host of CLICKHOUSE_HOST (failover)`);
     const store = await createStoreResolver([clickhouseAdapter]).resolve({ env: env(), logger: { warn: () => undefined } });
     expect(store.kind).toBe('clickhouse');
     const error = await failure(store.upsert({ id: 'c', userId: 'u', messages: [] }));
