@@ -31,12 +31,16 @@ const ARRAY = 0x10005;
 const OBJECT = 0x10006;
 const END = 0x10007;
 
-// A string as JSON takes at most 6 UTF-8 bytes per UTF-16 unit (\u escapes), plus quotes and a separator.
+// Two UTF-16 units per step (the text's length comes first, so an odd last unit is unambiguous): the hash runs at about the
+// speed of JSON.stringify. As JSON a string takes at most 6 UTF-8 bytes per unit (\u escapes), plus quotes and a separator.
 function text(tag: number, value: string): void {
   mix(tag);
   mix(value.length);
-  for (let i = 0; i < value.length; i++) mix(value.charCodeAt(i));
-  bound += 6 * value.length + 3;
+  const n = value.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) mix(value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16));
+  if (i < n) mix(value.charCodeAt(i));
+  bound += 6 * n + 3;
 }
 
 // Feeds one JSON value to the hash; false for anything `toJson` refuses (the caller then asks it why).
