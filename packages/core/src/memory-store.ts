@@ -78,7 +78,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const { messages: given, digests } = input.messages;
       const stored = existing?.messages ?? [];
       // The stored messages are the start of the given list when the digests agree; else compare message by message.
-      const start = digests[stored.length] === existing?.digest ? stored.length : firstChangedIndex(stored, prepareMessages(given));
+      const start = !existing || digests[stored.length] === existing.digest ? stored.length : firstChangedIndex(stored, prepareMessages(given));
       const messages = [...stored.slice(0, start), ...given.slice(start).map((m) => prepareMessage(m).json)];
       const time = input.updatedAt ?? (existing ? touch(existing) : now());
       const meta = upsertedMeta(input, existing?.meta, time);
