@@ -1,5 +1,6 @@
 import { DEFAULT_TITLE } from './limits.js';
 import type { ConversationMeta, Message, Usage } from './types.js';
+import type { ScannedInput } from './scan.js';
 import type { PreparedInput, PreparedMessage } from './validation.js';
 
 function textOf(message: Message): string {
@@ -55,12 +56,13 @@ export function compareForList(a: Pick<ConversationMeta, 'updatedAt' | 'id'>, b:
 }
 
 /** The meta an upsert writes at `time` over the stored one (undefined when new): given model, provider, usage and metadata replace the stored ones, the title is resolveTitle's, createdAt is kept, version + 1. */
-export function upsertedMeta(input: PreparedInput, stored: ConversationMeta | undefined, time: number): ConversationMeta {
+export function upsertedMeta(input: PreparedInput | ScannedInput, stored: ConversationMeta | undefined, time: number): ConversationMeta {
+  const messages = 'digests' in input.messages ? input.messages.messages : input.messages.map((m) => m.message);
   return cleanMeta({
     id: input.id,
     userId: input.userId,
-    title: resolveTitle(input.title, stored?.title, input.messages.map((m) => m.message)),
-    messageCount: input.messages.length,
+    title: resolveTitle(input.title, stored?.title, messages),
+    messageCount: messages.length,
     model: input.model ?? stored?.model,
     provider: input.provider ?? stored?.provider,
     usage: input.usage ?? stored?.usage,

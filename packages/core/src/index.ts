@@ -4,6 +4,7 @@ export * from './redact.js';
 export { DEFAULT_TITLE, LIMITS } from './limits.js';
 export * from './json.js';
 export * from './validation.js';
+export * from './scan.js';
 export * from './conversation.js';
 export * from './list.js';
 export * from './config.js';

@@ -2,12 +2,15 @@ import { addUsage, cleanMeta, compareForList, firstChangedIndex, resolveTitle, u
 import { ConversationStoreError } from './errors.js';
 import { encodeCursor, parseListOptions } from './list.js';
 import type { AppendOptions, ConversationInput, ConversationMeta, ConversationPatch, ConversationStore, ListOptions, ListPage, Message, MessageInput, StoredConversation, WriteOptions } from './types.js';
-import { assertConversationId, assertUserId, prepareInput, prepareMessages, preparePatch, validateExpectedVersion, validateUsage } from './validation.js';
+import { scanInput, scanMessages } from './scan.js';
+import { assertConversationId, assertUserId, prepareMessage, prepareMessages, preparePatch, validateExpectedVersion, validateUsage } from './validation.js';
 
 interface MemoryRecord {
   meta: ConversationMeta;
   /** Message JSON in sequence order. */
   messages: string[];
+  /** scanMessages' digest of all the messages: an upsert whose list starts with them compares this one number. */
+  digest: number;
 }
 
 /** Options of the in-process store. */
@@ -68,15 +71,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
-      const input = prepareInput(raw);
+      const input = scanInput(raw);
       const expected = validateExpectedVersion(opts?.expectedVersion);
       const existing = find(input.userId, input.id);
       checkVersion(expected, existing?.meta.version ?? 0, 'memory');
-      const start = existing ? firstChangedIndex(existing.messages, input.messages) : 0;
-      const messages = [...(existing?.messages.slice(0, start) ?? []), ...input.messages.slice(start).map((m) => m.json)];
+      const { messages: given, digests } = input.messages;
+      const stored = existing?.messages ?? [];
+      // The stored messages are the start of the given list when the digests agree; else compare message by message.
+      const start = !existing || digests[stored.length] === existing.digest ? stored.length : firstChangedIndex(stored, prepareMessages(given));
+      const messages = [...stored.slice(0, start), ...given.slice(start).map((m) => prepareMessage(m).json)];
       const time = input.updatedAt ?? (existing ? touch(existing) : now());
       const meta = upsertedMeta(input, existing?.meta, time);
-      conversations(input.userId).set(input.id, { meta, messages });
+      conversations(input.userId).set(input.id, { meta, messages, digest: digests[given.length]! });
       return clone(meta);
     },
 
@@ -102,6 +108,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         version: record.meta.version + 1,
       });
       record.messages = messages;
+      record.digest = scanMessages(raw, record.digest).digests[messages.length - stored.length]!;
       return clone(record.meta);
     },
 

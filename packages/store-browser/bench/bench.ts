@@ -27,6 +27,17 @@ try {
   console.log([few, many, long].map(fmt).join('\n'));
   console.log(`ratio, conversation count 100 vs 1:     ${(many.charsPerAppend / few.charsPerAppend).toFixed(2)} (goal ~1)`);
   console.log(`ratio, conversation length 1,000 vs 10: ${(long.charsPerAppend / few.charsPerAppend).toFixed(2)} (localStorage rewrites a conversation's value whole)`);
+
+  // The AI SDK save of a turn: upsert of the whole list (onFinish) vs append of the 2 new messages, interleaved in one page.
+  let failed = false;
+  for (const length of [10, 1000]) {
+    await page.evaluate(([l]) => window.harness.measureSaves(l, 2, 5), [length] as const); // warm-up
+    const { msPerUpsert, msPerAppend } = await page.evaluate(([l]) => window.harness.measureSaves(l, 20, 10), [length] as const);
+    const ratio = msPerUpsert / msPerAppend;
+    failed ||= ratio > 1.5;
+    console.log(`save of 2 msgs to ${length.toLocaleString('en-US').padStart(5)}: upsert of all ${msPerUpsert.toFixed(2)} ms, append of the 2 ${msPerAppend.toFixed(2)} ms, ratio ${ratio.toFixed(2)} (≤ 1.5 ${ratio <= 1.5 ? 'ok' : 'MISSED'})`);
+  }
+  if (failed) process.exitCode = 1;
 } finally {
   await browser.close();
   await server.close();

@@ -1,5 +1,6 @@
 // npm run bench: append at conversation length 1,000 vs. 10 on D1 and on the Durable Object, measured inside
-// workerd (wrangler's local runtime) in one run. Goal from the issue: each ratio <= 1.3.
+// workerd (wrangler's local runtime) in one run (goal: each ratio <= 1.3); then the save of a turn (2 new messages) as an
+// upsert of the whole list vs an append of the 2, at 10 and 1,000 messages (goal: each ratio <= 1.5).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,18 @@ try {
     rows.push({ backend, 'ms/append @10': a.toFixed(2), 'ms/append @1000': b.toFixed(2), 'ratio 1000/10': (b / a).toFixed(2), goal: '<= 1.3', met: b / a <= 1.3 ? 'yes' : 'NO' });
   }
   console.table(rows);
+
+  const saves = [];
+  for (const backend of ['d1', 'durable-object']) {
+    for (const length of [10, 1000]) {
+      const response = await worker.fetch(`http://bench.local/?backend=${backend}&length=${length}&conversations=5&rounds=10&measure=saves`);
+      if (!response.ok) throw new Error(`${backend} saves at ${length}: HTTP ${response.status} ${await response.text()}`);
+      const { msPerUpsert, msPerAppend } = await response.json();
+      const ratio = msPerUpsert / msPerAppend;
+      saves.push({ backend, length, 'ms/upsert of all': msPerUpsert.toFixed(2), 'ms/append of 2': msPerAppend.toFixed(2), 'ratio upsert/append': ratio.toFixed(2), goal: '<= 1.5', met: ratio <= 1.5 ? 'yes' : 'NO' });
+    }
+  }
+  console.table(saves);
 } finally {
   await worker.dispose();
   rmSync(persist, { recursive: true, force: true });

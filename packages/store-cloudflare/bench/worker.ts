@@ -40,19 +40,52 @@ async function timeAppends(store: ConversationStore, userOf: (c: number) => stri
   return (Date.now() - start) / (conversations * rounds);
 }
 
+/** Mean ms per save of a turn (2 new messages) to conversations of `length`: an upsert of the whole list (the AI SDK's onFinish)
+ * vs an append of the 2, interleaved round by round (first mover alternating) so drift hits both alike. */
+async function timeSaves(store: ConversationStore, userOf: (c: number) => string, length: number, conversations: number, rounds: number): Promise<{ msPerUpsert: number; msPerAppend: number }> {
+  const tag = crypto.randomUUID();
+  const lists: Message[][] = [];
+  for (let c = 0; c < conversations; c++) {
+    lists.push(range(0, length));
+    await store.upsert({ id: `u${c}`, userId: userOf(c) + tag, messages: lists[c]! });
+    await store.upsert({ id: `a${c}`, userId: userOf(c) + tag, messages: range(0, length) });
+  }
+  let next = length;
+  const upsert = async (c: number) => {
+    lists[c]!.push(...range(next, 2));
+    next += 2;
+    await store.upsert({ id: `u${c}`, userId: userOf(c) + tag, messages: lists[c]! });
+  };
+  const append = async (c: number) => {
+    await store.append(userOf(c) + tag, `a${c}`, range(next, 2));
+    next += 2;
+  };
+  const totals = { upsert: 0, append: 0 };
+  for (let r = 0; r <= rounds; r++) {
+    const order: ['upsert' | 'append', (c: number) => Promise<void>][] = r % 2 ? [['append', append], ['upsert', upsert]] : [['upsert', upsert], ['append', append]];
+    for (const [name, save] of order) {
+      const start = Date.now();
+      for (let c = 0; c < conversations; c++) await save(c);
+      if (r > 0) totals[name] += Date.now() - start; // round 0 warms up
+    }
+  }
+  return { msPerUpsert: totals.upsert / (conversations * rounds), msPerAppend: totals.append / (conversations * rounds) };
+}
+
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
     const length = Number(url.searchParams.get('length') ?? 10);
     const conversations = Number(url.searchParams.get('conversations') ?? 10);
     const rounds = Number(url.searchParams.get('rounds') ?? 10);
+    const saves = url.searchParams.get('measure') === 'saves';
+    const time = (store: ConversationStore, userOf: (c: number) => string) =>
+      saves ? timeSaves(store, userOf, length, conversations, rounds) : timeAppends(store, userOf, length, conversations, rounds).then((msPerAppend) => ({ msPerAppend }));
     if (url.searchParams.get('backend') === 'd1') {
       await migrateD1(env.CONVERSATIONS_D1);
-      const store = createD1Store({ binding: env.CONVERSATIONS_D1 });
-      return Response.json({ msPerAppend: await timeAppends(store, () => 'bench-user-', length, conversations, rounds) });
+      return Response.json(await time(createD1Store({ binding: env.CONVERSATIONS_D1 }), () => 'bench-user-'));
     }
     // One object per user, as in production: each conversation belongs to its own user here.
-    const store = createDurableObjectStore({ namespace: env.AGENT_CONVERSATIONS_DO });
-    return Response.json({ msPerAppend: await timeAppends(store, (c) => `bench-user-${c}-`, length, conversations, rounds) });
+    return Response.json(await time(createDurableObjectStore({ namespace: env.AGENT_CONVERSATIONS_DO }), (c) => `bench-user-${c}-`));
   },
 } satisfies ExportedHandler<Env>;

@@ -20,18 +20,18 @@ describe('D1 migrations from code', () => {
   it('dry run lists the pending step, migrate applies it once and records it where wrangler does', async () => {
     const db = env.CODE_MIGRATED_D1;
     const plan = await migrateD1(db, { dryRun: true });
-    expect(plan).toMatchObject({ from: 0, to: 1, steps: [{ version: 1, name: '0001_init.sql' }] });
+    expect(plan).toMatchObject({ from: 0, to: 2, steps: [{ version: 1, name: '0001_init.sql' }, { version: 2, name: '0002_prefix_digest.sql' }] });
     expect(await tables(db)).toEqual([]);
 
-    expect(await migrateD1(db)).toMatchObject({ from: 0, to: 1, steps: [{ name: '0001_init.sql' }] });
+    expect(await migrateD1(db)).toMatchObject({ from: 0, to: 2, steps: [{ name: '0001_init.sql' }, { name: '0002_prefix_digest.sql' }] });
     expect(await tables(db)).toEqual(['agent_conversation_messages', 'agent_conversations']);
     const { results } = await db.prepare('SELECT name FROM d1_migrations').all<{ name: string }>();
     expect(results.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
-    expect(await migrateD1(db)).toEqual({ from: 1, to: 1, steps: [] });
+    expect(await migrateD1(db)).toEqual({ from: 2, to: 2, steps: [] });
   });
 
   it('sees the steps wrangler applied from migrations/*.sql as done', async () => {
-    expect(await migrateD1(env.CONVERSATIONS_D1, { dryRun: true })).toEqual({ from: 1, to: 1, steps: [] });
+    expect(await migrateD1(env.CONVERSATIONS_D1, { dryRun: true })).toEqual({ from: 2, to: 2, steps: [] });
   });
 
   it('a store on an unmigrated database fails with CONFIG naming the migrate command, and diagnose says so', async () => {
@@ -40,7 +40,7 @@ describe('D1 migrations from code', () => {
     const checks = await store.diagnose();
     expect(checks).toEqual([
       { name: 'reachable', ok: true, detail: expect.any(String) },
-      { name: 'schema version', ok: false, detail: expect.stringContaining('latest is 1') },
+      { name: 'schema version', ok: false, detail: expect.stringContaining('latest is 2') },
     ]);
     expect(await tables(env.EMPTY_D1)).toEqual([]);
   });
@@ -97,6 +97,30 @@ describe('D1 store', () => {
       { op: 'insert', message_id: 'm-5' },
     ]);
     expect(await d1Messages(db, u, 'c')).toEqual(edited);
+  });
+
+  it('an upsert of a list that starts with the stored messages writes only the new ones, also after an append and over a row without a digest', async () => {
+    const db = env.CONVERSATIONS_D1;
+    const u = `traced-${crypto.randomUUID()}`;
+    const writes = async () => (await db.prepare('SELECT op, message_id FROM test_writes WHERE user_id = ? ORDER BY rowid').bind(u).all()).results;
+    const prefix = () => db.prepare('SELECT prefix_count FROM agent_conversations WHERE user_id = ? AND id = ?').bind(u, 'c').first('prefix_count');
+    let list = many(4, 'm');
+    await store.upsert({ id: 'c', userId: u, messages: list });
+    list = [...list, text('m-4', 'assistant', 'appended')];
+    await store.append(u, 'c', list.slice(4));
+    expect(await prefix()).toBe(4); // append leaves the digest; the fingerprint of m-4 covers it
+    await db.prepare('DELETE FROM test_writes WHERE user_id = ?').bind(u).run();
+    list = [...list, text('m-5', 'user', 'five'), text('m-6', 'assistant', 'six')];
+    expect(await store.upsert({ id: 'c', userId: u, messages: list })).toMatchObject({ messageCount: 7, version: 3 });
+    expect(await writes()).toEqual([{ op: 'insert', message_id: 'm-5' }, { op: 'insert', message_id: 'm-6' }]);
+    expect(await prefix()).toBe(7);
+    // A row from before migration 2 has no digest: its messages are compared by fingerprint and kept.
+    await db.prepare('UPDATE agent_conversations SET prefix_count = 0, prefix_digest = NULL WHERE user_id = ?').bind(u).run();
+    await db.prepare('DELETE FROM test_writes WHERE user_id = ?').bind(u).run();
+    list = [...list, text('m-7', 'user', 'seven')];
+    await store.upsert({ id: 'c', userId: u, messages: list });
+    expect(await writes()).toEqual([{ op: 'insert', message_id: 'm-7' }]);
+    expect(await d1Messages(db, u, 'c')).toEqual(list);
   });
 
   it('keeps usage totals in plain columns that SQL can query', async () => {

@@ -27,7 +27,7 @@ describe('Durable Object schema', () => {
     const u = user();
     await store.upsert({ id: 'c', userId: u, messages: [message('m1', 'hi')] });
     const steps = await doQuery<{ name: string }>(u, 'SELECT name FROM agent_conversations_migrations');
-    expect(steps.map((s) => s.name)).toEqual(['0001_init.sql']);
+    expect(steps.map((s) => s.name)).toEqual(['0001_init.sql', '0002_prefix_digest.sql']);
     expect(await doQuery(u, 'SELECT id, message_count FROM agent_conversations')).toEqual([{ id: 'c', message_count: 1 }]);
   });
 });

@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { createPostgresStore, type PostgresStore } from '../src/index.js';
+import { scanInput } from '@agent-conversations/core';
 import { buildQueries } from '../src/queries.js';
+import { extendParams, type StateRow } from '../src/upsert.js';
 import { createTestDatabase } from '@agent-conversations/pg-test-server';
 import { startPgServer, type PgServer } from '@agent-conversations/pg-test-server';
 
@@ -56,6 +58,56 @@ async function appends(store: PostgresStore, label: string, withSizes: boolean):
   report(`append vs bare single-row INSERT${label === 'async' ? ' (synchronous_commit=off: no disk wait, informational)' : ''}`, totals, 'large', 'bare', 1500, label === 'async' ? null : 1.5);
 }
 
+/** The AI SDK save of a turn (2 new messages) to conversations of 10 and of 1,000: upsert of the whole list (onFinish) vs append
+ * of the 2 vs a bare 2-row INSERT; then the client's share of an upsert vs one JSON.stringify of the same list. */
+async function saves(store: PostgresStore): Promise<void> {
+  const pool = store.pool;
+  const user = 'bench-saves';
+  const lists = new Map<string, ReturnType<typeof messages>>();
+  const ids = (kind: string, size: number) => Array.from({ length: 100 }, (_, i) => `${kind}-${size}-${i}`);
+  for (const size of [10, 1000]) {
+    for (const id of [...ids('upsert', size), ...ids('append', size)]) {
+      const list = messages(size);
+      lists.set(id, list);
+      await store.upsert({ userId: user, id, messages: list });
+    }
+  }
+  await pool.query(`ANALYZE ${store.tables.conversations}`);
+  await pool.query(`ANALYZE ${store.tables.messages}`);
+  const turn = (i: number) => [message(2 * i), message(2 * i + 1)];
+  const upsertTo = (size: number) => (i: number) => {
+    const id = ids('upsert', size)[i % 100]!;
+    const list = lists.get(id)!;
+    list.push(...turn(i));
+    return store.upsert({ userId: user, id, messages: list });
+  };
+  const appendTo = (size: number) => (i: number) => store.append(user, ids('append', size)[i % 100]!, turn(i));
+  const bare = (i: number) => {
+    const [a, b] = turn(i).map((m) => JSON.stringify(m));
+    return pool.query('INSERT INTO bare_rows VALUES ($1, $2, $3, $4), ($1, $2, $5, $6)', [user, `bare-${i % 100}`, 2 * i, a, 2 * i + 1, b]);
+  };
+  const contenders = { upsert10: upsertTo(10), append10: appendTo(10), upsert1000: upsertTo(1000), append1000: appendTo(1000), bare };
+  await race(1, 20, contenders);
+  const totals = await race(30, 50, contenders);
+  report('save of 2 msgs to 1,000: upsert of all vs append of the 2', totals, 'upsert1000', 'append1000', 1500, 1.5);
+  report('save of 2 msgs to 1,000: upsert of all vs bare 2-row INSERT', totals, 'upsert1000', 'bare', 1500, 2);
+  report('save of 2 msgs: upsert of all, to 1,000 vs to 10', totals, 'upsert1000', 'upsert10', 1500, 1.3);
+  report('save of 2 msgs to 10: upsert of all vs append of the 2 (informational)', totals, 'upsert10', 'append10', 1500, null);
+
+  // The client's work: validating and fingerprinting the list, and the statement's parameters, given the state the store reads.
+  const id = ids('upsert', 1000)[0]!;
+  const list = [...lists.get(id)!, ...turn(1_000_000)];
+  const [state] = (await pool.query<StateRow>(buildQueries(store.tables).state, [user, id])).rows;
+  const client = {
+    upsert: async () => {
+      if (!extendParams(scanInput({ userId: user, id, messages: list }), state!, Date.now())) throw new Error('the bench list does not extend the stored one');
+    },
+    stringify: async () => JSON.stringify(list),
+  };
+  await race(5, 20, client);
+  report(`client work per upsert of ${list.length} msgs vs one JSON.stringify of them`, await race(40, 20, client), 'upsert', 'stringify', 800, 2);
+}
+
 async function seedList(pool: pg.Pool, store: PostgresStore): Promise<void> {
   const t = store.tables;
   await pool.query(`INSERT INTO ${t.conversations} (user_id, id, title, message_count, created_at, updated_at, version, usage_set, input_tokens, metadata)
@@ -95,6 +147,7 @@ async function main(): Promise<void> {
     await seedList(pool, store);
     await appends(store, 'durable', true);
     await appends(asyncStore, 'async', false);
+    await saves(store);
 
     // Get: one conversation of 1,000 messages, parsed, vs the bare indexed SELECT of its rows (left as text), and vs that
     // SELECT plus a JSON.parse of each row (the same output as get). JSON.parse of the messages alone shows the floor.

@@ -40,15 +40,17 @@ export function createDb(options: DbOptions): Db {
   if (owned) {
     // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash.
     pool.on('error', (error: Error) => options.logger.warn(`[agent-conversations] postgres: an idle connection was closed (${redact(error.message, options.secrets)}); the pool reconnects on the next call`));
-    // Every statement is a lookup by key whose best plan does not depend on which key. Left to choose, the server kept
-    // planning get anew on each call (its estimate for a conversation it has no statistics for looks cheaper than the generic
-    // plan's), which cost more than the read. Queued before the first statement of each new connection; not behind a pooler.
-    if (options.prepare) {
-      pool.on('connect', (client: PoolClient) => {
-        client.query('SET plan_cache_mode = force_generic_plan').catch((error: unknown) => options.logger.warn(`[agent-conversations] postgres: could not set plan_cache_mode (${redact(String(error), options.secrets)})`));
-      });
-    }
   }
+  // Every statement is a lookup by key whose best plan does not depend on which key. Left to choose, the server kept planning get
+  // anew on each call (its estimate for a conversation it has no statistics for looks cheaper than the generic plan's), which
+  // cost more than the read. Set once per connection of the store's own pool, before its first statement and awaited (a
+  // statement queued while another runs is deprecated in pg 8 and an error in pg 9); not behind a pooler.
+  const setUp = owned && options.prepare;
+  const configured = new WeakSet<PoolClient>();
+  const configure = async (client: PoolClient): Promise<void> => {
+    configured.add(client);
+    await client.query('SET plan_cache_mode = force_generic_plan').catch((error: unknown) => options.logger.warn(`[agent-conversations] postgres: could not set plan_cache_mode (${redact(String(error), options.secrets)})`));
+  };
 
   async function withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
@@ -59,6 +61,7 @@ export function createDb(options: DbOptions): Db {
     };
     client.on('error', onError);
     try {
+      if (setUp && !configured.has(client)) await configure(client);
       return await fn(client);
     } catch (error) {
       if (isConnectionLost(error)) broken = error instanceof Error ? error : new Error(String(error));

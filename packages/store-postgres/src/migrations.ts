@@ -69,6 +69,16 @@ CREATE TRIGGER "${t.prefix}delete_messages" AFTER DELETE ON ${t.conversations}
     sql: (t) => `CREATE INDEX IF NOT EXISTS "${tableOnly(t.conversations)}_list_idx"
   ON ${t.conversations} (user_id, updated_at DESC, id DESC);`,
   },
+  {
+    version: 3,
+    name: 'prefix_digest',
+    // scanMessages' digest of the first prefix_count messages (upsert writes it, append leaves it): an upsert of a list that
+    // starts with the stored messages compares this one number instead of reading a hash per message. A column with a
+    // constant default is added without rewriting the table; existing rows start at 0 (no digest yet).
+    sql: (t) => `ALTER TABLE ${t.conversations}
+  ADD COLUMN IF NOT EXISTS prefix_count integer NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS prefix_digest bigint;`,
+  },
 ];
 
 /** The newest schema version this package knows. */

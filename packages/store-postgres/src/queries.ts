@@ -72,13 +72,18 @@ export function buildQueries(t: TableNames) {
     /** Locks the conversation row for an upsert. */
     lock: `SELECT ${META}, auto_title FROM ${t.conversations} WHERE user_id = $1 AND id = $2 FOR NO KEY UPDATE`,
     hashes: `SELECT hash FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq`,
+    /** What an upsert compares, without a lock: the version, the digest of the first prefix_count messages, and the hashes of the
+     * messages after them (appended since; usually none). */
+    state: `SELECT c.version, c.message_count, c.prefix_count, c.prefix_digest, c.title, c.updated_at,
+    (SELECT array_agg(m.hash ORDER BY m.seq) FROM ${t.messages} m WHERE m.user_id = $1 AND m.conversation_id = $2 AND m.seq > c.prefix_count) AS tail
+  FROM ${t.conversations} c WHERE c.user_id = $1 AND c.id = $2`,
     /** Drops the messages after the first $3 (the unchanged prefix). */
     deleteFrom: `DELETE FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 AND seq > $3`,
 
-    /** $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider, $7 usage_set, $8-$13 usage, $14 metadata, $15 created, $16 updated, $17-$19 messages (ids, JSON, hashes). */
+    /** $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider, $7 usage_set, $8-$13 usage, $14 metadata, $15 created, $16 updated, $17-$19 messages (ids, JSON, hashes), $20 digest. */
     create: `WITH c AS (
-    INSERT INTO ${t.conversations} (user_id, id, title, auto_title, message_count, model, provider, usage_set, ${USAGE_COLUMNS.join(', ')}, metadata, created_at, updated_at, version)
-    VALUES ($1, $2, $3, $4, cardinality($17::text[]), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1)
+    INSERT INTO ${t.conversations} (user_id, id, title, auto_title, message_count, model, provider, usage_set, ${USAGE_COLUMNS.join(', ')}, metadata, created_at, updated_at, version, prefix_count, prefix_digest)
+    VALUES ($1, $2, $3, $4, cardinality($17::text[]), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, cardinality($17::text[]), $20)
     ON CONFLICT (user_id, id) DO NOTHING
     RETURNING ${META}
   ), m AS (
@@ -87,15 +92,17 @@ export function buildQueries(t: TableNames) {
   ${RESULT('c')}`,
 
     /** Keeps the first $19 messages and writes the rest. $1 user, $2 id, $3 title, $4 auto_title, $5 model, $6 provider (null = keep),
-     * $7 usage given, $8-$13 usage, $14 metadata (null = keep), $15 updated, $16-$18 messages, $19 kept count. */
+     * $7 usage given, $8-$13 usage, $14 metadata (null = keep), $15 updated, $16-$18 messages, $19 kept count, $20 digest of all,
+     * $21 the version read without a lock (no row when it changed since; null under the row lock, after deleteFrom). */
     replace: `WITH c AS (
     UPDATE ${t.conversations} SET
       title = $3, auto_title = $4, model = coalesce($5, model), provider = coalesce($6, provider),
       usage_set = usage_set OR $7,
       ${usageSet(8, (col, p) => `CASE WHEN $7 THEN ${p} ELSE ${col} END`)},
       metadata = coalesce($14, metadata), updated_at = $15,
-      message_count = $19 + cardinality($16::text[]), version = version + 1
-    WHERE user_id = $1 AND id = $2
+      message_count = $19 + cardinality($16::text[]), version = version + 1,
+      prefix_count = $19 + cardinality($16::text[]), prefix_digest = $20
+    WHERE user_id = $1 AND id = $2 AND ($21::int IS NULL OR (version = $21::int AND message_count = $19))
     RETURNING ${META}
   ), m AS (
     ${insertMessages(t, 'c', '$19::int + 1', 16)}

@@ -1,17 +1,13 @@
-import { hash } from 'node:crypto';
 import {
   assertConversationId,
   assertUserId,
   checkVersion,
   DEFAULT_TITLE,
-  defaultTitle,
   encodeCursor,
-  firstChangedIndex,
   parseListOptions,
-  prepareInput,
   prepareMessages,
+  scanInput,
   preparePatch,
-  resolveTitle,
   validateExpectedVersion,
   validateUsage,
   type AppendOptions,
@@ -25,23 +21,19 @@ import {
   type Message,
   type MessageInput,
   type MigrationReport,
-  type PreparedInput,
-  type PreparedMessage,
   type StoredConversation,
   type WriteOptions,
 } from '@agent-conversations/core';
 import type { Pool } from 'pg';
 import { resolveConfig, type PostgresConnection, type PostgresStoreOptions, type TableNames } from './config.js';
-import { createDb, type Db, type Query } from './db.js';
+import { createDb, type Db } from './db.js';
 import { storeError, toStoreError } from './errors.js';
 import { diagnose } from './diagnose.js';
 import { messageIdConstraint, migrate, planMigrations } from './migrations.js';
 import { buildQueries, type Queries } from './queries.js';
 import { decodeText, encodeOptional, encodeText } from './text.js';
 import { metaOf, toMeta, usageParams, type ConversationRow } from './rows.js';
-
-/** A write statement's result: the new meta as JSON text. */
-type MetaRow = { meta: string };
+import { autoTitle, columns, upsert, type MetaRow } from './upsert.js';
 
 /** The Postgres conversation store: the common interface plus explicit migrations. */
 export interface PostgresStore extends ConversationStore {
@@ -58,24 +50,6 @@ export interface PostgresStore extends ConversationStore {
   diagnose(): Promise<HealthCheck[]>;
 }
 
-/** A message's stored fingerprint, to find the first changed message of an upsert: SHA-256 of its UTF-8 JSON, base64. */
-const hashOf = (json: string): string => hash('sha256', json, 'base64');
-const autoTitle = (messages: readonly Message[]): string | null => {
-  const title = defaultTitle(messages);
-  return title === DEFAULT_TITLE ? null : encodeText(title);
-};
-/** Message ids, JSON and hashes as parallel arrays (the statements unnest them). */
-function columns(messages: readonly PreparedMessage[]): [string[], string[], string[]] {
-  const ids: string[] = [];
-  const jsons: string[] = [];
-  const hashes: string[] = [];
-  for (const { message, json } of messages) {
-    ids.push(encodeText(message.id));
-    jsons.push(json);
-    hashes.push(hashOf(json));
-  }
-  return [ids, jsons, hashes];
-}
 const bigintParam = (value: number): number => Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(value)));
 
 function notFound(id: string): never {
@@ -91,29 +65,6 @@ async function noRowWritten(db: Db, q: Queries, key: [string, string], expected:
   const current = (await db.query<{ version: number }>(q.version, key)).rows[0]?.version;
   if (current !== undefined && expected !== undefined && expected !== current) checkVersion(expected, current, 'postgres');
   return notFound(key[1]);
-}
-
-async function upsertOnce(query: Query, q: Queries, input: PreparedInput, expected: number | undefined, now: number): Promise<ConversationMeta | null> {
-  const [userId, id] = [encodeText(input.userId), input.id];
-  const existing = (await query<ConversationRow>(q.lock, [userId, id])).rows[0];
-  checkVersion(expected, existing?.version ?? 0, 'postgres');
-  const messages = input.messages.map((m) => m.message);
-  const [ids, jsons, hashes] = columns(input.messages);
-  const usage = [input.usage !== undefined, ...usageParams(input.usage)];
-  const metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
-  const title = resolveTitle(input.title, existing ? decodeText(existing.title) : undefined, messages);
-  const head = [userId, id, encodeText(title), autoTitle(messages), encodeOptional(input.model), encodeOptional(input.provider), ...usage, metadata];
-  if (!existing) {
-    const time = input.updatedAt ?? now;
-    const created = await query<MetaRow>(q.create, [...head, input.createdAt ?? time, time, ids, jsons, hashes]);
-    return metaOf(created.rows[0]) ?? null; // created concurrently: the caller retries
-  }
-  const stored = existing.message_count === 0 ? [] : (await query<{ hash: string }>(q.hashes, [userId, id])).rows.map((r) => r.hash);
-  const keep = firstChangedIndex(stored, hashes.map((hash, i) => ({ message: messages[i]!, json: hash })));
-  if (keep < stored.length) await query(q.deleteFrom, [userId, id, keep]);
-  const time = input.updatedAt ?? Math.max(now, Number(existing.updated_at));
-  const replaced = await query<MetaRow>(q.replace, [...head, time, ids.slice(keep), jsons.slice(keep), hashes.slice(keep), keep]);
-  return metaOf(replaced.rows[0])!;
 }
 
 /** Creates a Postgres-backed store; validates options but does no I/O until the first call. */
@@ -213,15 +164,9 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
-      const input = prepareInput(raw);
+      const input = scanInput(raw);
       const expected = validateExpectedVersion(opts?.expectedVersion);
-      return run('upsert', async () => {
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const meta = await db.transaction((query) => upsertOnce(query, q, input, expected, config.now()));
-          if (meta) return meta;
-        }
-        throw storeError('UNAVAILABLE', `conversation "${input.id}" kept being created and deleted concurrently; retry the upsert`);
-      });
+      return run('upsert', () => upsert(db, q, input, expected, config.now));
     },
 
     async append(userId: string, id: string, raw: readonly MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {

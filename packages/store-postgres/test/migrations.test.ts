@@ -50,18 +50,18 @@ describe('migrations', () => {
     const db = await freshDatabase();
     const store = open(db, { autoMigrate: false });
     const first = await store.migrate();
-    expect({ from: first.from, to: first.to, steps: first.steps.map((s) => s.version) }).toEqual({ from: 0, to: LATEST_VERSION, steps: [1, 2] });
-    expect(await versions(db)).toEqual([1, 2]);
+    expect({ from: first.from, to: first.to, steps: first.steps.map((s) => s.version) }).toEqual({ from: 0, to: LATEST_VERSION, steps: [1, 2, 3] });
+    expect(await versions(db)).toEqual([1, 2, 3]);
     expect(await indexes(db)).toEqual(['agent_conversations_list_idx', 'agent_conversations_pkey', 'agent_messages_message_id_key', 'agent_messages_pkey', 'agent_schema_migrations_pkey']);
-    expect(await store.migrate()).toEqual({ from: 2, to: 2, steps: [] });
-    expect(await versions(db)).toEqual([1, 2]);
+    expect(await store.migrate()).toEqual({ from: 3, to: 3, steps: [] });
+    expect(await versions(db)).toEqual([1, 2, 3]);
   });
 
   it('the first call migrates when autoMigrate is on (the default)', async () => {
     const db = await freshDatabase();
     const store = open(db);
     expect(await store.list('someone')).toEqual({ items: [], nextCursor: null });
-    expect(await versions(db)).toEqual([1, 2]);
+    expect(await versions(db)).toEqual([1, 2, 3]);
   });
 
   it('with autoMigrate off, a call on an unmigrated database is a CONFIG error that says to migrate', async () => {
@@ -80,7 +80,7 @@ describe('migrations', () => {
     expect(await versions(db)).toEqual([1]);
     const store = open(db);
     const report = await store.migrate();
-    expect({ from: report.from, steps: report.steps.map((s) => s.version) }).toEqual({ from: 1, steps: [2] });
+    expect({ from: report.from, steps: report.steps.map((s) => s.version) }).toEqual({ from: 1, steps: [2, 3] });
     expect(await indexes(db)).toContain('agent_conversations_list_idx');
     expect((await store.list('alice')).items.map((m) => m.title)).toEqual(['From v1']);
     expect((await store.get('alice', 'old'))?.messages).toEqual([{ id: 'm1', role: 'user', content: 'hi' }]);
@@ -126,8 +126,8 @@ describe('concurrent migrations', () => {
     for (const child of children) child.stdin.write('go\n'); // all loaded: they start migrating together
     const results = (await Promise.all(finished)).map((text) => JSON.parse(text.trim().split('\n')[1]!) as { from: number; to: number; applied: number[] });
     expect(results.every((r) => r.to === LATEST_VERSION)).toBe(true);
-    expect(results.flatMap((r) => r.applied).sort()).toEqual([1, 2]);
-    expect(await versions(db)).toEqual([1, 2]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual([1, 2, 3]);
+    expect(await versions(db)).toEqual([1, 2, 3]);
   });
 
   it('several stores using a fresh database at once (auto-migrate on first use) all succeed', async () => {
@@ -135,7 +135,7 @@ describe('concurrent migrations', () => {
     const group = Array.from({ length: 5 }, () => open(db));
     const metas = await Promise.all(group.map((store, i) => store.upsert({ userId: 'u', id: `c${i}`, messages: [] })));
     expect(metas.map((m) => m.version)).toEqual([1, 1, 1, 1, 1]);
-    expect(await versions(db)).toEqual([1, 2]);
+    expect(await versions(db)).toEqual([1, 2, 3]);
   });
 });
 
@@ -154,9 +154,9 @@ describe('shipped SQL files', () => {
     for (let round = 0; round < 2; round++) {
       for (const file of readdirSync(dir).sort()) await db.pool.query(readFileSync(`${dir}${file}`, 'utf8'));
     }
-    expect(await versions(db)).toEqual([1, 2]);
+    expect(await versions(db)).toEqual([1, 2, 3]);
     const store = open(db);
-    expect(await store.migrate()).toEqual({ from: 2, to: 2, steps: [] });
+    expect(await store.migrate()).toEqual({ from: 3, to: 3, steps: [] });
     await store.upsert({ userId: 'u', id: 'c', messages: [{ id: 'm', role: 'user', content: 'hi' }] });
     expect((await store.get('u', 'c'))?.title).toBe('hi');
   });

@@ -2,7 +2,9 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../src/index.js';
+import { scanInput } from '@agent-conversations/core';
 import { buildQueries } from '../src/queries.js';
+import { extendParams, type StateRow } from '../src/upsert.js';
 import { msg, uid, useTestDatabase } from './support/stores.js';
 
 const ctx = useTestDatabase('store');
@@ -65,6 +67,69 @@ describe('storage layout', () => {
     expect(after[3]!.version).not.toBe(before[3]!.version);
     expect(after.map((r) => r.json)).toEqual(next.map((m) => JSON.stringify(m)));
     expect(after.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('an upsert of a list that starts with the stored messages writes only the new rows, also after appends and over rows from before the digest', async () => {
+    const store = open();
+    const [u, c] = [uid('u'), uid('c')];
+    const prefix = async () => (await ctx.db.pool.query('SELECT prefix_count, prefix_digest FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [u, c])).rows[0];
+    let list = [msg('1', 'one'), msg('2', 'two', 'assistant'), msg('3', 'three')];
+    await store.upsert({ userId: u, id: c, messages: list });
+    expect(await prefix()).toMatchObject({ prefix_count: 3 });
+    list = [...list, msg('4', 'appended', 'assistant')];
+    await store.append(u, c, list.slice(3));
+    expect(await prefix()).toMatchObject({ prefix_count: 3 }); // append leaves the digest; the hash of message 4 covers it
+    const before = await rows(u, c);
+    list = [...list, msg('5', 'five'), msg('6', 'six', 'assistant')];
+    expect(await store.upsert({ userId: u, id: c, messages: list })).toMatchObject({ messageCount: 6, version: 3 });
+    const after = await rows(u, c);
+    expect(after.slice(0, 4)).toEqual(before);
+    expect(after.map((r) => r.json)).toEqual(list.map((m) => JSON.stringify(m)));
+    expect(await prefix()).toMatchObject({ prefix_count: 6 });
+    // A row written before migration 3 has no digest: its messages are compared by hash, and the upsert still keeps them.
+    await ctx.db.pool.query('UPDATE public.agent_conversations SET prefix_count = 0, prefix_digest = NULL WHERE user_id = $1 AND id = $2', [u, c]);
+    list = [...list, msg('7', 'seven')];
+    await store.upsert({ userId: u, id: c, messages: list });
+    expect((await rows(u, c)).slice(0, 6)).toEqual(after);
+    expect(await prefix()).toMatchObject({ prefix_count: 7 });
+    // Bad input after an unchanged prefix is VALIDATION, and nothing is written.
+    await expect(store.upsert({ userId: u, id: c, messages: [...list, { id: '8', role: 'user', n: Number.NaN }] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await store.get(u, c))!).toMatchObject({ version: 4, messageCount: 7 });
+  });
+
+  it('the unlocked write of an upsert matches no row when the conversation changed after it was read', async () => {
+    const store = open();
+    const q = buildQueries(store.tables);
+    const [u, c] = [uid('u'), uid('c')];
+    const list = [msg('1', 'one'), msg('2', 'two', 'assistant')];
+    await store.upsert({ userId: u, id: c, messages: list });
+    const input = scanInput({ userId: u, id: c, messages: [...list, msg('3', 'three')] });
+    const [state] = (await store.pool.query<StateRow>(q.state, [u, c])).rows;
+    await store.append(u, c, [msg('x', 'written in between', 'assistant')]); // the hazard: a write between the read and the write
+    const params = extendParams(input, state!, Date.now());
+    expect(params).not.toBeNull();
+    expect((await store.pool.query(q.replace, params!)).rows).toEqual([]);
+    // Through the store, the same upsert takes the locked path and rewrites from the message that differs.
+    await store.upsert({ userId: u, id: c, messages: [...list, msg('3', 'three')] });
+    expect((await rows(u, c)).map((r) => r.message_id)).toEqual(['1', '2', '3']);
+  });
+
+  it('opens connections under concurrent calls, and lends them to the app through store.pool, without any pg deprecation warning', async () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error): void => void (warning.name === 'DeprecationWarning' && warnings.push(warning.message));
+    process.on('warning', listen);
+    try {
+      const store = open({ poolSize: 4 });
+      const u = uid('u');
+      // The app's own statements on the store's pool (as the bench's bare INSERTs) take fresh connections too.
+      await Promise.all([...Array.from({ length: 4 }, () => store.pool.query('SELECT 1')), ...Array.from({ length: 12 }, (_, i) => store.upsert({ userId: u, id: `c${i}`, messages: [msg('1', 'hi')] }))]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+      const { rows: found } = await store.pool.query("SELECT current_setting('plan_cache_mode') AS mode");
+      expect(found[0].mode).toBe('force_generic_plan');
+    } finally {
+      process.off('warning', listen);
+    }
   });
 
   it('an upsert that shortens the list deletes the tail rows', async () => {

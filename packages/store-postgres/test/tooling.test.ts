@@ -81,7 +81,7 @@ describe('listUsers, migrate dry run and diagnose', () => {
     const store = open({ schema: 'dry_run_only', autoMigrate: false });
     const plan = await store.migrate({ dryRun: true });
     expect(plan.from).toBe(0);
-    expect(plan.steps.map((s) => s.version)).toEqual([1, 2]);
+    expect(plan.steps.map((s) => s.version)).toEqual([1, 2, 3]);
     expect(plan.steps[0]!.sql).toContain('CREATE TABLE IF NOT EXISTS "dry_run_only"."agent_conversations"');
     const { rowCount } = await ctx.db.pool.query("SELECT 1 FROM pg_namespace WHERE nspname = 'dry_run_only'");
     expect(rowCount).toBe(0);

@@ -60,7 +60,38 @@ async function measureAppends(conversations: number, length: number, appends: nu
   return { charsPerAppend: storage.written / appends, msPerAppend: ms / appends };
 }
 
-const harness = { createBrowserStore, importLocalHistory, createMemoryStore, hangAtIndexWrite, countingStorage, measureAppends, changes: [] as unknown[] };
+/** Benchmark scenario: the save of a turn (2 new messages) to a conversation of `length`, as an upsert of the whole list (the AI
+ * SDK's onFinish) and as an append of the 2, interleaved over `rounds` rounds of `perRound` saves each (first mover alternating). */
+async function measureSaves(length: number, rounds: number, perRound: number): Promise<{ msPerUpsert: number; msPerAppend: number }> {
+  localStorage.clear();
+  const store = createBrowserStore({ crossTab: true });
+  const list = Array.from({ length }, (_, i) => benchMessage(i, 0));
+  await store.upsert({ id: 'upserted', userId: 'u', messages: list });
+  await store.upsert({ id: 'appended', userId: 'u', messages: list });
+  let next = length;
+  const turn = () => [benchMessage(next++, 0), benchMessage(next++, 0)];
+  const contenders = {
+    upsert: () => {
+      list.push(...turn());
+      return store.upsert({ id: 'upserted', userId: 'u', messages: list });
+    },
+    append: () => store.append('u', 'appended', turn()),
+  };
+  const totals = { upsert: 0, append: 0 };
+  for (let r = 0; r < rounds; r++) {
+    const order = Object.entries(contenders) as [keyof typeof totals, () => Promise<unknown>][];
+    if (r % 2) order.reverse();
+    for (const [name, save] of order) {
+      const start = performance.now();
+      for (let k = 0; k < perRound; k++) await save();
+      totals[name] += performance.now() - start;
+    }
+  }
+  localStorage.clear();
+  return { msPerUpsert: totals.upsert / (rounds * perRound), msPerAppend: totals.append / (rounds * perRound) };
+}
+
+const harness = { createBrowserStore, importLocalHistory, createMemoryStore, hangAtIndexWrite, countingStorage, measureAppends, measureSaves, changes: [] as unknown[] };
 
 /** What the page exposes as `window.harness`. */
 export type Harness = typeof harness;

@@ -1,5 +1,5 @@
 import {
-  assertConversationId, assertUtf8UserId, ConversationStoreError, parseListOptions, prepareInput, prepareMessages, preparePatch,
+  assertConversationId, assertUtf8UserId, ConversationStoreError, parseListOptions, prepareMessages, preparePatch, scanInput,
   validateExpectedVersion, validateUsage, type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch,
   type ConversationStore, type ListOptions, type ListPage, type MessageInput, type StoredConversation, type WriteOptions,
 } from '@agent-conversations/core';
@@ -64,10 +64,11 @@ export function createDurableObjectStore(options: DurableObjectStoreOptions): Co
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
-      const { messages, ...rest } = prepareInput(raw);
+      // Validated here (nothing crosses to the object unless it is storable), serialized in one call; the object compares digests.
+      const { messages, ...rest } = scanInput(raw);
       assertUtf8UserId(rest.userId, 'a Durable Object');
       const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
-      const json = `${JSON.stringify(rest).slice(0, -1)},"messages":[${messages.map((m) => m.json).join(',')}]}`;
+      const json = JSON.stringify({ ...rest, messages: messages.messages });
       return call(rest.userId, (o) => o.upsertConversation(json, { expectedVersion }));
     },
 

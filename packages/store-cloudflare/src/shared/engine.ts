@@ -1,14 +1,15 @@
 import {
   assertConversationId, assertUtf8UserId, checkVersion, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
-  fingerprint, parseListOptions, prepareInput, prepareMessages, preparePatch, upsertedMeta, validateExpectedVersion, validateUsage,
-  type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch, type ConversationStore, type ListOptions,
+  fingerprint, parseListOptions, prepareMessage, prepareMessages, preparePatch, scanInput, upsertedMeta, validateExpectedVersion, validateUsage,
+  type AppendOptions, type ScannedInput, type ConversationInput, type ConversationMeta, type ConversationPatch, type ConversationStore, type ListOptions,
   type ListPage, type MessageInput, type PreparedMessage, type StoredConversation, type WriteOptions,
 } from '@agent-conversations/core';
 import { column, rowToMeta } from './rows.js';
 import type { Row, SqlRunner } from './runner.js';
 import {
   appendConversation, deleteConversation, deleteMessagesFrom, deleteUser, insertConversation, insertMessages, listConversations,
-  patchConversation, replaceConversation, selectFingerprints, selectMessageIds, selectMessages, selectMeta, type MessageRow,
+  patchConversation, replaceConversation, selectFingerprints, selectMessageIds, selectMessages, selectMeta, selectTailFingerprints,
+  selectUpsertState, type MessageRow,
 } from './statements.js';
 
 /** Options of the SQLite-backed store shared by D1 and the Durable Object. */
@@ -34,6 +35,16 @@ function firstChanged(stored: readonly string[], incoming: readonly MessageRow[]
   const n = Math.min(stored.length, incoming.length);
   for (let i = 0; i < n; i++) if (stored[i] !== incoming[i]!.fingerprint) return i;
   return n;
+}
+
+/** How many given messages are the stored ones, unchanged: all `count` when the stored digest covers the first `prefixCount` and
+ * the fingerprints `tail` the rest; null when the given list does not start with the stored messages (or might not). */
+function unchangedPrefix(input: ScannedInput, count: number, prefixCount: number, storedDigest: unknown, tail: readonly string[]): number | null {
+  const { messages, digests } = input.messages;
+  if (count > messages.length || tail.length !== count - prefixCount) return null;
+  if (prefixCount > 0 && digests[prefixCount] !== storedDigest) return null;
+  for (let i = prefixCount; i < count; i++) if (fingerprint(prepareMessage(messages[i]).json) !== tail[i - prefixCount]) return null;
+  return count;
 }
 
 /** A ConversationStore over SQLite statements; every write is one atomic transaction and every query is scoped by user. */
@@ -84,23 +95,35 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
-      const input = prepareInput(raw);
+      const input = scanInput(raw);
       assertUtf8UserId(input.userId, 'SQLite');
       const expected = validateExpectedVersion(opts?.expectedVersion);
       const { userId, id } = input;
-      const messages = input.messages.map((m) => m.message);
-      const rows = toRows(input.messages);
+      const { messages, digests } = input.messages;
       const fallbackTitle = defaultTitle(messages);
+      let all: MessageRow[] | undefined; // every message, prepared only when the digest does not decide
       for (let attempt = 1; ; attempt++) {
-        const [metaRows = [], fingerprints = []] = await runner.read([selectMeta(userId, id), selectFingerprints(userId, id)]);
-        const existing = metaRows[0] ? rowToMeta(metaRows[0]) : undefined;
+        const [stateRows = [], tail = []] = await runner.read([selectUpsertState(userId, id), selectTailFingerprints(userId, id)]);
+        const state = stateRows[0];
+        const existing = state ? rowToMeta(state) : undefined;
         checkVersion(expected, existing?.version ?? 0, adapter);
-        const start = existing ? firstChanged(column(fingerprints, 'fingerprint'), rows) : 0;
+        let start = existing ? unchangedPrefix(input, existing.messageCount, Number(state!.prefix_count), state!.prefix_digest, column(tail, 'fingerprint')) : 0;
+        if (start === null) {
+          // An earlier message changed (or the list is shorter): compare message by message.
+          all ??= toRows(prepareMessages(messages));
+          const [stored = []] = await runner.read([selectFingerprints(userId, id)]);
+          start = firstChanged(column(stored, 'fingerprint'), all);
+        }
+        const rows = all ? all.slice(start) : toRows(messages.slice(start).map((m) => prepareMessage(m)));
         const time = input.updatedAt ?? (existing ? Math.max(now(), existing.updatedAt) : now());
         const meta = upsertedMeta(input, existing, time);
         const write = token();
-        const head = existing ? replaceConversation(meta, fallbackTitle, existing.version, write) : insertConversation(meta, fallbackTitle, write);
-        const [written = []] = await runner.write([head, deleteMessagesFrom(userId, id, start, write), ...insertMessages(userId, id, rows.slice(start), start, write)]);
+        const digest = digests[messages.length]!;
+        const head = existing ? replaceConversation(meta, fallbackTitle, digest, existing.version, write) : insertConversation(meta, fallbackTitle, digest, write);
+        // The version check makes the batch a no-op when the conversation changed since the read: no stored message is at or after
+        // `start` unless the list is shorter or changed.
+        const drop = existing && start < existing.messageCount ? [deleteMessagesFrom(userId, id, start, write)] : [];
+        const [written = []] = await runner.write([head, ...drop, ...insertMessages(userId, id, rows, start, write)]);
         if (written.length > 0) return meta;
         if (expected !== undefined) {
           const current = await readMeta(userId, id);

@@ -54,4 +54,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE UNIQUE INDEX IF NOT EXISTS agent_conversation_messages_by_id ON agent_conversation_messages (user_id, conversation_id, message_id)`,
     ],
   },
+  {
+    // scanMessages' digest of the first prefix_count messages (upsert writes it, append leaves it): an upsert of a list that
+    // starts with the stored messages compares this one number instead of reading a fingerprint per message.
+    name: '0002_prefix_digest.sql',
+    statements: [
+      `ALTER TABLE agent_conversations ADD COLUMN prefix_count INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE agent_conversations ADD COLUMN prefix_digest INTEGER`,
+    ],
+  },
 ];

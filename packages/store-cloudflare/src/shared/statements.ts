@@ -41,6 +41,20 @@ export function selectMeta(userId: string, id: string): Statement {
   return sql(`SELECT ${META_COLUMNS} FROM agent_conversations WHERE user_id = ? AND id = ?`, userId, id);
 }
 
+/** What an upsert compares: the conversation row with its digest of the first prefix_count messages. */
+export function selectUpsertState(userId: string, id: string): Statement {
+  return sql(`SELECT ${META_COLUMNS}, prefix_count, prefix_digest FROM agent_conversations WHERE user_id = ? AND id = ?`, userId, id);
+}
+
+/** Fingerprints of the messages after the digest's prefix (appended since the last upsert; usually none), in sequence order. */
+export function selectTailFingerprints(userId: string, id: string): Statement {
+  return sql(
+    `SELECT fingerprint FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ?
+       AND seq >= (SELECT prefix_count FROM agent_conversations WHERE user_id = ? AND id = ?) ORDER BY seq`,
+    userId, id, userId, id,
+  );
+}
+
 /** Fingerprints of the stored messages in sequence order (what upsert compares against). */
 export function selectFingerprints(userId: string, id: string): Statement {
   return sql('SELECT fingerprint FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ? ORDER BY seq', userId, id);
@@ -57,25 +71,25 @@ export function selectMessageIds(userId: string, id: string): Statement {
 }
 
 /** Creates the conversation row unless it exists; returns a row only when it was created. */
-export function insertConversation(meta: ConversationMeta, defaultTitle: string, token: string): Statement {
+export function insertConversation(meta: ConversationMeta, defaultTitle: string, digest: number, token: string): Statement {
   return sql(
-    `INSERT INTO agent_conversations (user_id, id, title, default_title, message_count, model, provider, has_usage, ${Object.values(USAGE_COLUMNS).join(', ')}, metadata, created_at, updated_at, version, write_token)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO agent_conversations (user_id, id, title, default_title, message_count, model, provider, has_usage, ${Object.values(USAGE_COLUMNS).join(', ')}, metadata, created_at, updated_at, version, write_token, prefix_count, prefix_digest)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (user_id, id) DO NOTHING RETURNING version`,
     meta.userId, meta.id, meta.title, defaultTitle, meta.messageCount, meta.model ?? null, meta.provider ?? null,
-    ...usageValues(meta.usage), metadataText(meta.metadata), meta.createdAt, meta.updatedAt, meta.version, token,
+    ...usageValues(meta.usage), metadataText(meta.metadata), meta.createdAt, meta.updatedAt, meta.version, token, meta.messageCount, digest,
   );
 }
 
 /** Overwrites the conversation row if it is still at `readVersion`; returns a row only when it was written. */
-export function replaceConversation(meta: ConversationMeta, defaultTitle: string, readVersion: number, token: string): Statement {
+export function replaceConversation(meta: ConversationMeta, defaultTitle: string, digest: number, readVersion: number, token: string): Statement {
   const usageSet = ['has_usage', ...Object.values(USAGE_COLUMNS)].map((c) => `${c} = ?`).join(', ');
   return sql(
     `UPDATE agent_conversations SET title = ?, default_title = ?, message_count = ?, model = ?, provider = ?, ${usageSet},
-       metadata = ?, created_at = ?, updated_at = ?, version = ?, write_token = ?
+       metadata = ?, created_at = ?, updated_at = ?, version = ?, write_token = ?, prefix_count = ?, prefix_digest = ?
      WHERE user_id = ? AND id = ? AND version = ? RETURNING version`,
     meta.title, defaultTitle, meta.messageCount, meta.model ?? null, meta.provider ?? null, ...usageValues(meta.usage),
-    metadataText(meta.metadata), meta.createdAt, meta.updatedAt, meta.version, token, meta.userId, meta.id, readVersion,
+    metadataText(meta.metadata), meta.createdAt, meta.updatedAt, meta.version, token, meta.messageCount, digest, meta.userId, meta.id, readVersion,
   );
 }
 
