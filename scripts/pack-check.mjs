@@ -25,11 +25,11 @@ function fail(message) {
   return 1;
 }
 
-/** Runs `node_modules/.bin/<name> --help` in `cwd`: ok when it prints its usage (any exit code below 3), never a crash or "not built". */
+/** Runs `node_modules/.bin/<name> --help` in `cwd`: ok when it prints its help (exit code below 3), no stack trace, no "not built". */
 function runBin(cwd, name) {
   const result = spawnSync(join(cwd, 'node_modules', '.bin', name), ['--help'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? result.error.message : ''}`.trim();
-  return { ok: !result.error && result.status !== null && result.status < 3 && /usage/i.test(output) && !/not built/.test(output), output, status: result.status };
+  return { ok: !result.error && result.status !== null && result.status < 3 && /usage|<command>/i.test(output) && !/not built|\n\s+at /.test(output), output, status: result.status };
 }
 
 /** A fresh clone of HEAD: after `npm ci` every workspace bin is linked and runs (saying how to build), and after the build it works. */
