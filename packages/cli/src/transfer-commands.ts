@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { ConversationStoreError } from '@agent-conversations/core';
 import { sideOptions, selection, type Values } from './commands.js';
 import { copyConversations, type CopyCheckpoint, type CopyResult } from './copy.js';
@@ -68,6 +68,12 @@ export async function commandImport(file: string, values: Values): Promise<numbe
   }
 }
 
+/** Writes a file so that a crash leaves either the old or the new content, never half of it. */
+async function saveAtomically(file: string, text: string): Promise<void> {
+  await writeFile(`${file}.tmp`, text);
+  await rename(`${file}.tmp`, file);
+}
+
 function copySummary(from: string, to: string, r: CopyResult): string {
   const lines = [`copy ${from} -> ${to}: users ${r.users}, copied ${r.copied}, skipped ${r.skipped} (already there), conflicts ${r.conflicts.length}, failed ${r.failures.length}`];
   for (const c of r.conflicts) lines.push(`  conflict ${c.userId} / ${c.id}: ${c.reason}`);
@@ -110,7 +116,7 @@ export async function commandCopy(values: Values): Promise<number> {
         from: source.store,
         to: target.store,
         selection: chosen,
-        checkpoint: { load: async () => saved, save: (checkpoint) => writeFile(stateFile, JSON.stringify(checkpoint)) },
+        checkpoint: { load: async () => saved, save: (checkpoint) => saveAtomically(stateFile, JSON.stringify(checkpoint)) },
         onUser: (userId, r) => progress.update(r.users, `${userId}: copied ${r.copied}, skipped ${r.skipped}, failed ${r.failures.length}`),
       });
       progress.stop();
