@@ -74,9 +74,15 @@ export interface ImportOptions {
   onLine?(result: ImportResult): void;
 }
 
-/** The header check for line 1, with a leading UTF-8 byte order mark removed. */
-function header(line: string | undefined): void {
-  checkHeader(line?.replace(/^\uFEFF/, ''));
+/** The conversation lines of an export with their 1-based numbers: line 1 is checked as the header (a UTF-8 BOM removed), blank lines are left out. */
+async function* numbered(lines: AsyncIterable<string>): AsyncGenerator<{ number: number; text: string }> {
+  let number = 0;
+  for await (const text of lines) {
+    number += 1;
+    if (number === 1) checkHeader(text.replace(/^\uFEFF/, ''));
+    else if (text.trim()) yield { number, text };
+  }
+  if (number === 0) checkHeader(undefined);
 }
 
 /**
@@ -84,18 +90,10 @@ function header(line: string | undefined): void {
  * what `import --strict` runs first. Streams: one line at a time.
  */
 export async function validateExport(lines: AsyncIterable<string>): Promise<LineProblem | null> {
-  let number = 0;
-  for await (const text of lines) {
-    number += 1;
-    if (number === 1) {
-      header(text);
-      continue;
-    }
-    if (!text.trim()) continue;
+  for await (const { number, text } of numbered(lines)) {
     const parsed = parseLine(text);
     if (!parsed.ok) return { line: number, kind: 'bad', reason: parsed.reason };
   }
-  if (number === 0) header(undefined);
   return null;
 }
 
@@ -108,14 +106,7 @@ export async function importConversations(store: ConversationStore, lines: Async
   const result: ImportResult = { read: 0, written: 0, skipped: 0, bad: 0, failed: 0, alreadyThere: 0, conflicts: 0, otherUsers: 0 };
   const only = options.users?.length ? new Set(options.users) : undefined;
   const report = (problem: LineProblem): void => options.onProblem?.(problem);
-  let number = 0;
-  for await (const text of lines) {
-    number += 1;
-    if (number === 1) {
-      header(text);
-      continue;
-    }
-    if (!text.trim()) continue;
+  for await (const { number, text } of numbered(lines)) {
     result.read += 1;
     const parsed = parseLine(text);
     if (!parsed.ok) {
@@ -146,6 +137,5 @@ export async function importConversations(store: ConversationStore, lines: Async
     }
     options.onLine?.(result);
   }
-  if (number === 0) header(undefined);
   return result;
 }

@@ -1,14 +1,10 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { runCli, workdir } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, workdir, testDatabases } from './support.js';
 
-const databases: TestDatabase[] = [];
-afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
-});
+const database = testDatabases();
 
 const appStart = fileURLToPath(new URL('./fixtures/app-start.mjs', import.meta.url));
 /** Runs the documented app startup with only `env`: 0 when it starts, 1 when it refuses. */
@@ -51,8 +47,7 @@ describe('the command line', () => {
 
 describe('doctor agrees with the app', () => {
   it('is non-zero exactly when the app refuses to start, or would run on memory or local while a backend variable is set', async () => {
-    const db = await createTestDatabase(inject('pgUrl'), 'doctor_agree');
-    databases.push(db);
+    const db = await database('doctor_agree');
     const cwd = await workdir();
     const cases: { env: Record<string, string>; app: number; doctor: number; says: RegExp }[] = [
       { env: {}, app: 1, doctor: 1, says: /FAIL app start: the app would refuse to start/ },

@@ -1,20 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
+import type { TestDatabase } from '@agent-conversations/pg-test-server';
 import { createPostgresStore } from '@agent-conversations/store-postgres';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { bin, pgEnv, runCli, workdir, type CliRun } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { bin, pgEnv, runCli, workdir, type CliRun, testDatabases } from './support.js';
 
-const databases: TestDatabase[] = [];
-async function database(label: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(inject('pgUrl'), label);
-  databases.push(db);
-  return db;
-}
-afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
-});
+const database = testDatabases();
 
 const HEADER = '{"format":"agent-conversations","version":1}';
 const line = (userId: string, id: string, text = `hello from ${userId}`): string =>

@@ -1,20 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
 import { createPostgresStore, migrationFiles } from '@agent-conversations/store-postgres';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { bin, pgEnv, runCli, workdir } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { bin, pgEnv, runCli, workdir, testDatabases } from './support.js';
 
-const databases: TestDatabase[] = [];
-async function database(label: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(inject('pgUrl'), label);
-  databases.push(db);
-  return db;
-}
-afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
-});
+const database = testDatabases();
 
 async function seed(url: string, users: number, perUser: number): Promise<void> {
   const store = createPostgresStore({ connectionString: url });

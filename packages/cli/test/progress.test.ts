@@ -1,12 +1,8 @@
 import { execFile } from 'node:child_process';
-import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { bin, pgEnv, runCli, workdir } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { bin, pgEnv, runCli, workdir, testDatabases } from './support.js';
 
-const databases: TestDatabase[] = [];
-afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
-});
+const database = testDatabases();
 
 const HEADER = '{"format":"agent-conversations","version":1}';
 const file = [HEADER, ...Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `c${i}`, userId: `u${i % 7}`, messages: [{ id: 'm', role: 'user', content: `hi ${i}` }] }))].join('\n');
@@ -21,8 +17,7 @@ function inTerminal(args: string[], env: Record<string, string>, cwd: string): P
 
 describe('progress', () => {
   it('a bar with percentage, total, rate and ETA on a terminal; plain lines otherwise', async () => {
-    const [a, b] = [await createTestDatabase(inject('pgUrl'), 'progress_a'), await createTestDatabase(inject('pgUrl'), 'progress_b')];
-    databases.push(a, b);
+    const [a, b] = [await database('progress_a'), await database('progress_b')];
     const cwd = await workdir({ 'big.jsonl': file });
     const tty = await inTerminal(['import', 'big.jsonl'], pgEnv(a.url), cwd);
     expect(tty).toMatch(/█+░* \d+% \| [\d.]+\/[\d.]+ MB \| [\d.]+ MB\/s \| (ETA \S+|done)/);
