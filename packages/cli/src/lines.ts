@@ -28,8 +28,11 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
 }
 
-/** Parses and checks one conversation line with the rules every store shares; never throws for bad input. */
-export function parseLine(text: string): ParsedLine {
+/**
+ * Parses one conversation line; never throws for bad input. `check: 'shape'` only makes sure it is a JSON object (the
+ * store validates the rest when it writes, with the same rules); `'full'` also applies those rules here (for --strict).
+ */
+export function parseLine(text: string, check: 'shape' | 'full' = 'full'): ParsedLine {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -37,6 +40,7 @@ export function parseLine(text: string): ParsedLine {
     return { ok: false, reason: `not JSON (${(error as Error).message})` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: `expected a conversation object, got ${describe(value)}` };
+  if (check === 'shape') return { ok: true, conversation: value as ExportedConversation };
   try {
     prepareInput(value);
   } catch (error) {

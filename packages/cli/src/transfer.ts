@@ -108,11 +108,12 @@ export async function importConversations(store: ConversationStore, lines: Async
   const report = (problem: LineProblem): void => options.onProblem?.(problem);
   for await (const { number, text } of numbered(lines)) {
     result.read += 1;
-    const parsed = parseLine(text);
+    // The store checks the rest as it writes (a VALIDATION error is a bad line); checking it here too would do it twice.
+    const parsed = parseLine(text, 'shape');
     if (!parsed.ok) {
       result.bad += 1;
       report({ line: number, kind: 'bad', reason: parsed.reason });
-    } else if (only && !only.has(parsed.conversation.userId)) {
+    } else if (only && typeof parsed.conversation.userId === 'string' && !only.has(parsed.conversation.userId)) {
       result.skipped += 1;
       result.otherUsers += 1;
     } else {

@@ -49,8 +49,8 @@ describe('import of crafted files into a real Postgres', () => {
     const run = await runCli(['import', 'crafted.jsonl'], pgEnv(db.url), cwd);
     expect(run.stderr).toContain('line 3: bad: expected a conversation object, got null');
     expect(run.stderr).toMatch(/line 4: bad: not JSON \(/);
-    expect(run.stderr).toMatch(/line 5: bad: .*userId/);
-    expect(run.stderr).toMatch(/line 8: bad: .*inputTokens/);
+    expect(run.stderr).toMatch(/line 5: bad.*: VALIDATION: userId must be a non-empty string/);
+    expect(run.stderr).toMatch(/line 8: bad \(alice \/ a4\): VALIDATION: usage.inputTokens/);
     expect(run.stdout).toContain('import: read 8, written 4, skipped 0, bad 4, failed 0');
     expect(run.code).toBe(1);
     noStack(run);
