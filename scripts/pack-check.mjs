@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Packaging check, as a user installs: `npm pack` every publishable package, install the tarballs
 // into a fresh project outside the workspace (core plus one package at a time), then import every
-// export from ESM and require it from CJS. Exits non-zero on the first problem.
-import { execFileSync } from 'node:child_process';
+// export from ESM and require it from CJS, and run every bin the package declares. Then clone the
+// repository, `npm ci` in the clone and prove its bins are linked and run, before and after the
+// build (`--no-clone` skips that part). Exits non-zero when anything fails.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +13,8 @@ const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'acs-pack-'));
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-const only = process.argv.slice(2); // optional package folder names; default: all
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--')); // optional package folder names; default: all
 const packages = readdirSync(join(root, 'packages'))
   .filter((dir) => only.length === 0 || only.includes(dir) || dir === 'core')
   .map((dir) => ({ dir: join(root, 'packages', dir), pkg: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
@@ -25,6 +28,45 @@ const SMOKE = {
 };
 // Peer dependencies a user installs beside the package, pinned to the major version the package supports.
 const PEERS = { '@agent-conversations/ai-sdk': ['ai@6'] };
+
+function fail(message) {
+  console.error(`FAIL ${message}`);
+  return 1;
+}
+
+/** Runs `node_modules/.bin/<name> --help` in `cwd`: ok when it prints its help (exit code below 3), no stack trace, no "not built". */
+function runBin(cwd, name) {
+  const result = spawnSync(join(cwd, 'node_modules', '.bin', name), ['--help'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? result.error.message : ''}`.trim();
+  return { ok: !result.error && result.status !== null && result.status < 3 && /usage|<command>/i.test(output) && !/not built|\n\s+at /.test(output), output, status: result.status };
+}
+
+/** A fresh clone of HEAD: after `npm ci` every workspace bin is linked and runs (saying how to build), and after the build it works. */
+function checkFreshClone() {
+  const clone = join(work, 'clone');
+  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone], { stdio: 'pipe' });
+  console.log(`cloned HEAD into ${clone}; npm ci (offline when the cache has everything)...`);
+  npm(['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], clone);
+  const bins = readdirSync(join(clone, 'packages')).flatMap((dir) => {
+    const pkg = JSON.parse(readFileSync(join(clone, 'packages', dir, 'package.json'), 'utf8'));
+    return Object.keys(pkg.bin ?? {}).map((name) => ({ name, pkg: pkg.name }));
+  });
+  let failed = 0;
+  for (const { name } of bins) {
+    const before = spawnSync(join(clone, 'node_modules', '.bin', name), ['--help'], { cwd: clone, encoding: 'utf8' });
+    const said = `${before.stdout ?? ''}${before.stderr ?? ''}${before.error ? before.error.message : ''}`;
+    if (before.error || !/not built yet.*npm run build/.test(said)) failed += fail(`fresh clone: ${name} after npm ci (before the build) should say how to build it, got: ${said.trim()}`);
+    else console.log(`ok   fresh clone: ${name} is linked after npm ci and says how to build before the build`);
+  }
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static', '-p', ...new Set(bins.map((b) => b.pkg))], { cwd: clone, stdio: 'pipe', env });
+  for (const { name } of bins) {
+    const run = runBin(clone, name);
+    if (run.ok) console.log(`ok   fresh clone: ${name} --help runs after the build`);
+    else failed += fail(`fresh clone: ${name} after the build: ${run.output}`);
+  }
+  return failed;
+}
 
 const tarballs = new Map();
 for (const { dir, pkg } of packages) {
@@ -45,6 +87,11 @@ for (const { pkg } of packages) {
   const cjs = entries.map((e, i) => `{ const m = require(${JSON.stringify(e)}); if (${i} === 0 && Object.keys(m).length === 0) throw new Error('no exports: ${e}'); }`).join('\n');
   writeFileSync(join(project, 'check.mjs'), `${esm}\nconsole.log('esm ok');\n`);
   writeFileSync(join(project, 'check.cjs'), `${cjs}\n(async () => { const m = require('@agent-conversations/core'); ${pkg.name === '@agent-conversations/core' ? smoke : ''} console.log('cjs ok'); })().catch((e) => { console.error(e); process.exit(1); });\n`);
+  for (const name of Object.keys(pkg.bin ?? {})) {
+    const run = runBin(project, name);
+    if (run.ok) console.log(`ok   ${pkg.name} bin ${name} --help runs from the installed tarball`);
+    else failures += fail(`${pkg.name} bin ${name} from the installed tarball: ${run.output}`);
+  }
   const hasCjs = JSON.stringify(pkg.exports).includes('"require"');
   for (const file of hasCjs ? ['check.mjs', 'check.cjs'] : ['check.mjs']) {
     try {
@@ -56,6 +103,7 @@ for (const { pkg } of packages) {
     }
   }
 }
+if (!flags.includes('--no-clone')) failures += checkFreshClone();
 rmSync(work, { recursive: true, force: true });
 if (failures > 0) {
   console.error(`pack check: ${failures} failure(s)`);

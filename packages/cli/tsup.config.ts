@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+const define = { __CLI_VERSION__: JSON.stringify(version) };
 
 export default defineConfig([
   {
@@ -9,6 +13,7 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     platform: 'node',
+    define,
   },
   {
     entry: ['src/bin.ts'],
@@ -17,5 +22,6 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
+    define,
   },
 ]);

@@ -1,7 +1,11 @@
 export { main, USAGE } from './main.js';
 export * from './transfer.js';
+export * from './copy.js';
 export * from './jsonl.js';
+export * from './lines.js';
 export * from './doctor.js';
 export * from './platform.js';
 export * from './env-file.js';
+export * from './env-hints.js';
 export * from './stores.js';
+export * from './cloudflare.js';

@@ -1,4 +1,4 @@
-import { ConversationStoreError, type ConversationStore, type StoredConversation } from '@agent-conversations/core';
+import { ConversationStoreError, type ConversationMeta, type ConversationStore, type StoredConversation } from '@agent-conversations/core';
 
 /** The first line of every export file. */
 export const EXPORT_HEADER = { format: 'agent-conversations', version: 1 } as const;
@@ -50,27 +50,25 @@ export async function* userConversations(store: ConversationStore, userId: strin
   } while (cursor !== undefined);
 }
 
-/** How many conversations the user has, counted from list pages (no messages loaded). */
-export async function countConversations(store: ConversationStore, userId: string): Promise<number> {
-  let count = 0;
+/** Every conversation of a user without messages (id, updatedAt, messageCount...), page by page. */
+export async function* userMetas(store: ConversationStore, userId: string): AsyncGenerator<ConversationMeta> {
   let cursor: string | undefined;
   do {
     const page = await store.list(userId, { limit: 200, cursor });
-    count += page.items.length;
+    yield* page.items;
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
-  return count;
 }
 
 /** What happened to one conversation written with `writeConversation`. */
 export type WriteOutcome = 'copied' | 'skipped' | 'conflict';
 
 function sameContent(a: ExportedConversation, b: ExportedConversation): boolean {
-  const pick = (c: ExportedConversation): string => JSON.stringify([c.title, c.model, c.provider, c.usage, c.metadata, c.messages]);
+  const pick = (c: ExportedConversation): string => JSON.stringify([c.title, c.model, c.provider, c.usage, c.metadata, c.createdAt, c.updatedAt, c.messages]);
   return pick(a) === pick(b);
 }
 
-/** Creates the conversation only if it does not exist; an existing identical one is skipped, a different one is a conflict (never overwritten). */
+/** Creates the conversation only if it does not exist; an existing identical one (same content and timestamps) is skipped, a different one is a conflict (never overwritten). */
 export async function writeConversation(store: ConversationStore, conversation: ExportedConversation): Promise<WriteOutcome> {
   const { id, userId, title, model, provider, usage, metadata, createdAt, updatedAt, messages } = conversation;
   try {

@@ -1,20 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
 import { createPostgresStore, migrationFiles } from '@agent-conversations/store-postgres';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { bin, pgEnv, runCli, workdir } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { bin, pgEnv, runCli, workdir, testDatabases } from './support.js';
 
-const databases: TestDatabase[] = [];
-async function database(label: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(inject('pgUrl'), label);
-  databases.push(db);
-  return db;
-}
-afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
-});
+const database = testDatabases();
 
 async function seed(url: string, users: number, perUser: number): Promise<void> {
   const store = createPostgresStore({ connectionString: url });
@@ -47,7 +38,7 @@ describe('doctor against a real Postgres', () => {
     const run = await runCli(['doctor'], pgEnv(db.url), await workdir());
     expect(run.stdout).toMatch(/chosen\s+postgres\s+DATABASE_URL is set \(postgresql:\/\/127\.0\.0\.1:\d+\)/);
     expect(run.stdout).toMatch(/ok\s+schema version: version \d+ \(current\)/);
-    expect(run.stdout).toContain('doctor: the conversation store is ready');
+    expect(run.stdout).toContain('doctor: ready: the app would start on postgres');
     expect(run.code).toBe(0);
     const json = JSON.parse((await runCli(['doctor', '--json'], pgEnv(db.url), await workdir())).stdout) as { ok: boolean; explanation: { decision: string } };
     expect(json).toMatchObject({ ok: true, explanation: { decision: 'postgres' } });
@@ -104,7 +95,8 @@ describe('doctor against a real Postgres', () => {
     const run = await runCli(['doctor'], { NODE_ENV: 'production', AGENT_CONVERSATION_PERSISTENCE: 'true' }, await workdir());
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('refuses to fall back to memory');
-    expect(run.stdout).toContain('doctor: the conversation store is NOT ready');
+    expect(run.stdout).toContain('FAIL app start: the app would refuse to start');
+    expect(run.stdout).toContain('doctor: NOT ready: the app would refuse to start');
   });
 });
 
@@ -115,14 +107,15 @@ describe('export, import and copy against a real Postgres', () => {
     const cwd = await workdir();
     expect((await runCli(['export', '--all', '--out', 'a.jsonl'], pgEnv(a.url), cwd)).code).toBe(0);
     const imported = await runCli(['import', 'a.jsonl'], pgEnv(b.url), cwd);
-    expect(imported.stdout).toContain('users 3, copied 12, skipped 0 (already there), conflicts 0, failed 0');
+    expect(imported.stdout).toContain('import: read 12, written 12, skipped 0, bad 0, failed 0');
     expect(imported.code).toBe(0);
     expect((await runCli(['export', '--all', '--out', 'b.jsonl'], pgEnv(b.url), cwd)).code).toBe(0);
     const [first, second] = await Promise.all([readFile(join(cwd, 'a.jsonl'), 'utf8'), readFile(join(cwd, 'b.jsonl'), 'utf8')]);
     expect(first.split('\n')).toHaveLength(1 + 12 + 1);
     expect(second).toBe(first);
     const again = await runCli(['import', 'a.jsonl'], pgEnv(b.url), cwd);
-    expect(again.stdout).toContain('copied 0, skipped 12');
+    expect(again.stdout).toContain('import: read 12, written 0, skipped 12, bad 0, failed 0');
+    expect(again.code).toBe(0);
     const single = await runCli(['export', '--user', 'user-001'], pgEnv(a.url), cwd);
     expect(single.stdout.trim().split('\n')).toHaveLength(1 + 4);
   });
@@ -133,23 +126,29 @@ describe('export, import and copy against a real Postgres', () => {
     const cwd = await workdir({ 'a.env': `AGENT_CONVERSATION_PERSISTENCE=true\nDATABASE_URL=${a.url}\n`, 'b.env': `AGENT_CONVERSATION_PERSISTENCE=true\nDATABASE_URL="${b.url}"\n` });
     const args = ['copy', '--from-env', 'a.env', '--to-env', 'b.env', '--all'];
 
-    // Kill -9 the first run after it reported ten users.
-    const killed = await new Promise<number>((resolve) => {
+    // Kill -9 the first run once its checkpoint says ten users are done.
+    const stateFile = join(cwd, '.agent-conversations-copy.json');
+    const killed = await new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '' } });
-      let lines = 0;
-      child.stderr.on('data', (d: Buffer) => {
-        lines += d.toString().split('\n').filter((l) => l.startsWith('user-')).length;
-        if (lines >= 10) child.kill('SIGKILL');
+      const timer = setInterval(() => {
+        readFile(stateFile, 'utf8').then((text) => {
+          const last = (JSON.parse(text) as { lastUser: string }).lastUser;
+          if (last >= 'user-009') child.kill('SIGKILL');
+        }, () => undefined);
+      }, 20);
+      child.on('close', () => {
+        clearInterval(timer);
+        resolve(readFile(stateFile, 'utf8'));
       });
-      child.on('close', () => resolve(lines));
     });
-    expect(killed).toBeGreaterThanOrEqual(10);
-    const state = JSON.parse(await readFile(join(cwd, '.agent-conversations-copy.json'), 'utf8')) as { lastUser: string };
+    const state = JSON.parse(killed) as { lastUser: string };
+    expect(state.lastUser >= 'user-009').toBe(true);
     expect(state.lastUser < 'user-039').toBe(true);
 
     const resumed = await runCli(args, {}, cwd);
+    expect(resumed.stderr).toContain(`resuming the copy from .agent-conversations-copy.json: ${Number(state.lastUser.slice(5)) + 1} users done (up to ${state.lastUser})`);
     expect(resumed.stdout).toContain('copy postgres -> postgres');
-    expect(resumed.stdout).toContain('count check: every copied user');
+    expect(resumed.stdout).toMatch(/closing check: all \d+ source conversations checked in this run are in the destination with the same id and version/);
     expect(resumed.code).toBe(0);
     await runCli(['export', '--all', '--out', 'a.jsonl'], pgEnv(a.url), cwd);
     await runCli(['export', '--all', '--out', 'b.jsonl'], pgEnv(b.url), cwd);

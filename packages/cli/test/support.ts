@@ -3,6 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
+import { afterAll, inject } from 'vitest';
 
 export const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -36,4 +38,17 @@ export async function workdir(files: Record<string, string> = {}): Promise<strin
 /** Env that points the resolver at a Postgres database. */
 export function pgEnv(url: string): Record<string, string> {
   return { AGENT_CONVERSATION_PERSISTENCE: 'true', DATABASE_URL: url };
+}
+
+/** A fresh database on the test server per call, all dropped after the file's tests. */
+export function testDatabases(): (label: string) => Promise<TestDatabase> {
+  const databases: TestDatabase[] = [];
+  afterAll(async () => {
+    await Promise.all(databases.map((db) => db.drop()));
+  });
+  return async (label) => {
+    const db = await createTestDatabase(inject('pgUrl'), label);
+    databases.push(db);
+    return db;
+  };
 }
