@@ -89,3 +89,26 @@ test('signed out, Stop keeps the partial reply in this browser', async () => {
   expect(shown).not.toContain('saveChat(store');
   await page.context().close();
 });
+
+test('a conversation changed elsewhere while a reply streams is not overwritten: the page says so and keeps the message', async () => {
+  const page = await openVisitor(demo.browser, demo.server.url);
+  await signIn(page, 'tess');
+  await sendMessage(page, 'Plan the garden');
+  const { data } = await api(page, 'GET', '/api/conversations');
+  const id = (data as { items: { id: string }[] }).items[0]!.id;
+
+  await page.fill('#prompt', 'Add tomatoes');
+  await page.click('#send');
+  await page.waitForFunction(() => document.querySelectorAll('.message.assistant').length === 2);
+  // Another tab renames it while the reply is still streaming (version 1 -> 2).
+  expect((await api(page, 'PATCH', `/api/conversations/${id}`, { patch: { title: 'Garden' }, options: { expectedVersion: 1 } })).status).toBe(200);
+  await page.locator('#notice-text', { hasText: 'Your message and its reply were not saved: this conversation was changed in another tab' }).waitFor();
+  await page.locator('#chat-title', { hasText: 'Garden' }).waitFor();
+  expect(await userTexts(page)).toEqual(['Plan the garden']);
+  expect(await page.locator('#prompt').inputValue()).toBe('Add tomatoes');
+  const saved = await stored(page);
+  expect(saved!.version).toBe(2);
+  expect(saved!.messages).toHaveLength(2);
+  expect(demo.server.output()).not.toMatch(/\n\s+at /);
+  await page.context().close();
+});
