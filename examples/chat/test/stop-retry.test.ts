@@ -19,14 +19,18 @@ async function stored(page: Page): Promise<Stored | null> {
 
 const textOf = (message: Stored['messages'][number]): string => message.parts.map((part) => part.text ?? '').join('');
 
+/** Sends `text` and presses Stop once a few words of the reply have arrived. */
+async function stopMidReply(page: Page, text: string): Promise<void> {
+  await page.fill('#prompt', text);
+  await page.click('#send');
+  await page.waitForFunction(() => (document.querySelector('.message.assistant .body')?.textContent ?? '').split(' ').length >= 6);
+  await page.click('#stop');
+}
+
 test('Stop keeps the partial reply, and the server stores it', async () => {
   const page = await openVisitor(demo.browser, demo.server.url);
   await signIn(page, 'sam');
-  await page.fill('#prompt', 'Tell me a long story');
-  await page.click('#send');
-  // Stop once a few words have arrived.
-  await page.waitForFunction(() => (document.querySelector('.message.assistant .body')?.textContent ?? '').split(' ').length >= 6);
-  await page.click('#stop');
+  await stopMidReply(page, 'Tell me a long story');
   await page.locator('#chat-meta', { hasText: 'version 1 · 2 messages · saved' }).waitFor();
   const shown = await page.locator('.message.assistant .body').innerText();
   const saved = await stored(page);
@@ -77,10 +81,7 @@ test('a failed request (network error) shows Retry, and Retry sends it again', a
 
 test('signed out, Stop keeps the partial reply in this browser', async () => {
   const page = await openVisitor(demo.browser, demo.server.url);
-  await page.fill('#prompt', 'Count slowly');
-  await page.click('#send');
-  await page.waitForFunction(() => (document.querySelector('.message.assistant .body')?.textContent ?? '').split(' ').length >= 6);
-  await page.click('#stop');
+  await stopMidReply(page, 'Count slowly');
   await page.locator('#chat-meta', { hasText: 'version 1 · 2 messages · saved in this browser' }).waitFor();
   const shown = await page.locator('.message.assistant .body').innerText();
   await page.reload();
