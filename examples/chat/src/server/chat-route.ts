@@ -63,6 +63,10 @@ export async function chatRoute(request: Request, options: { store: Conversation
   const body = isObject(read.body) ? read.body : {};
   const id = body.id;
   assertConversationId(id);
+  if (userId === null && body.messages === undefined && body.message !== undefined) {
+    // A signed-in page (it sends only its last message) whose session has expired or was ended in another tab.
+    return errorResponse('UNAUTHORIZED', 'you are no longer signed in (the session expired or was signed out elsewhere): sign in again, then Retry');
+  }
   if (userId === null) {
     const messages = await validateUIMessages<ChatMessage>({ messages: body.messages });
     const result = streamText({ model, messages: await convertToModelMessages(messages), abortSignal: request.signal });
