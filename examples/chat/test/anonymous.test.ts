@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { listTitles, openVisitor, screenshot, sendMessage } from './support/browser.js';
+import { listTitles, openVisitor, screenshot, sendMessage, userTexts } from './support/browser.js';
 import { useDemo } from './support/server.js';
 
 const demo = useDemo();
@@ -16,7 +16,7 @@ test('a signed-out visitor keeps the conversation in localStorage: both messages
 
   await page.reload();
   await page.locator('.message.user').nth(1).waitFor();
-  expect(await page.locator('.message.user').allInnerTexts()).toEqual(['Plan a weekend in Lisbon', 'Add a day trip to Sintra']);
+  expect(await userTexts(page)).toEqual(['Plan a weekend in Lisbon', 'Add a day trip to Sintra']);
   expect(await page.locator('.message.assistant').count()).toBe(2);
   expect(await listTitles(page)).toEqual(['Plan a weekend in Lisbon']);
 

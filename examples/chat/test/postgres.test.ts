@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, listTitles, openVisitor, screenshot, sendMessage, signIn } from './support/browser.js';
+import { launchBrowser, listTitles, openVisitor, screenshot, sendMessage, signIn, userTexts } from './support/browser.js';
 import { startPgServer, type PgServer } from '@agent-conversations/pg-test-server';
 import { startServer, type DemoServer } from './support/server.js';
 
@@ -35,12 +35,14 @@ describe.skipIf(!storePostgresBuilt())('with DATABASE_URL on Postgres', () => {
     await pg?.destroy();
   });
 
-  test('the history is still there after the server restarts', async () => {
+  test('after a server restart the visitor is still signed in and the history is still there', async () => {
     const secret = new URL(url).password;
     const user = 'carol';
-    const first = await startServer({ DATABASE_URL: url });
+    // The key that signs session cookies, as a deployment sets it; the same one after the restart.
+    const sessionSecret = 'postgres-restart-test-secret-0123456789';
+    const first = await startServer({ DATABASE_URL: url, CHAT_DEMO_SESSION_SECRET: sessionSecret });
     servers.push(first);
-    expect(first.output()).toContain('registered @agent-conversations/store-postgres/register');
+    expect(first.output()).toMatch(/Stores installed: .*store-postgres/);
     expect(first.output()).toContain('conversation store: postgres (auto: postgres is the first configured backend)');
 
     const page = await openVisitor(browser, first.url);
@@ -61,18 +63,22 @@ describe.skipIf(!storePostgresBuilt())('with DATABASE_URL on Postgres', () => {
     await screenshot(page, 'postgres');
     expect(await page.content()).not.toContain(secret);
 
-    // Restart: a new process (sessions are in memory, so the user signs in again), in production this time.
+    // Restart: a new process on the same port, in production this time. The open page is not reloaded.
     await first.stop();
-    const second = await startServer({ DATABASE_URL: url, NODE_ENV: 'production' });
+    const second = await startServer({ DATABASE_URL: url, NODE_ENV: 'production', CHAT_DEMO_SESSION_SECRET: sessionSecret, PORT: new URL(first.url).port });
     servers.push(second);
+    expect(second.url).toBe(first.url);
     expect(second.output()).toContain('conversation store: postgres');
     expect(`${first.output()}${second.output()}`).not.toContain(secret);
-    await page.goto(second.url);
-    await signIn(page, user);
+    // Still signed in: the next reply from the same page is stored, after the two from before the restart.
+    await sendMessage(page, 'And an aisle seat next time');
+    await page.reload();
+    await page.locator('#user-label', { hasText: user }).waitFor();
     await page.locator('#chat-title', { hasText: 'Flight preferences' }).waitFor();
     expect(await listTitles(page)).toEqual(['Flight preferences']);
-    expect(await page.locator('.message.user').allInnerTexts()).toEqual(['Remember my seat: 14A', 'And a vegetarian meal']);
-    expect(await page.locator('.message.assistant').count()).toBe(2);
+    expect(await userTexts(page)).toEqual(['Remember my seat: 14A', 'And a vegetarian meal', 'And an aisle seat next time']);
+    expect(await page.locator('.message.assistant').count()).toBe(3);
+    expect(await page.locator('#chat-meta').innerText()).toMatch(/^version 4 · 6 messages · saved on the server \(postgres\)$/);
     await page.context().close();
   });
 });

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { listTitles, openVisitor, screenshot, sendMessage, signIn } from './support/browser.js';
+import { listTitles, openVisitor, screenshot, sendMessage, signIn, userTexts } from './support/browser.js';
 import { useDemo } from './support/server.js';
 
 const demo = useDemo();
@@ -24,7 +24,7 @@ test('signing in imports the browser history into the server store; rename and d
   await sendMessage(page, 'And back to Lisbon?');
   await page.reload();
   await page.locator('.message.user').nth(1).waitFor();
-  expect(await page.locator('.message.user').allInnerTexts()).toEqual(['Which trains go to Porto?', 'And back to Lisbon?']);
+  expect(await userTexts(page)).toEqual(['Which trains go to Porto?', 'And back to Lisbon?']);
 
   // Rename (with expectedVersion) and delete go through the server store.
   await page.click('#rename');

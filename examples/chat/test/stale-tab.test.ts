@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { openVisitor, sendMessage, signIn } from './support/browser.js';
+import { openVisitor, sendMessage, signIn, userTexts } from './support/browser.js';
 import { useDemo } from './support/server.js';
 
 const demo = useDemo();
@@ -43,7 +43,16 @@ test('each turn saves its usage and cost; a tab that is behind gets CONFLICT and
   await second.locator('#notice-text', { hasText: 'Not sent: this conversation was changed in another tab' }).waitFor();
   // The stale tab is reloaded with the newer history, and nothing it sent was stored.
   await second.locator('#chat-meta', { hasText: 'version 2 · 4 messages' }).waitFor();
-  expect(await second.locator('.message.user').allInnerTexts()).toEqual(['Plan a trip', 'To Rome']);
+  expect(await userTexts(second)).toEqual(['Plan a trip', 'To Rome']);
   expect(await stored(first)).toEqual(newer);
+  // Its message is kept for re-sending: it is back in the composer; sending it now adds to the newer history.
+  expect(await second.locator('#prompt').inputValue()).toBe('To Paris');
+  await second.click('#send');
+  await second.locator('#chat-meta', { hasText: 'version 3 · 6 messages' }).waitFor();
+  expect(await userTexts(second)).toEqual(['Plan a trip', 'To Rome', 'To Paris']);
+  expect((await stored(first)).version).toBe(3);
+  // The totals shown are the conversation's: tokens and cost of all three turns.
+  const totals = (await stored(first)).usage!;
+  expect(await second.locator('#chat-usage').innerText()).toBe(`Total: ${(totals.inputTokens! + totals.outputTokens!).toLocaleString('en-US')} tokens · $${totals.costUsd!.toFixed(6)}`);
   await first.context().close();
 });

@@ -1,21 +1,8 @@
-import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { listTitles, openVisitor, sendMessage, signIn } from './support/browser.js';
+import { api, listTitles, openVisitor, sendMessage, signIn } from './support/browser.js';
 import { useDemo } from './support/server.js';
 
 const demo = useDemo();
-
-/** A request from the page, with its session cookie: what the signed-in user could send by hand. */
-function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; data: unknown }> {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const init: RequestInit = body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-      const response = await fetch(path, init);
-      return { status: response.status, data: await response.json() };
-    },
-    [method, path, body] as const,
-  );
-}
 
 test('two signed-in users never see or change each other’s conversations', async () => {
   const alice = await openVisitor(demo.browser, demo.server.url);

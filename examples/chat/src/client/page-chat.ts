@@ -1,13 +1,14 @@
-import { AbstractChat, type ChatInit, type ChatState, type ChatStatus, type UIMessage } from 'ai';
+import { AbstractChat, type ChatInit, type ChatState, type ChatStatus } from 'ai';
+import type { ChatMessage } from '../shared/chat.js';
 
 /** Chat state that calls `onChange` after every change, so the page re-renders while the reply streams in. */
-class PageChatState implements ChatState<UIMessage> {
-  #messages: UIMessage[];
+class PageChatState implements ChatState<ChatMessage> {
+  #messages: ChatMessage[];
   #status: ChatStatus = 'ready';
   #error: Error | undefined;
 
   constructor(
-    messages: UIMessage[],
+    messages: ChatMessage[],
     private readonly onChange: () => void,
   ) {
     this.#messages = messages;
@@ -27,21 +28,21 @@ class PageChatState implements ChatState<UIMessage> {
     this.#error = error;
     this.onChange();
   }
-  get messages(): UIMessage[] {
+  get messages(): ChatMessage[] {
     return this.#messages;
   }
-  set messages(messages: UIMessage[]) {
+  set messages(messages: ChatMessage[]) {
     this.#messages = [...messages];
     this.onChange();
   }
 
-  pushMessage = (message: UIMessage): void => {
+  pushMessage = (message: ChatMessage): void => {
     this.messages = [...this.#messages, message];
   };
   popMessage = (): void => {
     this.messages = this.#messages.slice(0, -1);
   };
-  replaceMessage = (index: number, message: UIMessage): void => {
+  replaceMessage = (index: number, message: ChatMessage): void => {
     const next = [...this.#messages];
     next[index] = message;
     this.messages = next;
@@ -50,8 +51,8 @@ class PageChatState implements ChatState<UIMessage> {
 }
 
 /** The AI SDK's chat (the engine behind useChat) without a UI framework: `onChange` renders the page. */
-export class PageChat extends AbstractChat<UIMessage> {
-  constructor(init: ChatInit<UIMessage>, onChange: () => void) {
+export class PageChat extends AbstractChat<ChatMessage> {
+  constructor(init: ChatInit<ChatMessage>, onChange: () => void) {
     super({ ...init, state: new PageChatState(init.messages ?? [], onChange) });
   }
 }

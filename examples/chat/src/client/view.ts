@@ -1,7 +1,5 @@
-import { defaultTitle, type ConversationMeta } from '@agent-conversations/core';
-import type { ChatStatus, UIMessage } from 'ai';
+import type { UIMessage } from 'ai';
 import type { SessionInfo } from '../shared/api.js';
-import { toStoreMessages } from '../shared/messages.js';
 
 /** The element with this id (the page's HTML defines them all). */
 export function $<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -10,7 +8,7 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
+export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
   node.textContent = text;
@@ -42,48 +40,7 @@ export function renderAccount(session: SessionInfo): void {
   $('history-note').textContent =
     user === null
       ? 'Signed out: this history is kept in this browser (localStorage, by store-browser). Sign in to import it into the server store.'
-      : `Signed in as ${user}: history is kept by the server's ${session.store.kind} store${session.store.persistent ? '' : ', and lost when the server stops'}.`;
-}
-
-/** The conversation list, newest first; `onOpen` is called with the id of the one clicked. */
-export function renderList(conversations: ConversationMeta[], currentId: string, onOpen: (id: string) => void): void {
-  const list = $('conversations');
-  list.replaceChildren(
-    ...conversations.map((meta) => {
-      const item = element('li', meta.id === currentId ? 'active' : '');
-      const button = element('button', '');
-      button.type = 'button';
-      button.append(element('span', 'title', meta.title), element('span', 'meta', `${meta.messageCount} messages · version ${meta.version}`));
-      button.addEventListener('click', () => onOpen(meta.id));
-      item.append(button);
-      return item;
-    }),
-  );
-  $('empty-list').hidden = conversations.length > 0;
-}
-
-/** The open conversation: header (title, version), messages as they stream, and the composer's state. */
-export function renderChat(view: { messages: UIMessage[]; status: ChatStatus; error: Error | undefined; meta: ConversationMeta | null; storeLabel: string }): void {
-  const { messages, status, error, meta } = view;
-  const busy = status === 'submitted' || status === 'streaming';
-  $('chat-title').textContent = meta?.title ?? (messages.length > 0 ? defaultTitle(toStoreMessages(messages)) : 'New conversation');
-  $('chat-meta').textContent = meta
-    ? `version ${meta.version} · ${meta.messageCount} messages · saved ${view.storeLabel}`
-    : 'Not saved yet: the first reply saves it.';
-  $<HTMLButtonElement>('rename').disabled = !meta || busy;
-  $<HTMLButtonElement>('delete').disabled = !meta || busy;
-  $<HTMLButtonElement>('send').disabled = busy;
-
-  const list = $('messages');
-  const items = messages.map((message) => element('li', `message ${message.role}`, textOf(message)));
-  if (status === 'submitted') items.push(element('li', 'message assistant pending', 'Thinking…'));
-  if (items.length === 0) items.push(element('li', 'empty-chat', 'Say something: a scripted model on the server answers, and the conversation is saved through the store.'));
-  list.replaceChildren(...items);
-  list.scrollTop = list.scrollHeight;
-
-  const errorLine = $('chat-error');
-  errorLine.hidden = !error;
-  errorLine.textContent = error ? `The reply failed: ${error.message}` : '';
+      : `Signed in as ${user}: history is kept by the server's ${session.store.kind} store${session.store.persistent ? '' : ', and lost when the server stops'}. Demo sign-in is by name only: anyone who types "${user}" sees this history.`;
 }
 
 /** Shows a notice under the status line (e.g. what sign-in imported); null hides it. */

@@ -6,6 +6,7 @@ import type { SessionInfo } from '../shared/api.js';
 import { chatRoute, chatValidationError } from './chat-route.js';
 import { conversationsApi } from './conversations-api.js';
 import { errorResponse, isObject, json, readJson, toErrorResponse } from './http.js';
+import { badPath, checkRequest, withSecurityHeaders } from './security.js';
 import { createSessions, demoUserName } from './sessions.js';
 
 /** What the chat app needs: the resolved server store, the environment it was resolved from, the model and where the page files are. */
@@ -19,6 +20,10 @@ export interface ChatAppOptions {
   publicDir: string;
   /** Folder with the bundled page script app.js. */
   bundleDir: string;
+  /** The key that signs session cookies (32+ characters). */
+  sessionSecret: string;
+  /** The `host:port` values of the Host header this server answers to (DNS rebinding protection); filled once it listens. */
+  allowedHosts: ReadonlySet<string>;
 }
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', map: 'application/json' };
@@ -34,7 +39,7 @@ export function chosenKind(explanation: StoreExplanation): StoreKind | null {
 /** The chat app as a fetch handler (`Request` in, `Response` out), the same shape as a Next.js route or a Worker. */
 export function createChatApp(options: ChatAppOptions): (request: Request) => Promise<Response> {
   const { store, env, model } = options;
-  const sessions = createSessions();
+  const sessions = createSessions({ secret: options.sessionSecret });
   const files: Record<string, string> = {
     '/': join(options.publicDir, 'index.html'),
     '/styles.css': join(options.publicDir, 'styles.css'),
@@ -61,8 +66,10 @@ export function createChatApp(options: ChatAppOptions): (request: Request) => Pr
   };
 
   const route = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const path = url.pathname;
+    const refused = checkRequest(request, options.allowedHosts);
+    if (refused) return refused;
+    const path = new URL(request.url).pathname;
+    decodeURIComponent(path); // a URIError (e.g. %ZZ) becomes a 400 below
     if (request.method === 'GET' && path in files) return serveFile(path);
     const user = sessions.userOf(request);
     if (path === '/api/session' && request.method === 'GET') return json(sessionInfo(user));
@@ -73,7 +80,7 @@ export function createChatApp(options: ChatAppOptions): (request: Request) => Pr
       if (!name) return errorResponse('VALIDATION', 'a demo user name is 1-32 letters, digits, _ or -, starting with a letter');
       return json(sessionInfo(name), 200, { 'set-cookie': sessions.signIn(name) });
     }
-    if (path === '/api/sign-out' && request.method === 'POST') return json(sessionInfo(null), 200, { 'set-cookie': sessions.signOut(request) });
+    if (path === '/api/sign-out' && request.method === 'POST') return json(sessionInfo(null), 200, { 'set-cookie': sessions.signOut() });
     if (path === '/api/chat' && request.method === 'POST') return chatRoute(request, { store, userId: user, model });
     if (path === '/api/conversations' || path.startsWith('/api/conversations/')) {
       if (user === null) return errorResponse('UNAUTHORIZED', 'sign in first: signed-out history stays in this browser (local), not on the server');
@@ -85,9 +92,9 @@ export function createChatApp(options: ChatAppOptions): (request: Request) => Pr
 
   return async (request) => {
     try {
-      return await route(request);
+      return withSecurityHeaders(await route(request));
     } catch (error) {
-      return chatValidationError(error) ?? toErrorResponse(error);
+      return withSecurityHeaders(error instanceof URIError ? badPath() : (chatValidationError(error) ?? toErrorResponse(error)));
     }
   };
 }

@@ -1,22 +1,60 @@
-import { loadChat, saveChat } from '@agent-conversations/ai-sdk';
-import { assertConversationId, type ConversationStore } from '@agent-conversations/core';
+import { loadChat, saveChat, turnUsage } from '@agent-conversations/ai-sdk';
+import { assertConversationId, isConversationStoreError, type ConversationStore } from '@agent-conversations/core';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { convertToModelMessages, createIdGenerator, streamText, validateUIMessages, type LanguageModelUsage, type UIMessage } from 'ai';
+import { convertToModelMessages, createIdGenerator, createUIMessageStream, createUIMessageStreamResponse, streamText, validateUIMessages, type InferUIMessageChunk, type LanguageModelUsage, type StreamTextResult, type ToolSet } from 'ai';
+import { demoCost, type ChatMessage, type ChatMetadata, type TurnInfo } from '../shared/chat.js';
 import { errorResponse, isObject, readJson } from './http.js';
 
 const messageId = createIdGenerator({ prefix: 'msg', size: 16 });
+type Chunk = InferUIMessageChunk<ChatMessage>;
+type Finished = { messages: ChatMessage[]; isAborted: boolean };
 
-/** What a turn would cost at an illustrative $1 per million input and $2 per million output tokens (the scripted model is free). */
-export function demoCost(usage: LanguageModelUsage): number {
-  return ((usage.inputTokens ?? 0) * 1 + (usage.outputTokens ?? 0) * 2) / 1_000_000;
+const onError = (error: unknown): string => {
+  console.error('chat demo: the reply failed', error);
+  return 'The reply failed; see the server log.';
+};
+
+/**
+ * Streams the reply, then, once the turn is over, calls `finish` (which may save it) and sends what it
+ * returns as a transient data part, so the page learns whether the turn was stored. A reply cut short
+ * (Stop, or the page went away) is finished too, without usage (`totalUsage` rejects then).
+ */
+function replyStream(result: StreamTextResult<ToolSet, never>, originalMessages: ChatMessage[], model: LanguageModelV3, finish: (done: Finished, turn: TurnInfo) => Promise<Chunk | null>): Response {
+  const started = Date.now();
+  const metadata = ({ part }: { part: { type: string; totalUsage?: LanguageModelUsage } }): ChatMetadata | undefined => {
+    if (part.type === 'start') return { createdAt: Date.now() };
+    if (part.type === 'finish' && part.totalUsage) return { usage: turnUsage(part.totalUsage, { cost: demoCost }) };
+    return undefined;
+  };
+  const stream = createUIMessageStream<ChatMessage>({
+    onError,
+    execute: async ({ writer }) => {
+      let last: Chunk | null = null;
+      const reply = result.toUIMessageStream<ChatMessage>({
+        originalMessages,
+        generateMessageId: messageId,
+        messageMetadata: metadata,
+        onError,
+        onFinish: async (done) => {
+          const usage = done.isAborted ? undefined : await result.totalUsage;
+          last = await finish(done, { usage, durationMs: Date.now() - started, model: model.modelId, provider: model.provider });
+        },
+      });
+      const reader = reply.getReader();
+      for (let read = await reader.read(); !read.done; read = await reader.read()) writer.write(read.value);
+      if (last) writer.write(last);
+    },
+  });
+  return createUIMessageStreamResponse({ stream });
 }
 
 /**
  * `POST /api/chat`, written as an AI SDK app writes its chat route with `@agent-conversations/ai-sdk`.
  * Signed in, the page sends only its last message and the version it last saw: `loadChat` checks the
- * version (a stale tab gets CONFLICT before the model runs) and loads the rest, and `saveChat` in
- * `onFinish` appends the new messages with the turn's usage and cost. Signed out, the session resolves to
- * `local`: the page sends the whole list, nothing is stored on the server, the page saves it in localStorage.
+ * version (a stale tab gets CONFLICT before the model runs) and loads the rest, and `saveChat` appends the
+ * new messages with the turn's usage and cost; the page is told whether that worked (`data-saved` or
+ * `data-save-failed`). Signed out, the session resolves to `local`: the page sends the whole list and
+ * saves it in localStorage with the usage it gets in `data-turn`; nothing is stored on the server.
  */
 export async function chatRoute(request: Request, options: { store: ConversationStore; userId: string | null; model: LanguageModelV3 }): Promise<Response> {
   const { store, userId, model } = options;
@@ -25,27 +63,26 @@ export async function chatRoute(request: Request, options: { store: Conversation
   const body = isObject(read.body) ? read.body : {};
   const id = body.id;
   assertConversationId(id);
-  const onError = (error: unknown): string => {
-    console.error('chat demo: the reply failed', error);
-    return 'The reply failed; see the server log.';
-  };
-  if (userId === null) {
-    const messages = await validateUIMessages<UIMessage>({ messages: body.messages });
-    const result = streamText({ model, messages: await convertToModelMessages(messages), abortSignal: request.signal });
-    return result.toUIMessageStreamResponse({ originalMessages: messages, generateMessageId: messageId, onError });
+  if (userId === null && body.messages === undefined && body.message !== undefined) {
+    // A signed-in page (it sends only its last message) whose session has expired or was ended in another tab.
+    return errorResponse('UNAUTHORIZED', 'you are no longer signed in (the session expired or was signed out elsewhere): sign in again, then Retry');
   }
-  const chat = await loadChat<UIMessage>(store, { userId, id, message: body.message, expectedVersion: body.expectedVersion });
-  const started = Date.now();
+  if (userId === null) {
+    const messages = await validateUIMessages<ChatMessage>({ messages: body.messages });
+    const result = streamText({ model, messages: await convertToModelMessages(messages), abortSignal: request.signal });
+    return replyStream(result, messages, model, async (_done, turn) => ({ type: 'data-turn', data: turn, transient: true }));
+  }
+  const chat = await loadChat<ChatMessage>(store, { userId, id, message: body.message, expectedVersion: body.expectedVersion });
   const result = streamText({ model, messages: await convertToModelMessages(chat.messages), abortSignal: request.signal });
-  return result.toUIMessageStreamResponse({
-    originalMessages: chat.messages,
-    generateMessageId: messageId,
-    // A reply cut short (the page went away) is still saved; its usage is unknown (totalUsage rejects).
-    onFinish: async ({ messages, isAborted }) => {
-      const usage = isAborted ? undefined : result.totalUsage;
-      await saveChat(store, { chat, messages, usage, cost: demoCost, durationMs: Date.now() - started, model: model.modelId, provider: model.provider });
-    },
-    onError,
+  return replyStream(result, chat.messages, model, async ({ messages }, turn) => {
+    try {
+      const meta = await saveChat(store, { chat, messages, usage: turn.usage, cost: demoCost, durationMs: turn.durationMs, model: turn.model, provider: turn.provider });
+      return { type: 'data-saved', data: { meta }, transient: true };
+    } catch (error) {
+      if (!isConversationStoreError(error)) console.error('chat demo: saving a turn failed', error);
+      const { code, message } = isConversationStoreError(error) ? error : { code: 'STORAGE' as const, message: 'unexpected server error (see the server log)' };
+      return { type: 'data-save-failed', data: { code, message, turn }, transient: true };
+    }
   });
 }
 

@@ -24,8 +24,11 @@ export function scriptedReply(prompt: LanguageModelV3Prompt): string {
   const quoted = last.length > 80 ? `${last.slice(0, 80)}…` : last;
   const opening = turns.length === 1 ? 'Hello! ' : '';
   return (
-    `${opening}You said: "${quoted}". I am a scripted model inside this server (no network, no API key); ` +
-    `this is my reply number ${turns.length} in this conversation. Once it has streamed in, the conversation is saved through the store.`
+    `${opening}You said: "${quoted}".\n\n` +
+    `I am a **scripted model** inside this server (no network, no API key); this is my reply number ${turns.length} in this conversation.\n\n` +
+    '- It streams in word by word, and **Stop** keeps what has arrived.\n' +
+    '- Once it is complete, the server saves the turn through the store:\n\n' +
+    '```ts\nawait saveChat(store, { chat, messages, usage });\n```\n'
   );
 }
 
@@ -55,7 +58,7 @@ export function createScriptedModel({ delayMs = 15 }: ScriptedModelOptions = {})
 
     async doStream({ prompt, abortSignal }) {
       const text = scriptedReply(prompt);
-      const pieces = text.match(/\S+\s*/g) ?? [];
+      const pieces = text.match(/\s*\S+\s*/g) ?? [];
       const stream = new ReadableStream<LanguageModelV3StreamPart>({
         async start(controller) {
           controller.enqueue({ type: 'stream-start', warnings: [] });

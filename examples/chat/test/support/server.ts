@@ -60,10 +60,10 @@ export function runUntilExit(env: Record<string, string>): Promise<{ code: numbe
 }
 
 /** Starts a demo server and a Chromium before the file's tests and stops both after; read them off the returned object. */
-export function useDemo(): { readonly server: DemoServer; readonly browser: Browser } {
+export function useDemo(env: Record<string, string> = {}): { readonly server: DemoServer; readonly browser: Browser } {
   const demo = {} as { server: DemoServer; browser: Browser };
   beforeAll(async () => {
-    [demo.server, demo.browser] = await Promise.all([startServer(), launchBrowser()]);
+    [demo.server, demo.browser] = await Promise.all([startServer(env), launchBrowser()]);
   });
   afterAll(async () => {
     await demo.browser?.close();
