@@ -117,12 +117,14 @@ test('state-changing requests from another site are refused: a cross-site form c
 
 test('a session that expires while the page is open: the next message is refused with what to do, and nothing is stored', async () => {
   const context = await demo.browser.newContext({ viewport: { width: 1200, height: 760 } });
-  const [name, value] = cookie('ursula', Math.floor(Date.now() / 1000) + 3).split('=') as [string, string];
+  // Far enough ahead that a slow page load still sees the session; then wait until it has expired.
+  const expires = Math.floor(Date.now() / 1000) + 20;
+  const [name, value] = cookie('ursula', expires).split('=') as [string, string];
   await context.addCookies([{ name, value, url: demo.server.url }]);
   const page = await context.newPage();
   await page.goto(demo.server.url);
   await page.locator('#user-label', { hasText: 'ursula' }).waitFor();
-  await page.waitForTimeout(3500);
+  await page.waitForTimeout(Math.max(0, expires * 1000 - Date.now() + 1000));
   await page.fill('#prompt', 'Still there?');
   await page.click('#send');
   await page.locator('#chat-error', { hasText: 'UNAUTHORIZED: you are no longer signed in' }).waitFor();
