@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { cleanMeta, type ConversationMeta, type Usage } from '@agent-conversations/core';
 import { KIND } from './queries.js';
 
@@ -20,8 +19,8 @@ export interface Head {
   writeId: string;
   /** Highest message seq ever given out in this conversation. */
   lastSeq: number;
-  /** Chain hashes of the message list without its last message and of the whole list. */
-  chain: [string, string];
+  /** core's `scanMessages` digests of the message list without its last message and of the whole list. */
+  chain: [number, number];
   /** Id of the last message, or null when there is none. */
   tail: string | null;
 }
@@ -49,18 +48,6 @@ export interface Row {
   seq: number;
   updated_at: number;
   body: string;
-}
-
-/** The next link of the message chain: a hash of the previous link and the message JSON. */
-export function link(previous: string, json: string): string {
-  return hash('sha256', `${previous}\n${json}`, 'base64');
-}
-
-/** Chain links of a message list continuing from `start`: `links[i]` covers the first i messages (`links[0]` is `start`, '' for a list's beginning). */
-export function chainOf(jsons: readonly string[], start = ''): string[] {
-  const links = [start];
-  for (let i = 0; i < jsons.length; i++) links.push(link(links[i]!, jsons[i]!));
-  return links;
 }
 
 /** The meta a head describes. */

@@ -6,10 +6,11 @@ import {
   ConversationStoreError,
   DEFAULT_TITLE,
   firstChangedIndex,
-  prepareInput,
   prepareMessages,
   preparePatch,
   resolveTitle,
+  scanInput,
+  scanMessages,
   upsertedMeta,
   validateExpectedVersion,
   validateUsage,
@@ -25,7 +26,7 @@ import { write } from './commit.js';
 import { readMessages, type StoreInternals } from './context.js';
 import { ADAPTER } from './errors.js';
 import { KIND } from './queries.js';
-import { chainOf, headRow, metaOf, row, tombstone, type Head, type Row, type Snapshot } from './state.js';
+import { headRow, metaOf, row, tombstone, type Head, type Row, type Snapshot } from './state.js';
 
 function notFound(id: string): ConversationStoreError {
   return new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter: ADAPTER });
@@ -36,19 +37,23 @@ function mustExist(state: Snapshot, id: string): Head {
   return state.head;
 }
 
-/** Where an upsert's list first differs from the stored one, and which stored ids it drops: from the head's chain hashes when the prefix is unchanged (the usual turn), else by reading the stored messages. */
-async function changes(ctx: StoreInternals, userId: string, head: Head, jsons: string[], ids: string[], links: string[]): Promise<{ start: number; dropped: string[] }> {
+/**
+ * Where an upsert's list first differs from the stored one, and which stored ids it drops: from the digests on the head
+ * when the stored list is the start of the given one (the usual turn) or differs only in its last message (a streamed
+ * reply), else by reading the stored messages and comparing their JSON.
+ */
+async function changes(ctx: StoreInternals, userId: string, head: Head, messages: readonly Message[], digests: Float64Array, ids: readonly string[]): Promise<{ start: number; dropped: string[] }> {
   const n = head.messageCount;
   const kept = (start: number, stored: readonly string[]) => {
     const rewritten = new Set(ids.slice(start));
     return { start, dropped: stored.filter((id) => !rewritten.has(id)) };
   };
-  if (n <= jsons.length && links[n] === head.chain[1]) return { start: n, dropped: [] };
-  if (n >= 1 && n - 1 <= jsons.length && links[n - 1] === head.chain[0]) return kept(n - 1, head.tail === null ? [] : [head.tail]);
+  if (n <= messages.length && digests[n] === head.chain[1]) return { start: n, dropped: [] };
+  if (n >= 1 && n - 1 <= messages.length && digests[n - 1] === head.chain[0]) return kept(n - 1, head.tail === null ? [] : [head.tail]);
   const stored = await readMessages(ctx, userId, head.id, true);
   const start = firstChangedIndex(
     stored.map((m) => m.body ?? ''),
-    jsons.map((json) => ({ json }) as never),
+    messages.slice(0, stored.length).map((m) => ({ json: JSON.stringify(m) }) as never),
   );
   return kept(start, stored.slice(start).map((m) => m.row_id));
 }
@@ -58,15 +63,17 @@ function messageRows(userId: string, id: string, slot: number, time: number, las
   return jsons.map((json, i) => row(userId, id, KIND.message, ids[i]!, slot, { seq: lastSeq + 1 + i, updated_at: time, body: json }));
 }
 
-/** Creates or replaces the message list, writing only from the first changed message on, in one INSERT. */
+/**
+ * Creates or replaces the message list, writing only from the first changed message on, in one INSERT. The list is
+ * validated by core's scanMessages, which serializes nothing: only the messages written are turned into JSON.
+ */
 export async function upsert(ctx: StoreInternals, raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
-  const input = prepareInput(raw);
+  const input = scanInput(raw);
   assertUtf8UserId(input.userId, 'ClickHouse');
   const expected = validateExpectedVersion(opts?.expectedVersion);
   const { userId, id } = input;
-  const jsons = input.messages.map((m) => m.json);
-  const ids = input.messages.map((m) => m.message.id);
-  const links = chainOf(jsons);
+  const { messages, digests } = input.messages;
+  const ids = messages.map((m) => m.id);
   return write(ctx, userId, id, {
     what: 'saving a conversation',
     expectedVersion: expected,
@@ -75,16 +82,13 @@ export async function upsert(ctx: StoreInternals, raw: ConversationInput, opts?:
       const stored = state.head;
       const now = ctx.now();
       const time = input.updatedAt ?? (stored ? Math.max(now, stored.updatedAt) : now);
-      const { start, dropped } = stored ? await changes(ctx, userId, stored, jsons, ids, links) : { start: 0, dropped: [] };
+      const { start, dropped } = stored ? await changes(ctx, userId, stored, messages, digests, ids) : { start: 0, dropped: [] };
       const lastSeq = stored?.lastSeq ?? 0;
       const meta = upsertedMeta(input, stored ? metaOf(userId, stored) : undefined, time);
-      const m = jsons.length;
-      const head: Head = { ...headFields(meta), slot, writeId, lastSeq: lastSeq + m - start, chain: [m > 0 ? links[m - 1]! : '', links[m]!], tail: ids[m - 1] ?? null };
-      const rows = [
-        ...dropped.map((gone) => tombstone(userId, id, KIND.message, gone, slot)),
-        ...messageRows(userId, id, slot, time, lastSeq, jsons.slice(start), ids.slice(start)),
-        headRow(userId, head),
-      ];
+      const m = messages.length;
+      const head: Head = { ...headFields(meta), slot, writeId, lastSeq: lastSeq + m - start, chain: [m > 0 ? digests[m - 1]! : 0, digests[m]!], tail: ids[m - 1] ?? null };
+      const jsons = messages.slice(start).map((message) => JSON.stringify(message));
+      const rows = [...dropped.map((gone) => tombstone(userId, id, KIND.message, gone, slot)), ...messageRows(userId, id, slot, time, lastSeq, jsons, ids.slice(start)), headRow(userId, head)];
       return { rows, head, ids: new Set(ids), result: meta };
     },
   });
@@ -120,9 +124,12 @@ export async function append(ctx: StoreInternals, userId: string, id: string, ra
         title = resolveTitle(undefined, title, [...existing, ...prepared.map((m) => m.message)]);
       }
       const time = Math.max(ctx.now(), stored.updatedAt);
-      const links = chainOf(jsons, stored.chain[1]);
+      const { digests } = scanMessages(
+        prepared.map((m) => m.message),
+        stored.chain[1],
+      );
       const meta = cleanMeta({ ...metaOf(userId, stored), title, messageCount: stored.messageCount + ids.length, usage: addUsage(stored.usage, delta), updatedAt: time, version: stored.version + 1 });
-      const head: Head = { ...headFields(meta), slot, writeId, lastSeq: stored.lastSeq + ids.length, chain: [links[links.length - 2]!, links[links.length - 1]!], tail: ids[ids.length - 1]! };
+      const head: Head = { ...headFields(meta), slot, writeId, lastSeq: stored.lastSeq + ids.length, chain: [digests[digests.length - 2]!, digests[digests.length - 1]!], tail: ids[ids.length - 1]! };
       const rows = [...messageRows(userId, id, slot, time, stored.lastSeq, jsons, ids), headRow(userId, head)];
       return { rows, head, ids: state.allIds ? new Set([...state.ids, ...ids]) : undefined, result: meta };
     },

@@ -117,6 +117,10 @@ describe('writes', () => {
       await store.upsert({ id, userId: 'u', messages: all.slice(0, -1) });
       expect(await lastWrite(id), 'upsert dropping the last message: its tombstone, head, event').toEqual(rows(1, 1, 1));
       expect((await store.get('u', id))?.messages).toEqual(all.slice(0, -1));
+      const edited = all.slice(0, -1).map((m, i) => (i === 1 ? { ...m, parts: [{ type: 'text', text: 'edited' }] } : m));
+      await store.upsert({ id, userId: 'u', messages: edited });
+      expect(await lastWrite(id), 'upsert changing the second message: it and every later message, head, event').toEqual(rows(1, edited.length - 1, 1));
+      expect((await store.get('u', id))?.messages).toEqual(edited);
     }
   });
 
