@@ -1,4 +1,5 @@
 import type { Check } from '../check.js';
+import { expect } from '../expect.js';
 import { createExplorer } from '../model/explorer.js';
 import { checkProperty, raceProperty, sequenceProperty } from '../model/properties.js';
 
@@ -27,6 +28,7 @@ export const modelChecks: Check[] = [
         const second = await (io!.createPeerStore ?? io!.createStore)(explorer.gate('store 2'));
         try {
           await checkProperty(raceProperty([first, second], explorer, capabilities), model);
+          expect(explorer.gated(), 'storage calls that awaited the io hook\'s gate (0: the hook is not wired into the store)').toBeGreaterThan(0);
         } finally {
           await second.close();
         }

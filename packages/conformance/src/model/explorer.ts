@@ -28,7 +28,10 @@ export function createExplorer() {
   let scheduler: fc.Scheduler | null = null;
   let atGate = 0;
   let moves = 0;
+  let gated = 0;
   return {
+    /** Storage calls that waited at a gate so far: 0 after a run means the hook is not wired in. */
+    gated: () => gated,
     /** The gate for one store instance; its name prefixes the labels in the printed schedule. */
     gate(name: string): IoGate {
       return async (label) => {
@@ -36,6 +39,7 @@ export function createExplorer() {
         if (!s) return;
         atGate += 1;
         moves += 1;
+        gated += 1;
         try {
           await s.schedule(Promise.resolve(), `${name}: ${label}`);
         } finally {
