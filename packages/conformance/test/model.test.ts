@@ -21,7 +21,7 @@ describe('the model-based checks judge themselves', () => {
     const failure = results['model.interleavings']!;
     expect(failure.status).toBe('failed');
     expect(failure.message).toContain('not linearizable');
-    expect(failure.message).toMatch(/seed \d+, path "[\d:]+"/);
+    expect(failure.message).toMatch(/seed \d+, path "model\.[a-z]+@[\d:]+"/);
     expect(calls(failure.message!, /^\s+[A-C]\. store\.append\(/)).toBeGreaterThanOrEqual(2);
     expect(calls(failure.message!, /^\s+[A-C]\. store\./)).toBeLessThanOrEqual(3);
     expect(calls(failure.message!, /^\s+\d+\. store\./), 'calls before the race').toBe(1);
@@ -54,7 +54,7 @@ describe('the model-based checks judge themselves', () => {
 
   it('replays a printed failure exactly from its seed and path', async () => {
     const first = (await run(broken.doublesUsage()))['model.sequences']!;
-    const [, seed, path] = /seed (\d+), path "([\d:]+)"/.exec(first.message!)!;
+    const [, seed, path] = /seed (\d+), path "(model\.[a-z]+@[\d:]+)"/.exec(first.message!)!;
     const again = (await run({ ...broken.doublesUsage(), model: { seed: Number(seed), path } }))['model.sequences']!;
     // The same calls again, under fresh ids and at other times.
     const strip = (m: string) => m.replace(/mb\w+-\w+/g, 'ID').replace(/\d{13}/g, 'T').split('\n\nseed')[0];

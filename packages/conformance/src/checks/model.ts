@@ -11,7 +11,7 @@ export const modelChecks: Check[] = [
     name: 'random sequences of every operation give the results the reference model predicts and leave its state',
     slow: true,
     async run({ store, capabilities, model }) {
-      await checkProperty(sequenceProperty(store, capabilities), model);
+      await checkProperty('model.sequences', sequenceProperty(store, capabilities), model);
     },
   },
   {
@@ -27,7 +27,7 @@ export const modelChecks: Check[] = [
       try {
         const second = await (io!.createPeerStore ?? io!.createStore)(explorer.gate('store 2'));
         try {
-          await checkProperty(raceProperty([first, second], explorer, capabilities), model);
+          await checkProperty('model.interleavings', raceProperty([first, second], explorer, capabilities), model);
           expect(explorer.gated(), 'storage calls that awaited the io hook\'s gate (0: the hook is not wired into the store)').toBeGreaterThan(0);
         } finally {
           await second.close();

@@ -133,13 +133,15 @@ export function raceProperty(stores: [ConversationStore, ConversationStore], exp
 }
 
 /** Runs the property; a failure throws the shrunk case with the seed and path that replay it. */
-export async function checkProperty<T>(property: fc.IAsyncProperty<T>, settings: ModelSettings): Promise<{ runs: number }> {
-  const details = await fc.check(property, { numRuns: settings.runs, seed: settings.seed, ...(settings.path ? { path: settings.path, endOnFailure: true } : {}) });
+export async function checkProperty<T>(id: string, property: fc.IAsyncProperty<T>, settings: ModelSettings): Promise<{ runs: number }> {
+  // A path names its check (`model.sequences@12:0:1`): it replays that check's case; the other check runs in full.
+  const path = settings.path?.startsWith(`${id}@`) ? settings.path.slice(id.length + 1) : undefined;
+  const details = await fc.check(property, { numRuns: settings.runs, seed: settings.seed, ...(path ? { path, endOnFailure: true } : {}) });
   if (!details.failed) return { runs: details.numRuns };
   const cause = details.errorInstance;
   const text = cause instanceof Error ? (cause instanceof CaseFailure ? cause.message : (cause.stack ?? cause.message)) : String(cause);
   throw new Error(
-    `${text}\n\nseed ${details.seed}, path "${details.counterexamplePath}" (shrunk ${details.numShrinks} times after ${details.numRuns} cases)\n` +
-      `replay this case: CONFORMANCE_SEED=${details.seed} CONFORMANCE_PATH=${details.counterexamplePath} <the same test command>`,
+    `${text}\n\nseed ${details.seed}, path "${id}@${details.counterexamplePath}" (shrunk ${details.numShrinks} times after ${details.numRuns} cases)\n` +
+      `replay this case: CONFORMANCE_SEED=${details.seed} CONFORMANCE_PATH=${id}@${details.counterexamplePath} <the same test command>`,
   );
 }

@@ -17,6 +17,8 @@ runConformanceSuite({
     messages: async (userId, id) => rawMessages(namespace, userId, id),
     exists: async (userId, id) => localStorage.getItem(rawKey(namespace, userId, id)) !== null,
   },
-  // Not strict: the store has no listUsers (surface.list-users is skipped, and the summary says so); every other
-  // check runs in full.
+  // Not strict: the store has no listUsers (surface.list-users is skipped, and the summary says so), and no io hook:
+  // Web Storage is synchronous, so each call's reads and writes run in one synchronous section under the tab lock and
+  // there is no await on storage to make a scheduling point (model.interleavings is skipped, and the summary says so).
+  // Every other check runs in full.
 });
