@@ -18,14 +18,17 @@ function gatedPool(connectionString: string, gate: IoGate): pg.Pool {
     if (!patched.has(client)) {
       patched.add(client);
       const query = client.query.bind(client) as (config: unknown, ...rest: unknown[]) => unknown;
+      // Statements of one connection pass their gates in the order they were sent, as pg would send them.
+      let previous: Promise<void> = Promise.resolve();
+      const inOrder = (sql: string | undefined): Promise<void> => (previous = previous.then(() => gate(label(sql))));
       // The store sends pg.Query objects and waits for their callback; a string query resolves a promise.
       (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
         if (typeof config === 'object' && config !== null && 'submit' in config) {
           const q = config as Submittable;
-          gate(label(q.text)).then(() => query(config)).catch((error: Error) => q.callback?.(error));
+          inOrder(q.text).then(() => query(config)).catch((error: Error) => q.callback?.(error));
           return config;
         }
-        return gate(label(typeof config === 'string' ? config : (config as Submittable).text)).then(() => query(config, ...rest));
+        return inOrder(typeof config === 'string' ? config : (config as Submittable).text).then(() => query(config, ...rest));
       };
     }
     return client;
