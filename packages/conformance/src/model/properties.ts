@@ -18,16 +18,20 @@ export interface ModelSettings {
 export const CI_SEED = 22;
 export const DEFAULT_RUNS = 200;
 
-/** Settings from the environment (process.env where there is one), then the given overrides. */
-export function modelSettings(given: Partial<ModelSettings> = {}): ModelSettings {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+/** Settings from `env` (default process.env, where there is one: pass a Worker's bindings inside workerd), then the given overrides. */
+export function modelSettings(given: Partial<ModelSettings> = {}, env: Readonly<Record<string, unknown>> = defaultEnv()): ModelSettings {
+  const text = (key: string): string | undefined => (typeof env[key] === 'string' && env[key] !== '' ? (env[key] as string) : undefined);
   const int = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const ci = text('CI') !== undefined && text('CI') !== 'false' && text('CI') !== '0';
   return {
-    runs: given.runs ?? int(env.CONFORMANCE_RUNS) ?? DEFAULT_RUNS,
-    seed: given.seed ?? int(env.CONFORMANCE_SEED) ?? (ci ? CI_SEED : Math.floor(Math.random() * 2 ** 31)),
-    ...((given.path ?? env.CONFORMANCE_PATH) ? { path: given.path ?? env.CONFORMANCE_PATH } : {}),
+    runs: given.runs ?? int(text('CONFORMANCE_RUNS')) ?? DEFAULT_RUNS,
+    seed: given.seed ?? int(text('CONFORMANCE_SEED')) ?? (ci ? CI_SEED : Math.floor(Math.random() * 2 ** 31)),
+    ...((given.path ?? text('CONFORMANCE_PATH')) ? { path: given.path ?? text('CONFORMANCE_PATH') } : {}),
   };
+}
+
+function defaultEnv(): Record<string, unknown> {
+  return (globalThis as { process?: { env?: Record<string, unknown> } }).process?.env ?? {};
 }
 
 /** A property failed: the message is the minimal reproduction, line by line. */
