@@ -1,4 +1,4 @@
-import { runConformanceSuite } from '@agent-conversations/conformance';
+import { modelSettings, runConformanceSuite } from '@agent-conversations/conformance';
 import { createBrowserStore } from '../../src/index.js';
 import { rawKey, rawMessages } from './raw.js';
 
@@ -13,6 +13,8 @@ runConformanceSuite({
   },
   // A second instance over the same localStorage, as another part of the app would create.
   createPeerStore: () => createBrowserStore({ namespace }),
+  // CI and CONFORMANCE_* come in through import.meta.env (see vitest.config.ts).
+  model: modelSettings({}, (import.meta as unknown as { env: Record<string, unknown> }).env),
   inspect: {
     messages: async (userId, id) => rawMessages(namespace, userId, id),
     exists: async (userId, id) => localStorage.getItem(rawKey(namespace, userId, id)) !== null,
