@@ -19,6 +19,8 @@ export default defineConfig({
         test: {
           name: 'chromium',
           include: ['test/browser/**/*.test.ts'],
+          // The page has no process.env: the model-based checks read CI and CONFORMANCE_* from import.meta.env.
+          env: Object.fromEntries(['CI', 'CONFORMANCE_RUNS', 'CONFORMANCE_SEED', 'CONFORMANCE_PATH'].map((k) => [k, process.env[k] ?? ''])),
           browser: {
             enabled: true,
             headless: true,

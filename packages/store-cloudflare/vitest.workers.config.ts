@@ -20,7 +20,13 @@ export default defineConfig(async () => ({
     cloudflareTest({
       main: here('./test/worker.ts'),
       wrangler: { configPath: here('./test/wrangler.jsonc') },
-      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(here('./migrations')) } },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(here('./migrations')),
+          // workerd has no process.env: the model-based checks read CI and CONFORMANCE_* from these bindings.
+          ...Object.fromEntries(['CI', 'CONFORMANCE_RUNS', 'CONFORMANCE_SEED', 'CONFORMANCE_PATH'].map((k) => [k, process.env[k] ?? ''])),
+        },
+      },
     }),
   ],
   test: {

@@ -1,5 +1,7 @@
 import type { ConversationStore, ErrorCode, Message, StoredConversation } from '@agent-conversations/core';
 import { expect } from './expect.js';
+import type { IoHook } from './model/explorer.js';
+import type { ModelSettings } from './model/properties.js';
 import type { ConformanceCapabilities, ConformanceInspector, ConformanceOptions } from './types.js';
 
 /** What every check receives: a fresh store and helpers for random ids. */
@@ -11,6 +13,10 @@ export interface CheckContext {
   clock: ConformanceOptions['clock'];
   /** A second instance over the same backend (the caller closes it); throws when the adapter gives none. */
   peer(): Promise<ConversationStore>;
+  /** The adapter's I/O boundary hook, when it gives one. */
+  io: IoHook | undefined;
+  /** Cases and seed of the model-based checks. */
+  model: ModelSettings;
   /** Whether the adapter gives a second instance (`createPeerStore`). */
   hasPeer: boolean;
   /** Ends the check as skipped, for a reason found only at run time (an optional method is absent). */
@@ -36,6 +42,8 @@ export interface Check {
   skipUnless?(options: ConformanceOptions, capabilities: ConformanceCapabilities): string | null;
   /** Returns why the check runs in a weaker form for these options (it is then reported as weakened), or null. */
   weakenedBy?(options: ConformanceOptions, capabilities: ConformanceCapabilities): string | null;
+  /** Runs hundreds of cases: its timeout is 20 times the per-check one. */
+  slow?: boolean;
   run(ctx: CheckContext): Promise<void>;
 }
 

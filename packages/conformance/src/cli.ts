@@ -4,18 +4,23 @@ import { startVitest } from 'vitest/node';
 import { formatSummary, type ConformanceReport } from './report.js';
 
 const USAGE = `Usage: agent-conversations-conformance <adapter-module> [--name NAME] [--strict] [--json[=FILE]] [--no-peer]
+       [--runs N] [--seed N] [--path PATH]
 
 Runs the @agent-conversations conformance suite (vitest) against an adapter and ends
 with a summary naming every skipped, weakened or failed check with its reason.
 The module's default export (or its named export "conformance") is either the
 suite options { name, createStore, createPeerStore?, inspect?, capabilities?, setup?, teardown? }
-or a function returning a ConversationStore.
+or a function returning a ConversationStore. Options with io: { createStore(gate) } also run
+model.interleavings (each storage call awaits gate(label) first).
 
   --strict      exit 1 when any check is skipped or weakened, not only when one fails
   --json        print the report (counts, and per check its id, status and reason) as JSON
                 on stdout instead of vitest's output; --json=FILE writes it to FILE
   --no-peer     do not build a second instance from the factory (the cross-instance
-                race is then skipped); by default createPeerStore is createStore`;
+                race is then skipped); by default createPeerStore is createStore
+  --runs N      cases per model-based check (default CONFORMANCE_RUNS, else 200)
+  --seed N      seed of the model-based checks (default CONFORMANCE_SEED, fixed under CI, else random)
+  --path PATH   with --seed: replay exactly the shrunk case a failure printed`;
 
 interface Args {
   file: string | undefined;
@@ -24,10 +29,11 @@ interface Args {
   json: string | null;
   peer: boolean;
   help: boolean;
+  model: { runs?: number; seed?: number; path?: string };
 }
 
 function parse(argv: string[]): Args {
-  const args: Args = { file: undefined, name: undefined, strict: false, json: null, peer: true, help: false };
+  const args: Args = { file: undefined, name: undefined, strict: false, json: null, peer: true, help: false, model: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') args.help = true;
@@ -36,6 +42,11 @@ function parse(argv: string[]): Args {
     else if (a === '--json') args.json = '-';
     else if (a.startsWith('--json=')) args.json = a.slice('--json='.length);
     else if (a === '--name') args.name = argv[++i];
+    else if (a === '--runs' || a === '--seed') {
+      const value = argv[++i] ?? '';
+      if (!/^\d+$/.test(value)) throw new Error(`${a} takes a whole number, got "${value}"\n\n${USAGE}`);
+      args.model[a === '--runs' ? 'runs' : 'seed'] = Number(value);
+    } else if (a === '--path') args.model.path = argv[++i];
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n\n${USAGE}`);
     else args.file = a;
   }
@@ -52,7 +63,7 @@ if (!exported) throw new Error('the adapter module must export default (or "conf
 const given = (typeof exported === 'function' ? { name: ${name}, createStore: exported } : exported) as Record<string, unknown>;
 const options = { ...given${args.name ? `, name: ${name}` : ''} };
 ${args.peer ? 'options.createPeerStore ??= options.createStore;' : 'delete options.createPeerStore;'}
-runConformanceSuite({ ...options, strict: ${args.strict}, quiet: true, onReport: (report: unknown) => writeFileSync(${JSON.stringify(reportFile)}, JSON.stringify(report)) } as never);
+runConformanceSuite({ ...options, model: { ...(options.model as object), ...${JSON.stringify(args.model)} }, strict: ${args.strict}, quiet: true, onReport: (report: unknown) => writeFileSync(${JSON.stringify(reportFile)}, JSON.stringify(report)) } as never);
 `;
 }
 

@@ -1,6 +1,7 @@
 import type { ConversationStore } from '@agent-conversations/core';
 import { CheckSkipped, DEFAULT_CAPABILITIES, randomId, type Check, type CheckContext } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
+import { modelSettings } from './model/properties.js';
 import type { ConformanceCapabilities, ConformanceOptions } from './types.js';
 
 /** passed: ran in full; weakened: ran in a weaker form (the reason says how); skipped: did not run. */
@@ -70,6 +71,8 @@ export async function runCheck(check: Check, options: ConformanceOptions): Promi
     capabilities: capabilitiesOf(options),
     inspect: options.inspect,
     clock: options.clock,
+    io: options.io,
+    model: modelSettings(options.model),
     hasPeer: Boolean(options.createPeerStore),
     peer: async () => {
       if (!options.createPeerStore) throw new Error('createPeerStore is not provided');

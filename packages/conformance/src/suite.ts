@@ -35,7 +35,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
               results.set(check.id, result);
               if (result.status === 'failed') throw result.error;
               if (result.status === 'skipped') context.skip(result.reason);
-            }, timeout);
+            }, check.slow ? timeout * 20 : timeout);
           }
           const part = storageSkip(check, options);
           if (part) {

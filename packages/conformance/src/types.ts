@@ -1,4 +1,6 @@
 import type { ConversationStore, Message } from '@agent-conversations/core';
+import type { IoHook } from './model/explorer.js';
+import type { ModelSettings } from './model/properties.js';
 import type { ConformanceReport } from './report.js';
 
 /** Reads the backend directly, bypassing the adapter, so tests can check what is really stored. */
@@ -39,6 +41,14 @@ export interface ConformanceOptions {
    */
   clock?: { set(ms: number | null): void | Promise<void> };
   capabilities?: Partial<ConformanceCapabilities>;
+  /**
+   * The I/O boundary hook: stores over the same backend whose every storage call first awaits `gate(label)`, wired
+   * through what the factory already accepts (a pg Pool, a ClickHouse client, a fetch, a binding). Without it
+   * `model.interleavings` is skipped.
+   */
+  io?: IoHook;
+  /** Cases per model-based check and the seed; default CONFORMANCE_RUNS or 200, CONFORMANCE_SEED or (under CI) a fixed seed, else random. */
+  model?: Partial<ModelSettings>;
   /** Runs once before the suite (start a server, migrate). */
   setup?(): void | Promise<void>;
   /** Runs once after the suite (stop servers). */

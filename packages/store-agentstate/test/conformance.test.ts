@@ -1,4 +1,4 @@
-import { runConformanceSuite } from '@agent-conversations/conformance';
+import { runConformanceSuite, type IoGate } from '@agent-conversations/conformance';
 import { createAgentStateStore } from '../src/index.js';
 import { inspector } from './inspect.js';
 import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
@@ -6,6 +6,17 @@ import { ServerState } from './server/state.js';
 
 let server: AgentStateTestServer;
 const open = () => createAgentStateStore({ apiKey: server.apiKey, baseUrl: server.baseUrl, retryDelayMs: 10 });
+/** The I/O hook, through the store's `fetch` option: each request awaits the gate before it is sent. */
+const gated = (gate: IoGate) =>
+  createAgentStateStore({
+    apiKey: server.apiKey,
+    baseUrl: server.baseUrl,
+    retryDelayMs: 10,
+    fetch: async (input, init) => {
+      await gate(`${init.method ?? 'GET'} ${new URL(input).pathname.replace('/v1/', '/').split('/').slice(0, 4).join('/')}`);
+      return fetch(input, init);
+    },
+  });
 
 runConformanceSuite({
   name: 'agentstate (test server)',
@@ -17,6 +28,7 @@ runConformanceSuite({
   createStore: open,
   createPeerStore: open,
   inspect: inspector(() => server),
+  io: { createStore: gated },
   // The server stamps created_at/updated_at itself; the suite forces updatedAt ties by freezing the server's clock.
   clock: {
     set: (ms) => {

@@ -7,6 +7,7 @@ import { fidelityChecks } from './fidelity.js';
 import { idChecks } from './ids.js';
 import { isolationChecks } from './isolation.js';
 import { listChecks } from './list.js';
+import { modelChecks } from './model.js';
 import { surfaceChecks } from './surface.js';
 import { tieChecks } from './ties.js';
 import { orderingChecks } from './ordering.js';
@@ -30,4 +31,5 @@ export const ALL_CHECKS: readonly Check[] = [
   ...validationChecks,
   ...idChecks,
   ...surfaceChecks,
+  ...modelChecks,
 ];
