@@ -63,8 +63,10 @@ function writeResult(db: Db, q: Queries, row: MetaRow | undefined, key: [string,
 
 async function noRowWritten(db: Db, q: Queries, key: [string, string], expected: number | undefined): Promise<never> {
   const current = (await db.query<{ version: number }>(q.version, key)).rows[0]?.version;
-  if (current !== undefined && expected !== undefined && expected !== current) checkVersion(expected, current, 'postgres');
-  return notFound(key[1]);
+  if (current === undefined || expected === undefined) return notFound(key[1]);
+  checkVersion(expected, current, 'postgres');
+  // The version matches now but did not when the write ran: another write moved it in between.
+  throw storeError('CONFLICT', `expected version ${expected} but the conversation changed while this write ran; reload it and retry`);
 }
 
 /** Creates a Postgres-backed store; validates options but does no I/O until the first call. */
