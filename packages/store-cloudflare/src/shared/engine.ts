@@ -58,9 +58,11 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
     return rows?.[0] ? rowToMeta(rows[0]) : undefined;
   };
 
-  /** After a conditional write matched no row: NOT_FOUND when missing, else CONFLICT on the version. */
+  /** After a conditional write matched no row: NOT_FOUND when missing, else CONFLICT on the version. Without expectedVersion the
+   * write's only condition is that the conversation exists, so a miss means it did not when the write ran (one created since
+   * does not turn the miss into a CONFLICT). */
   const explainMiss = async (userId: string, id: string, expected: number | undefined): Promise<never> => {
-    const meta = await readMeta(userId, id);
+    const meta = expected === undefined ? undefined : await readMeta(userId, id);
     if (!meta) throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter });
     checkVersion(expected, meta.version, adapter);
     throw new ConversationStoreError('CONFLICT', `conversation "${id}" changed while it was being written; retry`, { adapter, retryable: true });
