@@ -1,5 +1,5 @@
 // Benchmark Worker: times append at conversation length 10 and 1,000 on D1 and on the Durable Object, inside workerd.
-import type { ConversationStore, Message } from '@agent-conversations/core';
+import { scanInput, type ConversationStore, type Message } from '@agent-conversations/core';
 import { createD1Store, createDurableObjectStore, migrateD1 } from '../src/index.js';
 import type { AgentConversationsDurableObject } from '../src/durable-object.js';
 
@@ -87,6 +87,20 @@ export default {
     const length = Number(url.searchParams.get('length') ?? 10);
     const conversations = Number(url.searchParams.get('conversations') ?? 10);
     const rounds = Number(url.searchParams.get('rounds') ?? 10);
+    if (url.searchParams.get('measure') === 'client') {
+      // The client's share of an upsert at this length: validating and fingerprinting the list vs one JSON.stringify of it.
+      const list = range(0, length + 2);
+      const totals = { scan: 0, stringify: 0 };
+      for (let r = 0; r < rounds; r++) {
+        let start = performance.now();
+        scanInput({ userId: 'u', id: 'c', messages: list });
+        totals.scan += performance.now() - start;
+        start = performance.now();
+        JSON.stringify(list);
+        totals.stringify += performance.now() - start;
+      }
+      return Response.json({ msPerScan: totals.scan / rounds, msPerStringify: totals.stringify / rounds });
+    }
     const saves = url.searchParams.get('measure') === 'saves';
     const key = `${url.searchParams.get('backend')}-${length}-${saves ? 'saves' : 'appends'}`;
     const time = (store: ConversationStore, userOf: (c: number) => string) =>
