@@ -1,5 +1,5 @@
 // Benchmark Worker: times append at conversation length 10 and 1,000 on D1 and on the Durable Object, inside workerd.
-import type { ConversationStore, Message } from '@agent-conversations/core';
+import { scanInput, type ConversationStore, type Message } from '@agent-conversations/core';
 import { createD1Store, createDurableObjectStore, migrateD1 } from '../src/index.js';
 import type { AgentConversationsDurableObject } from '../src/durable-object.js';
 
@@ -28,37 +28,46 @@ function message(i: number): Message {
 
 const range = (from: number, n: number): Message[] => Array.from({ length: n }, (_, i) => message(from + i));
 
-/** Mean ms per append over `conversations` x `rounds` appends of one message to conversations of `length` messages. */
-async function timeAppends(store: ConversationStore, userOf: (c: number) => string, length: number, conversations: number, rounds: number): Promise<number> {
-  const tag = crypto.randomUUID();
-  for (let c = 0; c < conversations; c++) await store.upsert({ id: `c${c}`, userId: userOf(c) + tag, messages: range(0, length) });
-  await store.append(userOf(0) + tag, 'c0', range(length, 1)); // warm-up
+/** Conversations seeded by an earlier request of the same run (the isolate lives through the run): each request measures on
+ * the same conversations, so seeding 1,000-message conversations happens once per backend and length, not once per sample. */
+const seeded = new Map<string, { tag: string; lists: Message[][]; next: number }>();
+
+async function seed(store: ConversationStore, key: string, userOf: (c: number) => string, length: number, conversations: number, prefixes: string[]) {
+  let state = seeded.get(key);
+  if (!state) {
+    state = { tag: crypto.randomUUID(), lists: [], next: length + 1_000_000 };
+    for (let c = 0; c < conversations; c++) {
+      state.lists.push(range(0, length));
+      for (const prefix of prefixes) await store.upsert({ id: `${prefix}${c}`, userId: userOf(c) + state.tag, messages: range(0, length) });
+    }
+    seeded.set(key, state);
+  }
+  return state;
+}
+
+/** Mean ms per append over `conversations` x `rounds` appends of one message to conversations of about `length` messages. */
+async function timeAppends(store: ConversationStore, key: string, userOf: (c: number) => string, length: number, conversations: number, rounds: number): Promise<number> {
+  const state = await seed(store, key, userOf, length, conversations, ['c']);
+  await store.append(userOf(0) + state.tag, 'c0', range(state.next++, 1)); // warm-up
   const start = Date.now();
   for (let r = 1; r <= rounds; r++) {
-    for (let c = 0; c < conversations; c++) await store.append(userOf(c) + tag, `c${c}`, range(length + r + 1, 1), { usage: { inputTokens: 10 } });
+    for (let c = 0; c < conversations; c++) await store.append(userOf(c) + state.tag, `c${c}`, range(state.next++, 1), { usage: { inputTokens: 10 } });
   }
   return (Date.now() - start) / (conversations * rounds);
 }
 
-/** Mean ms per save of a turn (2 new messages) to conversations of `length`: an upsert of the whole list (the AI SDK's onFinish)
- * vs an append of the 2, interleaved round by round (first mover alternating) so drift hits both alike. */
-async function timeSaves(store: ConversationStore, userOf: (c: number) => string, length: number, conversations: number, rounds: number): Promise<{ msPerUpsert: number; msPerAppend: number }> {
-  const tag = crypto.randomUUID();
-  const lists: Message[][] = [];
-  for (let c = 0; c < conversations; c++) {
-    lists.push(range(0, length));
-    await store.upsert({ id: `u${c}`, userId: userOf(c) + tag, messages: lists[c]! });
-    await store.upsert({ id: `a${c}`, userId: userOf(c) + tag, messages: range(0, length) });
-  }
-  let next = length;
+/** Mean ms per save of a turn (2 new messages) to conversations of about `length`: an upsert of the whole list (the AI SDK's
+ * onFinish) vs an append of the 2, interleaved round by round (first mover alternating) so drift hits both alike. */
+async function timeSaves(store: ConversationStore, key: string, userOf: (c: number) => string, length: number, conversations: number, rounds: number): Promise<{ msPerUpsert: number; msPerAppend: number }> {
+  const state = await seed(store, key, userOf, length, conversations, ['u', 'a']);
   const upsert = async (c: number) => {
-    lists[c]!.push(...range(next, 2));
-    next += 2;
-    await store.upsert({ id: `u${c}`, userId: userOf(c) + tag, messages: lists[c]! });
+    state.lists[c]!.push(...range(state.next, 2));
+    state.next += 2;
+    await store.upsert({ id: `u${c}`, userId: userOf(c) + state.tag, messages: state.lists[c]! });
   };
   const append = async (c: number) => {
-    await store.append(userOf(c) + tag, `a${c}`, range(next, 2));
-    next += 2;
+    await store.append(userOf(c) + state.tag, `a${c}`, range(state.next, 2));
+    state.next += 2;
   };
   const totals = { upsert: 0, append: 0 };
   for (let r = 0; r <= rounds; r++) {
@@ -78,9 +87,24 @@ export default {
     const length = Number(url.searchParams.get('length') ?? 10);
     const conversations = Number(url.searchParams.get('conversations') ?? 10);
     const rounds = Number(url.searchParams.get('rounds') ?? 10);
+    if (url.searchParams.get('measure') === 'client') {
+      // The client's share of an upsert at this length: validating and fingerprinting the list vs one JSON.stringify of it.
+      const list = range(0, length + 2);
+      const totals = { scan: 0, stringify: 0 };
+      for (let r = 0; r < rounds; r++) {
+        let start = performance.now();
+        scanInput({ userId: 'u', id: 'c', messages: list });
+        totals.scan += performance.now() - start;
+        start = performance.now();
+        JSON.stringify(list);
+        totals.stringify += performance.now() - start;
+      }
+      return Response.json({ msPerScan: totals.scan / rounds, msPerStringify: totals.stringify / rounds });
+    }
     const saves = url.searchParams.get('measure') === 'saves';
+    const key = `${url.searchParams.get('backend')}-${length}-${saves ? 'saves' : 'appends'}`;
     const time = (store: ConversationStore, userOf: (c: number) => string) =>
-      saves ? timeSaves(store, userOf, length, conversations, rounds) : timeAppends(store, userOf, length, conversations, rounds).then((msPerAppend) => ({ msPerAppend }));
+      saves ? timeSaves(store, key, userOf, length, conversations, rounds) : timeAppends(store, key, userOf, length, conversations, rounds).then((msPerAppend) => ({ msPerAppend }));
     if (url.searchParams.get('backend') === 'd1') {
       await migrateD1(env.CONVERSATIONS_D1);
       return Response.json(await time(createD1Store({ binding: env.CONVERSATIONS_D1 }), () => 'bench-user-'));

@@ -123,6 +123,43 @@ describe('D1 store', () => {
     expect(await d1Messages(db, u, 'c')).toEqual(list);
   });
 
+  it('the save of a turn as an upsert of the whole list is one batch with no read first, inserting only the new messages', async () => {
+    const db = env.CONVERSATIONS_D1;
+    const u = `traced-${crypto.randomUUID()}`;
+    // Counts the round trips to D1: one per batch() and one per statement run alone.
+    let trips = 0;
+    type Counted = { all(): Promise<{ results?: unknown[] }>; real: D1PreparedStatement };
+    const counted = {
+      prepare: (query: string) => ({
+        bind: (...values: unknown[]): Counted => {
+          const real = db.prepare(query).bind(...values);
+          return { real, all: () => (trips++, real.all()) };
+        },
+      }),
+      batch: (statements: Counted[]) => (trips++, db.batch(statements.map((s) => s.real))),
+    };
+    const traced = createD1Store({ binding: counted as never });
+    const writes = async () => (await db.prepare('SELECT op, message_id FROM test_writes WHERE user_id = ? ORDER BY rowid').bind(u).all()).results;
+    let list = many(30, 'm');
+    await traced.upsert({ id: 'c', userId: u, messages: list });
+    await db.prepare('DELETE FROM test_writes WHERE user_id = ?').bind(u).run();
+    trips = 0;
+    list = [...list, text('m-30', 'user', 'question'), text('m-31', 'assistant', 'answer')];
+    expect(await traced.upsert({ id: 'c', userId: u, messages: list })).toMatchObject({ messageCount: 32, version: 2 });
+    expect(trips).toBe(1);
+    expect(await writes()).toEqual([{ op: 'insert', message_id: 'm-30' }, { op: 'insert', message_id: 'm-31' }]);
+    // The same list again writes no message; a stale expectedVersion is CONFLICT and writes nothing.
+    expect(await traced.upsert({ id: 'c', userId: u, messages: list, title: 'Named' })).toMatchObject({ messageCount: 32, version: 3, title: 'Named' });
+    await expect(traced.upsert({ id: 'c', userId: u, messages: [...list, text('m-32', 'user', 'late')] }, { expectedVersion: 2 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await writes()).toEqual([{ op: 'insert', message_id: 'm-30' }, { op: 'insert', message_id: 'm-31' }]);
+    // A changed earlier message does not match the stored digest: the general path rewrites from it.
+    list = [...list];
+    list[3] = text('m-3', 'assistant', 'edited');
+    await traced.upsert({ id: 'c', userId: u, messages: list });
+    expect(await d1Messages(db, u, 'c')).toEqual(list);
+    expect(await traced.get(u, 'c')).toMatchObject({ title: 'Named', messageCount: 32, version: 4 });
+  });
+
   it('keeps usage totals in plain columns that SQL can query', async () => {
     const u = user();
     await store.upsert({ id: 'c', userId: u, messages: [] });

@@ -50,7 +50,7 @@ describe('Durable Object per-user isolation', () => {
     await asB.upsert({ id: 'shared-id', userId: b, messages: [message('m1', 'B owns this one')] });
 
     const idOfB = env.AGENT_CONVERSATIONS_DO.idFromName(b).toString();
-    expect(addressed).toHaveLength(7);
+    expect(addressed).toHaveLength(8); // the upsert asks for the one-batch extension first, then sends the whole new conversation
     expect(new Set(addressed)).toEqual(new Set([idOfB]));
     expect(addressed).not.toContain(env.AGENT_CONVERSATIONS_DO.idFromName(a).toString());
     expect(await readA()).toEqual(before);

@@ -109,6 +109,35 @@ export function buildQueries(t: TableNames) {
   )
   ${RESULT('c')}`,
 
+    /** The whole upsert in one statement when the stored messages start the given list and none was appended since the last
+     * upsert: the row matches only if its count is in [$22, $19] and its stored digest is the given list's digest at that count
+     * ($23 holds the digests of the first $22..$19 messages); then the messages after the stored count (of the ones from $22 on,
+     * $24-$26) are inserted. No row: anything else (the caller takes the general path). $1 user, $2 id, $3 given title or null,
+     * $4 the placeholder title, $5 the title from the messages, $6 auto_title, $7 model, $8 provider, $9 usage given, $10-$15 usage,
+     * $16 metadata, $17 given updatedAt or null, $18 now, $19 message count, $20 digest of all, $21 expected version or null. */
+    extend: `WITH s AS (
+    SELECT version AS v, message_count AS base FROM ${t.conversations}
+    WHERE user_id = $1 AND id = $2 AND ($21::int IS NULL OR version = $21::int)
+      AND message_count = prefix_count AND message_count BETWEEN $22::int AND $19::int
+      AND prefix_digest = ($23::int8[])[message_count - $22::int + 1]
+  ), c AS (
+    UPDATE ${t.conversations} SET
+      title = CASE WHEN $3::text IS NOT NULL THEN $3::text WHEN title <> $4::text THEN title ELSE $5::text END,
+      auto_title = $6, model = coalesce($7, model), provider = coalesce($8, provider),
+      usage_set = usage_set OR $9,
+      ${usageSet(10, (col, p) => `CASE WHEN $9 THEN ${p} ELSE ${col} END`)},
+      metadata = coalesce($16, metadata), updated_at = coalesce($17::bigint, greatest(updated_at, $18::bigint)),
+      message_count = $19::int, version = version + 1, prefix_count = $19::int, prefix_digest = $20
+    FROM s WHERE user_id = $1 AND id = $2 AND version = s.v
+    RETURNING ${META}
+  ), m AS (
+    INSERT INTO ${t.messages} (user_id, conversation_id, seq, message_id, json, hash)
+    SELECT c.user_id, c.id, $22::int + m.ord, m.message_id, m.json, m.hash
+    FROM c, s, unnest($24::text[], $25::text[], $26::text[]) WITH ORDINALITY AS m(message_id, json, hash, ord)
+    WHERE $22::int + m.ord > s.base
+  )
+  ${RESULT('c')}`,
+
     /** One statement: lock and bump the conversation (version-checked), number the messages after message_count, add the usage
      * delta. Index (one message ? 1 : 0) + (usage delta ? 2 : 0), as store.ts picks it (parameters in appendSql). */
     append: [appendSql(t, false, false), appendSql(t, true, false), appendSql(t, false, true), appendSql(t, true, true)] as const,

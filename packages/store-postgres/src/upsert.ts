@@ -91,6 +91,24 @@ export function extendParams(input: ScannedInput, row: StateRow, now: number): u
   return replaceParams(input, row, rest, keep, now, row.version);
 }
 
+/** How many of the last messages the one-statement upsert sends: a turn of the AI SDK adds two (the user's and the reply). */
+export const TAIL_WINDOW = 8;
+
+/** The `extend` parameters: the list's digests at the counts the stored list may have, and the last TAIL_WINDOW messages. */
+export function tailParams(input: ScannedInput, expected: number | undefined, now: number): unknown[] {
+  const { messages, digests } = input.messages;
+  const count = messages.length;
+  const from = Math.max(0, count - TAIL_WINDOW);
+  const title = input.title === undefined ? null : encodeText(input.title);
+  const metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
+  const candidates = Array.from(digests.subarray(from), String);
+  return [
+    encodeText(input.userId), input.id, title, encodeText(DEFAULT_TITLE), encodeText(defaultTitle(messages)), autoTitle(messages),
+    encodeOptional(input.model), encodeOptional(input.provider), input.usage !== undefined, ...usageParams(input.usage), metadata,
+    input.updatedAt ?? null, now, count, digests[count], expected ?? null, from, candidates, ...columns(messages.slice(from).map((m) => prepareMessage(m))),
+  ];
+}
+
 // Under the row lock: creates the conversation, or finds the first changed message by its hash and rewrites from there.
 async function upsertLocked(query: Query, q: Queries, input: ScannedInput, expected: number | undefined, now: number): Promise<ConversationMeta | null> {
   const key = [encodeText(input.userId), input.id];
@@ -111,11 +129,16 @@ async function upsertLocked(query: Query, q: Queries, input: ScannedInput, expec
 }
 
 /**
- * Upserts in two statements when the stored messages start the given list (the AI SDK's save of a whole chat): reads the stored
- * state without a lock, then writes the new messages in one statement that matches no row if anything changed in between. Any
- * other case (a new conversation, a changed earlier message, a write in between) takes the locked path, which compares every message.
+ * Upserts in one statement when the stored list is the given one minus at most its last TAIL_WINDOW messages and its digest
+ * covers all of it (the AI SDK's save of a whole chat after the previous save): `extend` compares the digest and writes the new
+ * messages in one round trip, like append. Otherwise, when the stored messages still start the given list (more new messages, or
+ * some appended since the last upsert), it reads the stored state without a lock, then writes the new messages in one statement
+ * that matches no row if anything changed in between. Any other case (a new conversation, a changed earlier message, a write in
+ * between) takes the locked path, which compares every message.
  */
 export async function upsert(db: Db, q: Queries, input: ScannedInput, expected: number | undefined, now: () => number): Promise<ConversationMeta> {
+  const inOne = metaOf((await db.query<MetaRow>(q.extend, tailParams(input, expected, now()))).rows[0]);
+  if (inOne) return inOne;
   const row = (await db.query<StateRow>(q.state, [encodeText(input.userId), input.id])).rows[0];
   checkVersion(expected, row?.version ?? 0, 'postgres');
   const params = row && extendParams(input, row, now());

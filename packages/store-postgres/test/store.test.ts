@@ -1,10 +1,10 @@
 // What the Postgres store guarantees beyond the shared suite, checked in the tables themselves.
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPostgresStore } from '../src/index.js';
 import { scanInput } from '@agent-conversations/core';
 import { buildQueries } from '../src/queries.js';
-import { extendParams, type StateRow } from '../src/upsert.js';
+import { extendParams, TAIL_WINDOW, type StateRow } from '../src/upsert.js';
 import { msg, uid, useTestDatabase } from './support/stores.js';
 
 const ctx = useTestDatabase('store');
@@ -95,6 +95,45 @@ describe('storage layout', () => {
     // Bad input after an unchanged prefix is VALIDATION, and nothing is written.
     await expect(store.upsert({ userId: u, id: c, messages: [...list, { id: '8', role: 'user', n: Number.NaN }] })).rejects.toMatchObject({ code: 'VALIDATION' });
     expect((await store.get(u, c))!).toMatchObject({ version: 4, messageCount: 7 });
+  });
+
+  it('the save of a turn as an upsert of the whole list is one statement, like append; more new messages or a changed one take the other paths', async () => {
+    const store = open({ poolSize: 1 });
+    const [u, c] = [uid('u'), uid('c')];
+    let list = Array.from({ length: 20 }, (_, i) => msg(String(i), `message ${i}`, i % 2 ? 'assistant' : 'user'));
+    await store.upsert({ userId: u, id: c, messages: list });
+    const statements = async (work: () => Promise<unknown>): Promise<number> => {
+      const spy = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        await work();
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    list = [...list, msg('20', 'question'), msg('21', 'answer', 'assistant')];
+    expect(await statements(() => store.upsert({ userId: u, id: c, messages: list }))).toBe(1);
+    expect(await statements(() => store.append(u, c, [msg('22', 'appended')]))).toBe(1);
+    list = [...list, msg('22', 'appended')];
+    const before = await rows(u, c);
+    // Appended since the last upsert: the stored digest no longer covers every message, so the one statement matches no row.
+    list = [...list, msg('23', 'next')];
+    expect(await statements(() => store.upsert({ userId: u, id: c, messages: list }))).toBeGreaterThan(1);
+    expect((await rows(u, c)).slice(0, 23)).toEqual(before);
+    // More new messages than the statement carries (TAIL_WINDOW): the other path, still only the new rows.
+    const after = await rows(u, c);
+    list = [...list, ...Array.from({ length: TAIL_WINDOW + 1 }, (_, i) => msg(`n${i}`, `new ${i}`))];
+    await store.upsert({ userId: u, id: c, messages: list });
+    expect((await rows(u, c)).slice(0, 24)).toEqual(after);
+    // A changed earlier message: the digest differs, the message and the ones after it are rewritten.
+    list = [...list];
+    list[5] = msg('5', 'edited', 'assistant');
+    await store.upsert({ userId: u, id: c, messages: list, title: 'Kept' });
+    const stored = await store.get(u, c);
+    expect(stored!.messages).toEqual(list);
+    expect(stored).toMatchObject({ title: 'Kept', messageCount: list.length });
+    // And the stale version is refused by the one statement's condition as by the others.
+    await expect(store.upsert({ userId: u, id: c, messages: [...list, msg('z', 'late')] }, { expectedVersion: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('the unlocked write of an upsert matches no row when the conversation changed after it was read', async () => {

@@ -3,6 +3,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { createSqlStore, type SqlConversationStore } from '../shared/engine.js';
 import { applyMigrations } from '../shared/migrate.js';
 import type { SqlRunner } from '../shared/runner.js';
+import type { ExtendChange } from '../shared/statements.js';
 import { toReply, type ConversationsReply, type ConversationsRpc } from './protocol.js';
 import { durableObjectRunner } from './runner.js';
 
@@ -12,6 +13,19 @@ function parseJson(text: unknown, name: string): unknown {
   } catch (error) {
     throw new ConversationStoreError('VALIDATION', `${name} must be JSON text`, { adapter: 'durable-object', cause: error });
   }
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** The ExtendChange the client built, checked for shape (its messages were validated before they were sent). */
+function parseChange(text: unknown): ExtendChange {
+  const change = parseJson(text, 'changeJson') as Partial<ExtendChange> | null;
+  const ok = change !== null && typeof change === 'object' && isText(change.userId) && isText(change.id) && Number.isSafeInteger(change.from)
+    && Array.isArray(change.digests) && change.digests.every(Number.isSafeInteger) && Array.isArray(change.tail)
+    && change.tail.every((m) => isText(m?.id) && isText(m.json) && isText(m.fingerprint) && /^[0-9a-f]+$/.test(m.fingerprint))
+    && change.digests.length === change.tail.length + 1 && isText(change.placeholderTitle) && isText(change.defaultTitle);
+  if (!ok) throw new ConversationStoreError('VALIDATION', 'changeJson is not an upsert change', { adapter: 'durable-object' });
+  return change as ExtendChange;
 }
 
 /** The table the object records its applied schema steps in. */
@@ -48,6 +62,14 @@ export class AgentConversationsDurableObject<Env = unknown> extends DurableObjec
     return toReply(async () => {
       const input = parseJson(inputJson, 'inputJson') as ConversationInput | null;
       return this.#guard(input?.userId, async () => JSON.stringify(await this.#store.upsert(input as ConversationInput, options)));
+    });
+  }
+
+  /** Upserts in one transaction with no read when the stored messages are the change's minus at most its tail; else replies null. */
+  async extendConversation(changeJson: string): Promise<ConversationsReply> {
+    return toReply(async () => {
+      const change = parseChange(changeJson);
+      return this.#guard(change.userId, async () => JSON.stringify(await this.#store.extend(change)));
     });
   }
 

@@ -14,6 +14,9 @@ export interface ConversationsRpc {
   getConversation(userId: string, id: string): Promise<ConversationsReply>;
   /** Takes a ConversationInput as JSON; replies with the ConversationMeta. */
   upsertConversation(inputJson: string, options?: WriteOptions): Promise<ConversationsReply>;
+  /** Takes an ExtendChange as JSON (an upsert the caller validated); replies with the ConversationMeta, or `null` when the stored
+   * messages are not the given ones minus at most the tail (nothing written: send the whole input to upsertConversation). */
+  extendConversation(changeJson: string): Promise<ConversationsReply>;
   /** Takes a JSON array of messages; replies with the ConversationMeta. */
   appendMessages(userId: string, id: string, messagesJson: string, options?: AppendOptions): Promise<ConversationsReply>;
   /** Takes a ConversationPatch as JSON; replies with the ConversationMeta. */

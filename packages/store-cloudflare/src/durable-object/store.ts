@@ -3,6 +3,7 @@ import {
   validateExpectedVersion, validateUsage, type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch,
   type ConversationStore, type ListOptions, type ListPage, type MessageInput, type StoredConversation, type WriteOptions,
 } from '@agent-conversations/core';
+import { extendChange } from '../shared/engine.js';
 import { mapSqlError } from '../shared/errors.js';
 import { fromReplyError, type ConversationsReply, type ConversationsRpc } from './protocol.js';
 
@@ -64,10 +65,14 @@ export function createDurableObjectStore(options: DurableObjectStoreOptions): Co
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
-      // Validated here (nothing crosses to the object unless it is storable), serialized in one call; the object compares digests.
-      const { messages, ...rest } = scanInput(raw);
-      assertUtf8UserId(rest.userId, 'a Durable Object');
+      // Validated here, once (nothing crosses to the object unless it is storable). The usual save sends only the last messages and
+      // the digests; the whole input crosses only when the object's stored messages are not the given ones minus that tail.
+      const input = scanInput(raw);
+      assertUtf8UserId(input.userId, 'a Durable Object');
       const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
+      const extended = await call<ConversationMeta | null>(input.userId, (o) => o.extendConversation(JSON.stringify(extendChange(input, expectedVersion))));
+      if (extended) return extended;
+      const { messages, ...rest } = input;
       const json = JSON.stringify({ ...rest, messages: messages.messages });
       return call(rest.userId, (o) => o.upsertConversation(json, { expectedVersion }));
     },

@@ -7,9 +7,9 @@ import {
 import { column, rowToMeta } from './rows.js';
 import type { Row, SqlRunner } from './runner.js';
 import {
-  appendConversation, deleteConversation, deleteMessagesFrom, deleteUser, insertConversation, insertMessages, listConversations,
+  appendConversation, deleteConversation, extendConversation, deleteMessagesFrom, deleteUser, insertConversation, insertMessages, listConversations,
   patchConversation, replaceConversation, selectFingerprints, selectMessageIds, selectMessages, selectMeta, selectTailFingerprints,
-  selectUpsertState, type MessageRow,
+  selectUpsertState, type ExtendChange, type MessageRow,
 } from './statements.js';
 
 /** Options of the SQLite-backed store shared by D1 and the Durable Object. */
@@ -23,6 +23,9 @@ export interface SqlStoreOptions {
 export interface SqlConversationStore extends ConversationStore {
   /** The conversation with its messages as one JSON text, or null. */
   getText(userId: string, id: string): Promise<string | null>;
+  /** The upsert of an already validated input in one batch when the stored messages are its messages minus at most its last
+   * few; null (nothing written) otherwise: then call `upsert`. */
+  extend(change: ExtendChange): Promise<ConversationMeta | null>;
 }
 
 /** Attempts of an upsert without expectedVersion when other writers keep changing the conversation between its read and write. */
@@ -47,6 +50,20 @@ function unchangedPrefix(input: ScannedInput, count: number, prefixCount: number
   return count;
 }
 
+/** How many of the last messages the one-batch upsert sends: a turn of the AI SDK adds two (the user's and the reply). */
+const TAIL_WINDOW = 8;
+
+/** The one-batch upsert of a scanned input: its digests at the counts the stored list may have, and its last TAIL_WINDOW messages. */
+export function extendChange(input: ScannedInput, expectedVersion: number | undefined): ExtendChange {
+  const { messages, digests } = input.messages;
+  const from = Math.max(0, messages.length - TAIL_WINDOW);
+  return {
+    userId: input.userId, id: input.id, from, digests: Array.from(digests.subarray(from)), tail: toRows(messages.slice(from).map((m) => prepareMessage(m))),
+    title: input.title, placeholderTitle: DEFAULT_TITLE, defaultTitle: defaultTitle(messages), model: input.model, provider: input.provider,
+    usage: input.usage, metadata: input.metadata, updatedAt: input.updatedAt, expectedVersion,
+  };
+}
+
 /** A ConversationStore over SQLite statements; every write is one atomic transaction and every query is scoped by user. */
 export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): SqlConversationStore {
   const adapter = options.kind;
@@ -68,6 +85,13 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
     throw new ConversationStoreError('CONFLICT', `conversation "${id}" changed while it was being written; retry`, { adapter, retryable: true });
   };
 
+  /** The upsert as one batch with no read when the stored list is the given one minus at most its tail; null when it is not (nothing written). */
+  const extend = async (change: ExtendChange): Promise<ConversationMeta | null> => {
+    const results = await runner.write(extendConversation(change, now()));
+    const row = results[results.length - 1]?.[0];
+    return row ? rowToMeta(row) : null;
+  };
+
   const getText = async (userId: string, id: string): Promise<string | null> => {
     assertUtf8UserId(userId, 'SQLite');
     assertConversationId(id);
@@ -81,6 +105,7 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
     kind: options.kind,
     persistent: true,
     getText,
+    extend,
 
     async list(userId: string, opts?: ListOptions): Promise<ListPage> {
       assertUtf8UserId(userId, 'SQLite');
@@ -103,6 +128,8 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
       const { userId, id } = input;
       const { messages, digests } = input.messages;
       const fallbackTitle = defaultTitle(messages);
+      const extended = await extend(extendChange(input, expected));
+      if (extended) return extended;
       let all: MessageRow[] | undefined; // every message, prepared only when the digest does not decide
       for (let attempt = 1; ; attempt++) {
         const [stateRows = [], tail = []] = await runner.read([selectUpsertState(userId, id), selectTailFingerprints(userId, id)]);

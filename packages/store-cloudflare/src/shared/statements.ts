@@ -232,3 +232,77 @@ export function deleteUser(userId: string): Statement[] {
     sql('DELETE FROM agent_conversations WHERE user_id = ?', userId),
   ];
 }
+
+/** An upsert whose stored list is the given one minus at most its last few messages, as one atomic batch with no read before it. */
+export interface ExtendChange {
+  userId: string;
+  id: string;
+  /** Index of the first message in `tail` (the stored count must be at least this). */
+  from: number;
+  /** The given list's digests of its first `from`, `from + 1`, ... messages, up to all of them. */
+  digests: number[];
+  /** The given messages from `from` on; only those after the stored count are inserted. */
+  tail: readonly MessageRow[];
+  title: string | undefined;
+  placeholderTitle: string;
+  /** The default title of all the given messages. */
+  defaultTitle: string;
+  model: string | undefined;
+  provider: string | undefined;
+  usage: Usage | undefined;
+  metadata: Record<string, unknown> | undefined;
+  updatedAt: number | undefined;
+  expectedVersion: number | undefined;
+}
+
+/** The row condition of `extendConversation`: every stored message is an unchanged given one, covered by the stored digest. */
+function extendCondition(change: ExtendChange, alias: string): [string, SqlValue[]] {
+  const c = (column: string): string => `${alias}${column}`;
+  const count = change.from + change.tail.length;
+  const where = [`${c('user_id')} = ?`, `${c('id')} = ?`, `${c('message_count')} = ${c('prefix_count')}`, `${c('message_count')} BETWEEN ? AND ?`];
+  const params: SqlValue[] = [change.userId, change.id, change.from, count];
+  where.push(`${c('prefix_digest')} = json_extract(?, '$[' || CAST(${c('message_count')} - ? AS INTEGER) || ']')`);
+  params.push(JSON.stringify(change.digests), change.from);
+  if (change.expectedVersion !== undefined) {
+    where.push(`${c('version')} = ?`);
+    params.push(change.expectedVersion);
+  }
+  return [where.join(' AND '), params];
+}
+
+/**
+ * The whole upsert as one batch when the stored list is the given one minus at most its tail (the AI SDK's save after the previous
+ * save): the INSERTs add the tail's messages after the stored count, then the UPDATE writes the row; each runs only if the row's
+ * count and digest say the stored messages are the given ones (same condition, same transaction). The UPDATE returns the new
+ * meta row, or none when the condition did not hold (then nothing was written).
+ */
+export function extendConversation(change: ExtendChange, now: number): Statement[] {
+  const [onRow, rowParams] = extendCondition(change, 'c.');
+  const inserts = chunks(change.tail).map((chunk) => {
+    const values = chunk.map(({ index, message }) => {
+      if (!/^[0-9a-f]+$/.test(message.fingerprint)) throw new TypeError('a fingerprint must be hex');
+      return `(${change.from + index}, '${message.fingerprint}', ?, ?)`;
+    });
+    return sql(
+      `INSERT INTO agent_conversation_messages (user_id, conversation_id, seq, message_id, fingerprint, data)
+       SELECT c.user_id, c.id, v.column1, v.column3, v.column2, v.column4
+       FROM (VALUES ${values.join(', ')}) AS v JOIN agent_conversations c ON ${onRow} WHERE v.column1 >= c.message_count`,
+      ...chunk.flatMap(({ message }) => [message.id, message.json]), ...rowParams,
+    );
+  });
+  const [where, whereParams] = extendCondition(change, '');
+  const count = change.from + change.tail.length;
+  const given = change.usage !== undefined;
+  const usageSet = ['has_usage', ...Object.values(USAGE_COLUMNS)].map((c) => `${c} = CASE WHEN ? THEN ? ELSE ${c} END`).join(', ');
+  const update = sql(
+    `UPDATE agent_conversations SET
+       title = CASE WHEN ? IS NOT NULL THEN ? WHEN title <> ? THEN title ELSE ? END, default_title = ?, message_count = ?,
+       model = COALESCE(?, model), provider = COALESCE(?, provider), ${usageSet}, metadata = COALESCE(?, metadata),
+       updated_at = COALESCE(?, MAX(updated_at, ?)), version = version + 1, prefix_count = ?, prefix_digest = ?
+     WHERE ${where} RETURNING ${META_COLUMNS}`,
+    change.title ?? null, change.title ?? null, change.placeholderTitle, change.defaultTitle, change.defaultTitle, count,
+    change.model ?? null, change.provider ?? null, ...usageValues(change.usage).flatMap((v) => [given ? 1 : 0, v]),
+    metadataText(change.metadata), change.updatedAt ?? null, now, count, change.digests[change.digests.length - 1]!, ...whereParams,
+  );
+  return [...inserts, update];
+}
