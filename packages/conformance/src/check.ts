@@ -52,6 +52,7 @@ export const DEFAULT_CAPABILITIES: ConformanceCapabilities = {
   largeMessages: true,
   importTimestamps: true,
   atomicExpectedVersion: true,
+  atomicWrites: true,
   concurrency: 50,
 };
 

@@ -39,7 +39,7 @@ export function planChecks(options: ConformanceOptions, checks: readonly Check[]
   const capabilities = capabilitiesOf(options);
   return checks.map((check) => ({
     check,
-    skipped: check.skipUnless?.(options, capabilities) ?? null,
+    skipped: (options.knownFailures?.[check.id] !== undefined ? `known failure: ${options.knownFailures[check.id]}` : null) ?? check.skipUnless?.(options, capabilities) ?? null,
     weakened: check.weakenedBy?.(options, capabilities) ?? null,
   }));
 }

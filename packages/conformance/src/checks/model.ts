@@ -21,6 +21,8 @@ export const modelChecks: Check[] = [
     slow: true,
     skipUnless: (options) =>
       options.io ? null : 'the adapter gives no I/O hook (io: { createStore(gate) }): its storage calls cannot be made scheduling points',
+    weakenedBy: (_o, caps) =>
+      caps.atomicWrites ? null : 'the adapter declares atomicWrites: false: each explored race is one write and reads beside it, never two writes',
     async run({ io, capabilities, model }) {
       const explorer = createExplorer();
       const first = await io!.createStore(explorer.gate('store 1'));

@@ -99,10 +99,16 @@ export function arbitraries(caps: ConformanceCapabilities) {
     { weight: 1, arbitrary: race.get },
     { weight: 1, arbitrary: race.list.map((s) => ({ ...s, limit: 10, resume: false, after: undefined })) },
   );
+  // Without atomicWrites: one write raced by reads, which must each see the conversation before or after it.
+  const raceReads: fc.Arbitrary<Spec> = fc.oneof(race.get, race.get, race.list.map((s) => ({ ...s, limit: 10, resume: false, after: undefined })));
+  const raceWrite: fc.Arbitrary<Spec> = fc.oneof({ weight: 4, arbitrary: race.upsert }, { weight: 4, arbitrary: race.append }, { weight: 2, arbitrary: race.update }, { weight: 1, arbitrary: race.delete });
+  const races: fc.Arbitrary<Spec[]> = caps.atomicWrites
+    ? fc.array(raceSpec, { minLength: 2, maxLength: 3 })
+    : fc.tuple(raceWrite, fc.array(raceReads, { minLength: 1, maxLength: 2 })).map(([write, reads]) => [write, ...reads]);
   const setup = ops(fc.constant(0), fc.constantFrom(0, 0, 0, 1), fc.constant<Ev>('none'));
   // Before the race: the first conversation is created (so writes meet existing rows), then maybe one more write.
   const setupSpecs: fc.Arbitrary<Spec[]> = fc.tuple(setup.upsert.map((s) => ({ ...s, c: 0 })), fc.array(fc.oneof(setup.upsert, setup.append), { maxLength: 1 })).map(([first, rest]) => [first, ...rest]);
-  return { spec, raceSpec, setupSpecs };
+  return { spec, races, setupSpecs };
 }
 
 /** The ids a run uses: its own users (one with non-ASCII characters) and conversation ids shared between them. */

@@ -96,8 +96,8 @@ function permutations(n: number): number[][] {
 
 /** The property of `model.interleavings`: concurrent calls from two instances, in the explored order of their storage calls, are linearizable. */
 export function raceProperty(stores: [ConversationStore, ConversationStore], explorer: ReturnType<typeof createExplorer>, caps: ConformanceCapabilities) {
-  const { raceSpec, setupSpecs } = arbitraries(caps);
-  return fc.asyncProperty(setupSpecs, fc.array(raceSpec, { minLength: 2, maxLength: 3 }), fc.scheduler(), async (setup, race, s) => {
+  const { races, setupSpecs } = arbitraries(caps);
+  return fc.asyncProperty(setupSpecs, races, fc.scheduler(), async (setup, race, s) => {
     const n = names(2);
     const model = new Model();
     const before: string[] = [];
