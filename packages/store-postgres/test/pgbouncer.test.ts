@@ -4,6 +4,7 @@ import { runConformanceSuite } from '@agent-conversations/conformance';
 import { describe, inject, it } from 'vitest';
 import { createPostgresStore } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
+import { gatedStore } from './support/gated-pool.js';
 import { tableInspector } from './support/stores.js';
 import { PGBOUNCER, PGBOUNCER_MISSING, startPgBouncer, type PgBouncer } from './support/pgbouncer.js';
 
@@ -24,6 +25,8 @@ if (PGBOUNCER) {
     createStore: () => createPostgresStore({ connectionString: bouncer.url }),
     createPeerStore: () => createPostgresStore({ connectionString: bouncer.url }),
     inspect: tableInspector(() => db),
+    // The I/O hook through PgBouncer too: app pools on the bouncer whose connections await the gate before every statement.
+    io: { createStore: (gate) => gatedStore(bouncer.url, gate, { pgbouncer: true }) },
     strict: true,
   });
 } else {

@@ -1,6 +1,6 @@
 import type { IoGate } from '@agent-conversations/conformance';
 import pg from 'pg';
-import { createPostgresStore, type PostgresStore } from '../../src/index.js';
+import { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../src/index.js';
 
 type Submittable = { text?: string; callback?: (error: Error) => void };
 const label = (sql: string | undefined): string => (sql ?? '').trim().split(/\s+/).slice(0, 4).join(' ');
@@ -38,9 +38,9 @@ function gatedPool(connectionString: string, gate: IoGate): pg.Pool {
 }
 
 /** A store on its own gated pool; closing it ends the pool too. */
-export function gatedStore(connectionString: string, gate: IoGate): PostgresStore {
+export function gatedStore(connectionString: string, gate: IoGate, options: PostgresStoreOptions = {}): PostgresStore {
   const pool = gatedPool(connectionString, gate);
-  const store = createPostgresStore({ pool });
+  const store = createPostgresStore({ pool }, options);
   return { ...store, close: async () => {
     await store.close();
     await pool.end();
