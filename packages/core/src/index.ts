@@ -1,4 +1,5 @@
 export * from './types.js';
+export * from './typed.js';
 export * from './errors.js';
 export * from './redact.js';
 export { DEFAULT_TITLE, LIMITS } from './limits.js';

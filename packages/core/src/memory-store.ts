@@ -29,6 +29,8 @@ export function checkVersion(expected: number | undefined, current: number, adap
 }
 
 /** Ephemeral in-process store for development and tests; lost on restart and refused by the resolver in production. */
+export function createMemoryStore<M extends MessageInput = Message>(options?: MemoryStoreOptions): ConversationStore<M>;
+export function createMemoryStore(options?: MemoryStoreOptions): ConversationStore;
 export function createMemoryStore(options: MemoryStoreOptions = {}): ConversationStore {
   const now = options.now ?? Date.now;
   const users = new Map<string, Map<string, MemoryRecord>>();
