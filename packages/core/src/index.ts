@@ -8,6 +8,7 @@ export * from './validation.js';
 export * from './scan.js';
 export * from './conversation.js';
 export * from './list.js';
+export * from './window.js';
 export * from './config.js';
 export * from './registry.js';
 export * from './resolver.js';

@@ -110,6 +110,24 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
+/** Options of `window`. */
+export interface WindowOptions {
+  /** Messages per window, 1..1000, default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous window: the next window holds the messages just older than it; opaque. */
+  before?: string;
+}
+
+/** The newest messages of a conversation (or, with a cursor, the ones just older), in sequence order. */
+export interface MessageWindow<M extends MessageInput = Message> {
+  /** The conversation's meta (its `messageCount` is the whole conversation's). */
+  meta: ConversationMeta;
+  /** At most `limit` messages, oldest first, ending just before the cursor (or at the newest message). */
+  messages: M[];
+  /** Pass as `before` for the older window; null when this window starts at the first message. Appends in between do not shift it. */
+  nextCursor: string | null;
+}
+
 /** Optimistic concurrency for writes. */
 export interface WriteOptions {
   /** The version the caller last saw (0 = must not exist); a mismatch throws CONFLICT and writes nothing. */
@@ -137,6 +155,8 @@ export interface ConversationStore<M extends MessageInput = Message> {
   get(userId: string, id: string): Promise<StoredConversation<M> | null>;
   /** Creates or replaces the conversation's messages, writing only from the first changed message on; throws CONFLICT when expectedVersion differs. */
   upsert<W extends WritableMessage<M>>(input: ConversationInput<W>, options?: WriteOptions): Promise<ConversationMeta>;
+  /** Optional: the newest `limit` messages (or those just older than `before`) without loading the rest; null when missing or owned by another user; throws VALIDATION on a bad limit or cursor. */
+  window?(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
   /** Adds messages after the last one (and a usage delta) atomically; throws NOT_FOUND when missing, CONFLICT on a duplicate message id or when expectedVersion differs. */
   append<W extends WritableMessage<M>>(userId: string, id: string, messages: W[], options?: AppendOptions): Promise<ConversationMeta>;
   /** Changes title, metadata, usage, model or provider; throws NOT_FOUND when missing, CONFLICT when expectedVersion differs. */
