@@ -1,4 +1,4 @@
-import { checkVersion, ConversationStoreError, validateExpectedVersion, type ConversationMeta, type ConversationStore } from '@agent-conversations/core';
+import { baseStore, checkVersion, ConversationStoreError, validateExpectedVersion, type ConversationMeta, type ConversationStore } from '@agent-conversations/core';
 import { validateUIMessages, type UIMessage } from 'ai';
 
 /** The app's schemas for `validateUIMessages`: metadata, data parts and tools of its `UIMessage` type. */
@@ -74,7 +74,8 @@ function acceptMessage(message: UIMessage, history: readonly UIMessage[]): numbe
  * sent only its last message, puts it in place. Throws CONFLICT for a stale client and VALIDATION for a
  * bad message, before anything is written or any model is called.
  */
-export async function loadChat<UI_MESSAGE extends UIMessage = UIMessage>(store: ConversationStore, options: LoadChatOptions<UI_MESSAGE>): Promise<LoadedChat<UI_MESSAGE>> {
+export async function loadChat<UI_MESSAGE extends UIMessage = UIMessage>(typed: ConversationStore<UI_MESSAGE> | ConversationStore, options: LoadChatOptions<UI_MESSAGE>): Promise<LoadedChat<UI_MESSAGE>> {
+  const store = baseStore(typed);
   const { userId, id, message, expectedVersion, ...schemas } = options;
   const expected = validateExpectedVersion(expectedVersion);
   const incoming = message === undefined ? undefined : (await validated<UI_MESSAGE>([message], schemas, 'the message'))[0]!;

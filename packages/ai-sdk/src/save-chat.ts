@@ -1,4 +1,4 @@
-import { addUsage, checkVersion, isConversationStoreError, validateExpectedVersion, type ConversationInput, type ConversationMeta, type ConversationStore, type Usage } from '@agent-conversations/core';
+import { addUsage, baseStore, checkVersion, isConversationStoreError, validateExpectedVersion, type ConversationInput, type ConversationMeta, type ConversationStore, type Usage } from '@agent-conversations/core';
 import type { LanguageModelUsage, UIMessage } from 'ai';
 import { loadedPrefix, type LoadedChat } from './load-chat.js';
 import { turnUsage, type CostFunction } from './usage.js';
@@ -81,7 +81,8 @@ async function upsertAddingUsage(store: ConversationStore, input: ConversationIn
  * `expectedVersion` from the client is checked on every path: a stale tab gets CONFLICT and nothing is
  * written.
  */
-export async function saveChat<UI_MESSAGE extends UIMessage>(store: ConversationStore, options: SaveChatOptions<UI_MESSAGE>): Promise<ConversationMeta> {
+export async function saveChat<UI_MESSAGE extends UIMessage>(typed: ConversationStore<UI_MESSAGE> | ConversationStore, options: SaveChatOptions<UI_MESSAGE>): Promise<ConversationMeta> {
+  const store = baseStore(typed);
   const { chat, messages, usage, cost, durationMs, title, model, provider, metadata } = options;
   const userId = chat ? chat.userId : options.userId;
   const id = chat ? chat.id : options.id;

@@ -1,7 +1,7 @@
 // Type tests (vitest typecheck and tsc): the app's own UIMessage type goes in and comes out of every
 // function, with no cast at the call site. Each expectation fails if a message type becomes `any` or the
 // base UIMessage.
-import type { ConversationMeta, ConversationStore } from '@agent-conversations/core';
+import { createMemoryStore, type ConversationMeta, type ConversationStore } from '@agent-conversations/core';
 import { DefaultChatTransport, streamText, tool, type LanguageModel, type UIMessage } from 'ai';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
@@ -79,5 +79,18 @@ describe('sendLastMessage', () => {
     const prepare = sendLastMessage<AppMessage>(() => 1);
     expectTypeOf(new DefaultChatTransport<AppMessage>({ prepareSendMessagesRequest: prepare })).toEqualTypeOf<DefaultChatTransport<AppMessage>>();
     expectTypeOf(prepare).parameter(0).toHaveProperty('messages').toEqualTypeOf<AppMessage[]>();
+  });
+});
+
+describe('a store typed by the app message type', () => {
+  it('gives UIMessage<...> back from get with no cast, and loadChat/saveChat take it', async () => {
+    const typed = createMemoryStore<AppMessage>();
+    const stored = await typed.get('u', 'c');
+    expectTypeOf(stored!.messages).toEqualTypeOf<AppMessage[]>();
+    expectTypeOf(stored!.messages[0]!.metadata).toEqualTypeOf<Metadata | undefined>();
+    expectTypeOf(stored!.messages).not.toBeAny();
+    const chat = await loadChat<AppMessage>(typed, { userId: 'u', ...body, ...schemas });
+    expectTypeOf(chat.messages).toEqualTypeOf<AppMessage[]>();
+    await saveChat(typed, { chat, messages: chat.messages });
   });
 });

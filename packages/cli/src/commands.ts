@@ -12,7 +12,7 @@ type Options = {
   'env-file': { type: 'string' }; json: { type: 'boolean' }; 'dry-run': { type: 'boolean' }; user: { type: 'string'; multiple: true };
   all: { type: 'boolean' }; out: { type: 'string' }; 'from-env': { type: 'string' }; 'to-env': { type: 'string' }; state: { type: 'string' };
   restart: { type: 'boolean' }; strict: { type: 'boolean' }; 'allow-memory': { type: 'boolean' }; 'persist-to': { type: 'string' };
-  'wrangler-env': { type: 'string' }; production: { type: 'boolean' }; help: { type: 'boolean'; short: 'h' }; version: { type: 'boolean'; short: 'v' };
+  'wrangler-env': { type: 'string' }; production: { type: 'boolean' }; adapter: { type: 'string'; multiple: true }; help: { type: 'boolean'; short: 'h' }; version: { type: 'boolean'; short: 'v' };
 };
 /** The parsed command-line options. */
 export type Values = ReturnType<typeof parseArgs<{ options: Options; allowPositionals: true }>>['values'];
@@ -37,7 +37,7 @@ export function selection(values: Values): UserSelection {
 }
 
 export async function commandDoctor(values: Values): Promise<number> {
-  const packages = await registerInstalledStores();
+  const packages = await registerInstalledStores(values.adapter);
   const side = await loadSide(values['env-file'], sideOptions(values));
   try {
     const report = await runDoctor(side, packages);
@@ -50,7 +50,7 @@ export async function commandDoctor(values: Values): Promise<number> {
 }
 
 export async function commandMigrate(values: Values): Promise<number> {
-  await registerInstalledStores();
+  await registerInstalledStores(values.adapter);
   const side = await loadSide(values['env-file'], sideOptions(values));
   try {
     const { explanation, store } = await openStore(side, { allowMemory: true });
@@ -77,7 +77,7 @@ export async function commandMigrate(values: Values): Promise<number> {
 
 export async function commandExport(values: Values): Promise<number> {
   const chosen = selection(values);
-  await registerInstalledStores();
+  await registerInstalledStores(values.adapter);
   const side = await loadSide(values['env-file'], sideOptions(values));
   try {
     const { store } = await openStore(side, { allowMemory: values['allow-memory'], role: 'the export source' });

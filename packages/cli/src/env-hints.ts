@@ -1,4 +1,4 @@
-import type { EnvRecord } from '@agent-conversations/core';
+import { getRegisteredAdapters, type EnvRecord } from '@agent-conversations/core';
 
 /** Variables that configure a persistent backend: with one of them set, running on memory or local is a mistake. */
 export const BACKEND_VARIABLES = [
@@ -31,10 +31,11 @@ function strings(env: EnvRecord): [string, string][] {
   return Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== '');
 }
 
-/** The backend variables that are set (names only). */
+/** The backend variables that are set (names only), those registered third-party adapters declare included. */
 export function backendVariablesSet(env: EnvRecord): string[] {
   const set = new Set(strings(env).map(([name]) => name));
-  return BACKEND_VARIABLES.filter((name) => set.has(name));
+  const declared = getRegisteredAdapters().flatMap((adapter) => adapter.variables ?? []);
+  return [...new Set([...BACKEND_VARIABLES, ...declared])].filter((name) => set.has(name));
 }
 
 /** Edit distance with adjacent transpositions (optimal string alignment), stopping early above `max`. */

@@ -21,6 +21,8 @@ Options:
                      instead means the Worker's env and D1 / Durable Object bindings via wrangler's getPlatformProxy
   --persist-to DIR   local state of wrangler bindings (default .wrangler/state/v3, the one wrangler dev uses)
   --wrangler-env N   a wrangler [env.N] section
+  --adapter M        import a third-party store adapter first (a package name or a file, repeatable): a module that
+                     registers itself (its "/register" entry) or exports the adapter
   --production       resolve as a production app (a Worker app passes production: true; wrangler configs default to it)
   --allow-memory     let export, import or copy use a store that keeps nothing after the process exits (memory)
   --strict           import: check the whole file first and write nothing when any line is bad
@@ -30,12 +32,12 @@ Options:
 Exit codes: 0 done (everything written or already equal), 3 something was left as it is (conflicts, never
 overwritten), 1 failure (bad lines, failed writes, a failed check, an error), 2 bad usage.`;
 
-const WRANGLER = ['persist-to', 'wrangler-env', 'production'] as const;
+const WRANGLER = ['persist-to', 'wrangler-env', 'production', 'adapter'] as const;
 const OPTIONS = {
   'env-file': { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, user: { type: 'string', multiple: true },
   all: { type: 'boolean' }, out: { type: 'string' }, 'from-env': { type: 'string' }, 'to-env': { type: 'string' }, state: { type: 'string' },
   restart: { type: 'boolean' }, strict: { type: 'boolean' }, 'allow-memory': { type: 'boolean' }, 'persist-to': { type: 'string' },
-  'wrangler-env': { type: 'string' }, production: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
+  'wrangler-env': { type: 'string' }, production: { type: 'boolean' }, adapter: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** The options each command takes; any other is a usage error. */

@@ -3,12 +3,16 @@ import {
   explainStoreResolution,
   getRegisteredAdapters,
   isConversationStoreError,
+  registerStoreAdapter,
   resolveConversationStore,
   type ConversationStore,
   type EnvRecord,
   type ResolveOptions,
+  type StoreAdapter,
   type StoreExplanation,
 } from '@agent-conversations/core';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isWranglerConfig, openWorkerEnv, type WranglerOptions } from './cloudflare.js';
 import { readEnvFile } from './env-file.js';
 import { backendVariablesSet, typoHint } from './env-hints.js';
@@ -21,8 +25,35 @@ export const SERVER_STORE_PACKAGES = [
   '@agent-conversations/store-clickhouse',
 ] as const;
 
-/** Imports `<package>/register` for every installed store package; returns which were found. */
-export async function registerInstalledStores(): Promise<{ registered: string[]; missing: string[] }> {
+/** The adapters a module exports (any export shaped { kind, packageName, create }). */
+function exportedAdapters(module: Record<string, unknown>): StoreAdapter[] {
+  const isAdapter = (value: unknown): value is StoreAdapter => typeof value === 'object' && value !== null && typeof (value as StoreAdapter).kind === 'string' && typeof (value as StoreAdapter).create === 'function';
+  return [...new Set(Object.values(module).filter(isAdapter))];
+}
+
+/** Imports a third-party adapter module given by --adapter (a file relative to the working directory, or a package name) and registers what it exports. */
+export async function registerAdapterModule(specifier: string): Promise<string> {
+  const isFile = /^\.{0,2}[/\\]/.test(specifier) || isAbsolute(specifier) || /\.[cm]?js$/.test(specifier);
+  const url = isFile ? pathToFileURL(resolvePath(specifier)).href : specifier;
+  const before = getRegisteredAdapters().length;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new ConversationStoreError('CONFIG', `--adapter ${specifier}: the module was not found (${isFile ? 'no such file' : 'npm install it next to the CLI'})`);
+  }
+  const adapters = exportedAdapters(module);
+  for (const adapter of adapters) registerStoreAdapter(adapter);
+  if (adapters.length === 0 && getRegisteredAdapters().length === before) {
+    throw new ConversationStoreError('CONFIG', `--adapter ${specifier} neither registered a store adapter nor exports one`);
+  }
+  return specifier;
+}
+
+/** Imports `<package>/register` for every installed store package, then each `--adapter` module; returns which were found. */
+export async function registerInstalledStores(adapterModules: readonly string[] = []): Promise<{ registered: string[]; missing: string[] }> {
   const registered: string[] = [];
   const missing: string[] = [];
   for (const name of SERVER_STORE_PACKAGES) {
@@ -35,6 +66,7 @@ export async function registerInstalledStores(): Promise<{ registered: string[];
       missing.push(name);
     }
   }
+  for (const specifier of adapterModules) registered.push(await registerAdapterModule(specifier));
   return { registered, missing };
 }
 

@@ -32,7 +32,7 @@ export function importSummary(r: ImportResult): string {
 
 export async function commandImport(file: string, values: Values): Promise<number> {
   const size = await fileSize(file);
-  await registerInstalledStores();
+  await registerInstalledStores(values.adapter);
   const side = await loadSide(values['env-file'], sideOptions(values));
   try {
     const { store } = await openStore(side, { allowMemory: values['allow-memory'], role: 'the import target' });
@@ -89,7 +89,7 @@ export async function commandCopy(values: Values): Promise<number> {
   const [fromFile, toFile] = [values['from-env'], values['to-env']];
   if (!fromFile || !toFile) throw new UsageError('copy needs --from-env A and --to-env B (env files or wrangler configs)');
   const chosen = selection(values);
-  await registerInstalledStores();
+  await registerInstalledStores(values.adapter);
   const base = { NODE_ENV: process.env.NODE_ENV };
   const from = await loadSide(fromFile, sideOptions(values, base));
   const to = await loadSide(toFile, sideOptions(values, base)).catch(async (error: unknown) => {

@@ -1,5 +1,6 @@
 import { ConversationStoreError } from './errors.js';
 import { redactUrl } from './redact.js';
+import { BUILT_IN_KINDS, getRegisteredAdapters, STORE_PACKAGES } from './registry.js';
 import type { Logger, StoreKind } from './types.js';
 
 /** A value of `AGENT_CONVERSATION_STORE`. */
@@ -7,6 +8,7 @@ export type StoreChoice = 'auto' | StoreKind;
 /** The environment as `process.env` or a Worker `env` gives it (any object, so a generated `interface Env` fits). */
 export type EnvRecord = object;
 
+/** The values every install accepts; a registered third-party kind is accepted too. */
 export const STORE_CHOICES: readonly StoreChoice[] = ['auto', 'agentstate', 'd1', 'durable-object', 'postgres', 'clickhouse', 'memory', 'local'];
 export const DEFAULT_AGENTSTATE_BASE = 'https://agentstate.app/api';
 export const D1_BINDING = 'CONVERSATIONS_D1';
@@ -21,8 +23,10 @@ export interface ConversationConfig {
   store: StoreChoice;
   /** True when `AGENT_CONVERSATION_STORE` was set explicitly. */
   storeExplicit: boolean;
-  /** `NODE_ENV=production` or the explicit option. */
+  /** The explicit option, else `NODE_ENV=production`, else a deployment signal (Workers runtime, `VERCEL_ENV=production`, Kubernetes) unless NODE_ENV is development or test. */
   production: boolean;
+  /** Why `production` is what it is, for explanations (e.g. "VERCEL_ENV=production (a deployment)"). */
+  productionSource: string;
   agentstate: { apiKey?: string; baseUrl: string };
   d1: { bindingName: string; databaseId?: string; databaseIdSource?: string };
   durableObject: { bindingName: string };
@@ -45,10 +49,21 @@ export interface ConversationConfig {
 }
 
 export interface ParseConfigOptions {
-  /** Overrides NODE_ENV detection (for runtimes without it, such as Workers). */
+  /** Overrides NODE_ENV and deployment-signal detection (`false` runs a deployment such as `wrangler dev` as development). */
   production?: boolean;
   /** Receives deprecation warnings; defaults to console. */
   logger?: Logger;
+  /** Kinds registered besides the built-in ones, accepted in AGENT_CONVERSATION_STORE; defaults to the global registry's. */
+  kinds?: readonly StoreKind[];
+}
+
+/** Why an AGENT_CONVERSATION_STORE value is unknown: the registered kinds, and which package provides each built-in one. */
+function unknownStore(value: string, kinds: readonly StoreKind[]): string {
+  const registered = [...new Set(['memory', ...kinds])].sort();
+  const packages = new Map<string, string[]>();
+  for (const kind of BUILT_IN_KINDS) packages.set(STORE_PACKAGES[kind], [...(packages.get(STORE_PACKAGES[kind]) ?? []), kind]);
+  const provided = [...packages].map(([name, k]) => `${k.join(', ')} from ${name}`).join('; ');
+  return `AGENT_CONVERSATION_STORE must be auto, a built-in kind or a registered one (got "${value}"). Registered here: ${registered.join(', ')}. The built-in kinds come from: ${provided}. A third-party kind works once its adapter is registered (registerStoreAdapter)`;
 }
 
 const warnedLoggers = new WeakSet<object>();
@@ -67,6 +82,26 @@ function read(env: EnvRecord, name: string): string | undefined {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** A sign that the code runs in a deployment: the Workers runtime, a Vercel production deployment, a Kubernetes pod. */
+export function deploymentSignal(env: EnvRecord): string | undefined {
+  const agent = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent;
+  if (agent === 'Cloudflare-Workers') return 'the Cloudflare Workers runtime (navigator.userAgent)';
+  if (read(env, 'VERCEL_ENV') === 'production') return 'VERCEL_ENV=production';
+  if (read(env, 'KUBERNETES_SERVICE_HOST') !== undefined) return 'KUBERNETES_SERVICE_HOST is set (a Kubernetes pod)';
+  return undefined;
+}
+
+/** Production and why: the app's option first, then NODE_ENV, then deployment signals (which NODE_ENV=development/test overrides). */
+function detectProduction(env: EnvRecord, option: boolean | undefined): { production: boolean; source: string } {
+  if (option !== undefined) return { production: option, source: `the app passes production: ${option}` };
+  const nodeEnv = read(env, 'NODE_ENV');
+  if (nodeEnv === 'production') return { production: true, source: 'NODE_ENV=production' };
+  const signal = deploymentSignal(env);
+  if (nodeEnv === 'development' || nodeEnv === 'test') return { production: false, source: `NODE_ENV=${nodeEnv}${signal ? ` (overrides ${signal})` : ''}` };
+  if (signal) return { production: true, source: `${signal}: a deployment counts as production unless the app passes production: false or sets NODE_ENV=development` };
+  return { production: false, source: nodeEnv ? `NODE_ENV=${nodeEnv} and no deployment signal` : 'no NODE_ENV and no deployment signal' };
 }
 
 /** Parses and checks every conversation-store variable; throws one CONFIG error listing all problems. */
@@ -92,13 +127,14 @@ export function parseConversationConfig(env: EnvRecord, options: ParseConfigOpti
     );
   }
   const persistence = persistenceNew ?? persistenceOld ?? false;
-  const production = options.production ?? read(env, 'NODE_ENV') === 'production';
+  const { production, source: productionSource } = detectProduction(env, options.production);
 
   const storeRaw = read(env, 'AGENT_CONVERSATION_STORE')?.toLowerCase();
   let store: StoreChoice = persistence ? 'auto' : 'local';
   if (storeRaw !== undefined) {
-    if ((STORE_CHOICES as readonly string[]).includes(storeRaw)) store = storeRaw as StoreChoice;
-    else problems.push(`AGENT_CONVERSATION_STORE must be one of ${STORE_CHOICES.join(', ')} (got "${storeRaw}")`);
+    const kinds = options.kinds ?? getRegisteredAdapters().map((a) => a.kind);
+    if ((STORE_CHOICES as readonly string[]).includes(storeRaw) || kinds.includes(storeRaw)) store = storeRaw;
+    else problems.push(unknownStore(storeRaw, kinds));
   }
   if (!persistence && storeRaw !== undefined && store !== 'local' && store !== 'auto') {
     problems.push(`AGENT_CONVERSATION_STORE=${store} requires AGENT_CONVERSATION_PERSISTENCE=true (all server stores do)`);
@@ -198,6 +234,7 @@ export function parseConversationConfig(env: EnvRecord, options: ParseConfigOpti
     store,
     storeExplicit: storeRaw !== undefined,
     production,
+    productionSource,
     agentstate: { apiKey, baseUrl },
     d1: { bindingName: D1_BINDING, databaseId: d1Id ?? d1Alias, databaseIdSource: d1Id ? 'CONVERSATIONS_D1_DATABASE_ID' : d1Alias ? 'AGENT_CONVERSATIONS_D1_DATABASE_ID' : undefined },
     durableObject: { bindingName: doBinding },

@@ -1,4 +1,5 @@
 export * from './types.js';
+export * from './typed.js';
 export * from './errors.js';
 export * from './redact.js';
 export { DEFAULT_TITLE, LIMITS } from './limits.js';
@@ -7,6 +8,7 @@ export * from './validation.js';
 export * from './scan.js';
 export * from './conversation.js';
 export * from './list.js';
+export * from './window.js';
 export * from './config.js';
 export * from './registry.js';
 export * from './resolver.js';

@@ -3,6 +3,8 @@ import { ConversationStoreError } from './errors.js';
 import { encodeCursor, parseListOptions } from './list.js';
 import type { AppendOptions, ConversationInput, ConversationMeta, ConversationPatch, ConversationStore, ListOptions, ListPage, Message, MessageInput, StoredConversation, WriteOptions } from './types.js';
 import { scanInput, scanMessages } from './scan.js';
+import type { MessageWindow, WindowOptions } from './types.js';
+import { parseWindowOptions, windowRange } from './window.js';
 import { assertConversationId, assertUserId, prepareMessage, prepareMessages, preparePatch, validateExpectedVersion, validateUsage } from './validation.js';
 
 interface MemoryRecord {
@@ -29,6 +31,8 @@ export function checkVersion(expected: number | undefined, current: number, adap
 }
 
 /** Ephemeral in-process store for development and tests; lost on restart and refused by the resolver in production. */
+export function createMemoryStore<M extends MessageInput = Message>(options?: MemoryStoreOptions): ConversationStore<M>;
+export function createMemoryStore(options?: MemoryStoreOptions): ConversationStore;
 export function createMemoryStore(options: MemoryStoreOptions = {}): ConversationStore {
   const now = options.now ?? Date.now;
   const users = new Map<string, Map<string, MemoryRecord>>();
@@ -68,6 +72,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const record = find(userId, id);
       if (!record) return null;
       return { ...clone(record.meta), messages: record.messages.map((json) => JSON.parse(json) as Message) };
+    },
+
+    async window(userId: string, id: string, opts?: WindowOptions): Promise<MessageWindow | null> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const parsed = parseWindowOptions(opts);
+      const record = find(userId, id);
+      if (!record) return null;
+      const { start, end, nextCursor } = windowRange(record.messages.length, parsed);
+      return { meta: clone(record.meta), messages: record.messages.slice(start, end).map((json) => JSON.parse(json) as Message), nextCursor };
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {

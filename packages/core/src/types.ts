@@ -1,7 +1,10 @@
 import type { ConversationConfig } from './config.js';
 
-/** Every backend this library knows, by the name used in `AGENT_CONVERSATION_STORE`. */
-export type StoreKind = 'postgres' | 'clickhouse' | 'd1' | 'durable-object' | 'agentstate' | 'memory' | 'local';
+/** The seven backends of the spec, by the name used in `AGENT_CONVERSATION_STORE`. */
+export type BuiltInStoreKind = 'postgres' | 'clickhouse' | 'd1' | 'durable-object' | 'agentstate' | 'memory' | 'local';
+
+/** A backend's name: a built-in kind or any lowercase name (`redis`, `acme-db`) that a third-party adapter registers. */
+export type StoreKind = BuiltInStoreKind | (string & {});
 
 /** An AI SDK `UIMessage` (or any message with an id and a role), stored verbatim as JSON. */
 export interface Message {
@@ -52,10 +55,13 @@ export interface ConversationMeta {
   version: number;
 }
 
-/** A conversation with its messages in sequence order. */
-export interface StoredConversation extends ConversationMeta {
-  messages: Message[];
+/** A conversation with its messages in sequence order, typed as the app's message type `M`. */
+export interface StoredConversation<M extends MessageInput = Message> extends ConversationMeta {
+  messages: M[];
 }
+
+/** What writes of a `ConversationStore<M>` take: `M` for a typed store, any `MessageInput` for an untyped one. */
+export type WritableMessage<M extends MessageInput> = Message extends M ? MessageInput : M;
 
 /** What `upsert` takes: identity and messages are required, the rest keeps stored values when omitted. */
 export interface ConversationInput<M extends MessageInput = MessageInput> {
@@ -104,6 +110,24 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
+/** Options of `window`. */
+export interface WindowOptions {
+  /** Messages per window, 1..1000, default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous window: the next window holds the messages just older than it; opaque. */
+  before?: string;
+}
+
+/** The newest messages of a conversation (or, with a cursor, the ones just older), in sequence order. */
+export interface MessageWindow<M extends MessageInput = Message> {
+  /** The conversation's meta (its `messageCount` is the whole conversation's). */
+  meta: ConversationMeta;
+  /** At most `limit` messages, oldest first, ending just before the cursor (or at the newest message). */
+  messages: M[];
+  /** Pass as `before` for the older window; null when this window starts at the first message. Appends in between do not shift it. */
+  nextCursor: string | null;
+}
+
 /** Optimistic concurrency for writes. */
 export interface WriteOptions {
   /** The version the caller last saw (0 = must not exist); a mismatch throws CONFLICT and writes nothing. */
@@ -116,8 +140,11 @@ export interface AppendOptions extends WriteOptions {
   usage?: Usage;
 }
 
-/** The one interface every backend implements. */
-export interface ConversationStore {
+/**
+ * The one interface every backend implements. `M` is the app's message type (e.g. the AI SDK's `UIMessage<...>`):
+ * messages are stored verbatim as JSON, so `get` returns what was written, typed as `M`, with no cast.
+ */
+export interface ConversationStore<M extends MessageInput = Message> {
   /** Which backend this is. */
   readonly kind: StoreKind;
   /** False for memory (lost on restart); true for every server database. */
@@ -125,11 +152,13 @@ export interface ConversationStore {
   /** A keyset page of the user's conversations, newest first; throws VALIDATION on a bad cursor or limit. */
   list(userId: string, options?: ListOptions): Promise<ListPage>;
   /** The conversation with its messages; returns null when missing or owned by another user. */
-  get(userId: string, id: string): Promise<StoredConversation | null>;
+  get(userId: string, id: string): Promise<StoredConversation<M> | null>;
   /** Creates or replaces the conversation's messages, writing only from the first changed message on; throws CONFLICT when expectedVersion differs. */
-  upsert<M extends MessageInput>(input: ConversationInput<M>, options?: WriteOptions): Promise<ConversationMeta>;
+  upsert<W extends WritableMessage<M>>(input: ConversationInput<W>, options?: WriteOptions): Promise<ConversationMeta>;
+  /** Optional: the newest `limit` messages (or those just older than `before`) without loading the rest; null when missing or owned by another user; throws VALIDATION on a bad limit or cursor. */
+  window?(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
   /** Adds messages after the last one (and a usage delta) atomically; throws NOT_FOUND when missing, CONFLICT on a duplicate message id or when expectedVersion differs. */
-  append<M extends MessageInput>(userId: string, id: string, messages: M[], options?: AppendOptions): Promise<ConversationMeta>;
+  append<W extends WritableMessage<M>>(userId: string, id: string, messages: W[], options?: AppendOptions): Promise<ConversationMeta>;
   /** Changes title, metadata, usage, model or provider; throws NOT_FOUND when missing, CONFLICT when expectedVersion differs. */
   update(userId: string, id: string, patch: ConversationPatch, options?: WriteOptions): Promise<ConversationMeta>;
   /** Deletes the conversation and its messages; returns false when nothing was there (idempotent). */
@@ -182,11 +211,26 @@ export interface StoreAdapter<K extends StoreKind = StoreKind> {
   kind: K;
   /** The npm package that ships it, named in errors and explanations. */
   packageName: string;
+  /** Whether the env configures this backend, with the reason explanations print; required for a third-party kind to be resolvable from the env (the built-in kinds have the spec's rules, which this cannot override). */
+  detect?(config: ConversationConfig, context: StoreContext): StoreDetection;
+  /** Where a third-party kind joins `auto` (omitted: explicit `AGENT_CONVERSATION_STORE` only); ignored for the built-in kinds, which keep the spec's order. */
+  auto?: AutoPlacement;
+  /** Variables that configure it (names only), listed by explanations as seen and ignored when another store is used. */
+  variables?: readonly string[];
   /** Extra checks beyond the env rules (e.g. the binding really is a D1 database); a string is the reason it is not usable. */
   isConfigured?(config: ConversationConfig, context: StoreContext): true | string;
   /** Builds the store; must do no I/O (connect lazily). */
   create(config: ConversationConfig, context: StoreContext): ConversationStore | Promise<ConversationStore>;
 }
+
+/** What an adapter's `detect` says: whether its configuration is present, and why (no secrets). */
+export interface StoreDetection {
+  available: boolean;
+  reason: string;
+}
+
+/** Where a third-party kind goes in the `auto` order: before or after a named kind, or at an end (`last` is still before the memory fallback). */
+export type AutoPlacement = 'first' | 'last' | { before: StoreKind } | { after: StoreKind };
 
 /** Where warnings go; defaults to `console`. */
 export interface Logger {

@@ -39,7 +39,7 @@ describe('persistence and store', () => {
   });
 
   it('rejects an unknown store, listing the valid ones', () => {
-    expect(configError({ ...ON, AGENT_CONVERSATION_STORE: 'mongo' }).message).toContain('AGENT_CONVERSATION_STORE must be one of auto, agentstate, d1, durable-object, postgres, clickhouse, memory, local (got "mongo")');
+    expect(configError({ ...ON, AGENT_CONVERSATION_STORE: 'mongo' }).message).toContain('AGENT_CONVERSATION_STORE must be auto, a built-in kind or a registered one (got "mongo"). Registered here: memory. The built-in kinds come from: agentstate from @agent-conversations/store-agentstate; d1, durable-object from @agent-conversations/store-cloudflare; postgres from @agent-conversations/store-postgres; clickhouse from @agent-conversations/store-clickhouse; memory from @agent-conversations/core; local from @agent-conversations/store-browser.');
   });
 
   it('refuses a server store while persistence is off', () => {

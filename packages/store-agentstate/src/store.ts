@@ -32,6 +32,7 @@ import { metaFromState, ownedBy, titleOf } from './mirror.js';
 import { resolveOptions, type AgentStateStoreOptions } from './options.js';
 import { LIST_PAGE } from './wire.js';
 import { commit, createConversation } from './writes.js';
+import type { Message } from '@agent-conversations/core';
 
 const ADAPTER = 'agentstate';
 
@@ -65,6 +66,8 @@ function foreignConflict(id: string): ConversationStoreError {
 }
 
 /** Creates the AgentState store: no I/O until the first call; every call is scoped to its userId by external id, tag and stored owner. */
+export function createAgentStateStore<M extends MessageInput = Message>(options: AgentStateStoreOptions): ConversationStore<M>;
+export function createAgentStateStore(options: AgentStateStoreOptions): ConversationStore;
 export function createAgentStateStore(options: AgentStateStoreOptions): ConversationStore {
   const resolved = resolveOptions(options);
   const backend: Backend = { api: agentStateApi(createApi(resolved)), options: resolved };

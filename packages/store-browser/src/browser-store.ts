@@ -45,7 +45,7 @@ export interface BrowserStoreOptions {
 }
 
 /** The local store: a ConversationStore over Web Storage that also reports changes made in other tabs. */
-export interface BrowserConversationStore extends ConversationStore {
+export interface BrowserConversationStore<M extends MessageInput = Message> extends ConversationStore<M> {
   readonly kind: 'local';
   /** Calls `listener` for every conversation another tab saves or deletes (the `storage` event); returns the unsubscribe function. */
   subscribe(listener: (change: BrowserStoreChange) => void): () => void;
@@ -55,6 +55,8 @@ export interface BrowserConversationStore extends ConversationStore {
 export const DEFAULT_NAMESPACE = 'agent-conversations';
 
 /** Creates the browser store over localStorage (or `options.storage`); touches no storage until the first call. */
+export function createBrowserStore<M extends MessageInput = Message>(options?: BrowserStoreOptions): BrowserConversationStore<M>;
+export function createBrowserStore(options?: BrowserStoreOptions): BrowserConversationStore;
 export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserConversationStore {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   if (typeof namespace !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(namespace)) {

@@ -10,6 +10,7 @@ import { metaOf, type Head } from './state.js';
 import { parseTableName } from './table-name.js';
 import type { ClickHouseClientConnection, ClickHouseConnectionOptions, ClickHouseConversationStore, ClickHouseStoreOptions } from './types.js';
 import { append, remove, update, upsert } from './writes.js';
+import type { MessageInput } from '@agent-conversations/core';
 
 function passwordInUrl(url: string): string | undefined {
   try {
@@ -48,6 +49,8 @@ function parseConversation(text: string): { head: Head | null; messages: Message
 }
 
 /** Creates the ClickHouse store; validates the table name now, connects and checks the server lazily on first use. */
+export function createClickHouseStore<M extends MessageInput = Message>(connection: ClickHouseConnectionOptions | ClickHouseClientConnection, options?: ClickHouseStoreOptions): ClickHouseConversationStore<M>;
+export function createClickHouseStore(connection: ClickHouseConnectionOptions | ClickHouseClientConnection, options?: ClickHouseStoreOptions): ClickHouseConversationStore;
 export function createClickHouseStore(connection: ClickHouseConnectionOptions | ClickHouseClientConnection, options: ClickHouseStoreOptions = {}): ClickHouseConversationStore {
   if (typeof connection !== 'object' || connection === null) {
     throw storeError('CONFIG', 'createClickHouseStore takes { url, username, password, database } or { client }', []);

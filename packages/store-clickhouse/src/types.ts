@@ -1,5 +1,6 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { ConversationStore, HealthCheck, MigrationReport } from '@agent-conversations/core';
+import type { Message, MessageInput } from '@agent-conversations/core';
 
 /** Connect with URLs and credentials; the store creates (and closes) its own clients. */
 export interface ClickHouseConnectionOptions {
@@ -57,7 +58,7 @@ export interface ClickHouseStoreOptions {
 }
 
 /** The ClickHouse store: a ConversationStore plus explicit migration, user listing and live checks. */
-export interface ClickHouseConversationStore extends ConversationStore {
+export interface ClickHouseConversationStore<M extends MessageInput = Message> extends ConversationStore<M> {
   readonly kind: 'clickhouse';
   /** The conversation table as `db.table`. */
   readonly table: string;

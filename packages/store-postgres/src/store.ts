@@ -36,7 +36,7 @@ import { metaOf, toMeta, usageParams, type ConversationRow } from './rows.js';
 import { autoTitle, columns, upsert, type MetaRow } from './upsert.js';
 
 /** The Postgres conversation store: the common interface plus explicit migrations. */
-export interface PostgresStore extends ConversationStore {
+export interface PostgresStore<M extends MessageInput = Message> extends ConversationStore<M> {
   readonly kind: 'postgres';
   /** The pool the store runs on (its own, or the one the app passed). */
   readonly pool: Pool;
@@ -70,6 +70,8 @@ async function noRowWritten(db: Db, q: Queries, key: [string, string], expected:
 }
 
 /** Creates a Postgres-backed store; validates options but does no I/O until the first call. */
+export function createPostgresStore<M extends MessageInput = Message>(connection: PostgresConnection, options?: PostgresStoreOptions): PostgresStore<M>;
+export function createPostgresStore(connection: PostgresConnection, options?: PostgresStoreOptions): PostgresStore;
 export function createPostgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresStore {
   const config = resolveConfig(connection, options);
   const db = createDb({

@@ -1,17 +1,16 @@
-import type { StoreKind } from '@agent-conversations/core';
+import { KIND_PATTERN, type StoreKind } from '@agent-conversations/core';
 import { expect } from '../expect.js';
 import { conversationMessages, expectCode, mustGet, type Check } from '../check.js';
 
-const KINDS: readonly StoreKind[] = ['postgres', 'clickhouse', 'd1', 'durable-object', 'agentstate', 'memory', 'local'];
 const SERVER_KINDS: readonly StoreKind[] = ['postgres', 'clickhouse', 'd1', 'durable-object', 'agentstate'];
 
 export const surfaceChecks: Check[] = [
   {
     id: 'surface.kind-persistent',
     concern: 'surface',
-    name: 'kind names a known backend; persistent is false for memory and true for server databases, and a persistent store keeps data across instances',
+    name: 'kind is a backend name (a built-in kind or a third-party one: lowercase letters, digits, dashes); persistent is false for memory and true for server databases, and a persistent store keeps data across instances',
     async run({ store, user, id, peer, hasPeer, weaken }) {
-      expect(KINDS, 'kind').toContain(store.kind);
+      expect(typeof store.kind === 'string' && KIND_PATTERN.test(store.kind) && store.kind !== 'auto', `kind ${JSON.stringify(store.kind)} is a backend name`).toBe(true);
       expect(typeof store.persistent, 'persistent').toBe('boolean');
       if (store.kind === 'memory') expect(store.persistent, 'a memory store is not persistent').toBe(false);
       if (SERVER_KINDS.includes(store.kind)) expect(store.persistent, `a ${store.kind} store is persistent`).toBe(true);

@@ -4,6 +4,7 @@ import { applyMigrations, schemaVersion } from '../shared/migrate.js';
 import { sql, type SqlRunner } from '../shared/runner.js';
 import { MIGRATIONS } from '../shared/schema.js';
 import { d1Runner, isD1Database, type D1DatabaseLike } from './runner.js';
+import type { Message, MessageInput } from '@agent-conversations/core';
 
 /** The table wrangler records applied migrations in; migrateD1 uses the same one, so both see each other's work. */
 export const D1_MIGRATIONS_TABLE = 'd1_migrations';
@@ -19,7 +20,7 @@ export interface D1StoreOptions {
 }
 
 /** A D1 conversation store with its migration step, user listing and health checks. */
-export interface D1ConversationStore extends ConversationStore {
+export interface D1ConversationStore<M extends MessageInput = Message> extends ConversationStore<M> {
   readonly kind: 'd1';
   /** Applies pending migrations (same files and table as `wrangler d1 migrations apply`), or only lists them with dryRun. */
   migrate(options?: { dryRun?: boolean }): Promise<MigrationReport>;
@@ -78,6 +79,8 @@ function migratingRunner(runner: SqlRunner, migrate: () => Promise<MigrationRepo
 }
 
 /** A conversation store on Cloudflare D1; no I/O until the first call, each write one atomic batch, every query scoped by user. */
+export function createD1Store<M extends MessageInput = Message>(options: D1StoreOptions): D1ConversationStore<M>;
+export function createD1Store(options: D1StoreOptions): D1ConversationStore;
 export function createD1Store(options: D1StoreOptions): D1ConversationStore {
   if (!isD1Database(options?.binding)) {
     throw new ConversationStoreError('CONFIG', 'createD1Store needs { binding: env.CONVERSATIONS_D1 } (a D1 database binding)', { adapter: 'd1' });

@@ -6,6 +6,7 @@ import {
 import { extendChange } from '../shared/engine.js';
 import { mapSqlError } from '../shared/errors.js';
 import { fromReplyError, type ConversationsReply, type ConversationsRpc } from './protocol.js';
+import type { Message } from '@agent-conversations/core';
 
 /** The part of a Durable Object namespace binding this package uses (a real `DurableObjectNamespace` fits). */
 export interface DurableObjectNamespaceLike {
@@ -31,6 +32,8 @@ const listOptions = (o: ListOptions | undefined): ListOptions | undefined => (o 
  * A conversation store with one SQLite-backed Durable Object per user (`idFromName(userId)`), called over RPC.
  * Input is validated here before any call; errors from the object arrive as ConversationStoreError.
  */
+export function createDurableObjectStore<M extends MessageInput = Message>(options: DurableObjectStoreOptions): ConversationStore<M>;
+export function createDurableObjectStore(options: DurableObjectStoreOptions): ConversationStore;
 export function createDurableObjectStore(options: DurableObjectStoreOptions): ConversationStore {
   const namespace = options?.namespace;
   if (!isDurableObjectNamespace(namespace)) {
