@@ -16,4 +16,6 @@ export default {
     messages: async (userId, id) => ((await record(userId, id))?.messages ?? []).map((json) => JSON.parse(json)),
     exists: async (userId, id) => (await record(userId, id)) !== undefined,
   },
+  // The I/O hook: every call awaits the gate before it takes its turn on the file, so the suite can explore the orders.
+  io: { createStore: (gate) => createFileStore({ path, io: gate }) },
 };

@@ -30,9 +30,12 @@ async function load(path) {
 
 /**
  * Runs `work` on the file's data after every earlier operation on the same file; saves when it returns `save: true`.
- * @template T @param {string} path @param {(data: FileData) => { value: T, save?: boolean }} work @returns {Promise<T>}
+ * `io`, when given, is awaited first: the conformance suite's I/O hook, which makes each call a scheduling point.
+ * @template T @param {string} path @param {(data: FileData) => { value: T, save?: boolean }} work
+ * @param {((label: string) => Promise<void>) | undefined} io @returns {Promise<T>}
  */
-function withFile(path, work) {
+async function withFile(path, work, io) {
+  if (io) await io('file');
   const run = (queues.get(path) ?? Promise.resolve()).then(async () => {
     const data = await load(path);
     const { value, save } = work(data);
@@ -53,10 +56,12 @@ function mustFind(data, userId, id) {
   return record;
 }
 
-/** @param {{ path: string, now?: () => number }} options @returns {import('@agent-conversations/core').ConversationStore} */
+/** @param {{ path: string, now?: () => number, io?: (label: string) => Promise<void> }} options @returns {import('@agent-conversations/core').ConversationStore} */
 export function createFileStore(options) {
   const path = resolve(options.path);
   const now = options.now ?? Date.now;
+  /** @template T @param {(data: FileData) => { value: T, save?: boolean }} work */
+  const withData = (work) => withFile(path, work, options.io);
   /** @param {FileRecord} record */
   const touch = (record) => Math.max(now(), record.meta.updatedAt);
   return {
@@ -65,7 +70,7 @@ export function createFileStore(options) {
     list: async (userId, opts) => {
       assertUserId(userId);
       const { limit, after, updatedAfter } = parseListOptions(opts);
-      return withFile(path, (data) => {
+      return withData((data) => {
         const all = Object.values(data[userId] ?? {}).map((r) => r.meta)
           .filter((m) => (updatedAfter === null || m.updatedAt > updatedAfter) && (after === null || compareForList(m, after) > 0))
           .sort(compareForList);
@@ -77,7 +82,7 @@ export function createFileStore(options) {
     get: async (userId, id) => {
       assertUserId(userId);
       assertConversationId(id);
-      return withFile(path, (data) => {
+      return withData((data) => {
         const record = data[userId]?.[id];
         return { value: record ? { ...record.meta, messages: record.messages.map((json) => JSON.parse(json)) } : null };
       });
@@ -85,7 +90,7 @@ export function createFileStore(options) {
     upsert: async (raw, opts) => {
       const input = prepareInput(raw);
       const expected = validateExpectedVersion(opts?.expectedVersion);
-      return withFile(path, (data) => {
+      return withData((data) => {
         const existing = data[input.userId]?.[input.id];
         checkVersion(expected, existing?.meta.version ?? 0, KIND);
         const stored = existing?.messages ?? [];
@@ -102,7 +107,7 @@ export function createFileStore(options) {
       const prepared = prepareMessages(raw, { allowEmpty: false });
       const delta = opts?.usage === undefined ? undefined : validateUsage(opts.usage);
       const expected = validateExpectedVersion(opts?.expectedVersion);
-      return withFile(path, (data) => {
+      return withData((data) => {
         const record = mustFind(data, userId, id);
         checkVersion(expected, record.meta.version, KIND);
         const stored = record.messages.map((json) => JSON.parse(json));
@@ -120,7 +125,7 @@ export function createFileStore(options) {
       assertConversationId(id);
       const patch = preparePatch(raw);
       const expected = validateExpectedVersion(opts?.expectedVersion);
-      return withFile(path, (data) => {
+      return withData((data) => {
         const record = mustFind(data, userId, id);
         checkVersion(expected, record.meta.version, KIND);
         record.meta = cleanMeta({ ...record.meta, ...patch, updatedAt: touch(record), version: record.meta.version + 1 });
@@ -130,7 +135,7 @@ export function createFileStore(options) {
     delete: async (userId, id) => {
       assertUserId(userId);
       assertConversationId(id);
-      return withFile(path, (data) => {
+      return withData((data) => {
         const found = data[userId]?.[id] !== undefined;
         if (found) delete data[userId]?.[id];
         return { value: found, save: found };
@@ -138,7 +143,7 @@ export function createFileStore(options) {
     },
     deleteAll: async (userId) => {
       assertUserId(userId);
-      return withFile(path, (data) => {
+      return withData((data) => {
         const count = Object.keys(data[userId] ?? {}).length;
         delete data[userId];
         return { value: count, save: count > 0 };
@@ -147,7 +152,7 @@ export function createFileStore(options) {
     listUsers: async (opts) => {
       const limit = opts?.limit ?? 100;
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 1000', { adapter: KIND });
-      return withFile(path, (data) => {
+      return withData((data) => {
         const all = Object.keys(data).filter((u) => Object.keys(data[u] ?? {}).length > 0 && (opts?.cursor === undefined || u > opts.cursor)).sort();
         const items = all.slice(0, limit);
         return { value: { items, nextCursor: all.length > limit ? /** @type {string} */ (items[items.length - 1]) : null } };
