@@ -1,7 +1,7 @@
 import { ConversationStoreError } from './errors.js';
 import { redactUrl } from './redact.js';
-import { BUILT_IN_KINDS, getRegisteredAdapters, STORE_PACKAGES } from './registry.js';
-import type { Logger, StoreKind } from './types.js';
+import { getRegisteredAdapters, STORE_PACKAGES } from './registry.js';
+import type { BuiltInStoreKind, Logger, StoreKind } from './types.js';
 
 /** A value of `AGENT_CONVERSATION_STORE`. */
 export type StoreChoice = 'auto' | StoreKind;
@@ -61,7 +61,8 @@ export interface ParseConfigOptions {
 function unknownStore(value: string, kinds: readonly StoreKind[]): string {
   const registered = [...new Set(['memory', ...kinds])].sort();
   const packages = new Map<string, string[]>();
-  for (const kind of BUILT_IN_KINDS) packages.set(STORE_PACKAGES[kind], [...(packages.get(STORE_PACKAGES[kind]) ?? []), kind]);
+  // The spec's seven kinds, read here rather than in a module-level constant, which would keep STORE_PACKAGES in browser bundles.
+  for (const kind of Object.keys(STORE_PACKAGES) as BuiltInStoreKind[]) packages.set(STORE_PACKAGES[kind], [...(packages.get(STORE_PACKAGES[kind]) ?? []), kind]);
   const provided = [...packages].map(([name, k]) => `${k.join(', ')} from ${name}`).join('; ');
   return `AGENT_CONVERSATION_STORE must be auto, a built-in kind or a registered one (got "${value}"). Registered here: ${registered.join(', ')}. The built-in kinds come from: ${provided}. A third-party kind works once its adapter is registered (registerStoreAdapter)`;
 }

@@ -13,9 +13,6 @@ export const STORE_PACKAGES: Readonly<Record<BuiltInStoreKind, string>> = {
   local: '@agent-conversations/store-browser',
 };
 
-/** The seven kinds of the spec. */
-export const BUILT_IN_KINDS = Object.keys(STORE_PACKAGES) as readonly BuiltInStoreKind[];
-
 /** Whether a kind is one of the spec's seven. */
 export function isBuiltInKind(kind: string): kind is BuiltInStoreKind {
   return Object.hasOwn(STORE_PACKAGES, kind);
