@@ -42,8 +42,10 @@ export interface LogState {
   createdAt?: number;
   /** Complete writes: 0 means nothing was ever committed. */
   version: number;
-  /** Commit time of the latest write applied (0 when none). */
+  /** Sort key of the latest write applied: its commit time, never before a write it saw (0 when none). */
   at: number;
+  /** `updatedAt`: when the latest complete write landed, i.e. the `created_at` of its last request (0 when none). */
+  updatedAt: number;
   /** Entry indexes seen per write id, complete or not, to resume a write whose response was lost. */
   writes: Map<string, Set<number>>;
 }
@@ -119,7 +121,7 @@ function apply(state: LogState, op: Op): void {
 
 /** A fresh state with nothing written. */
 export function emptyState(): LogState {
-  return { messages: [], json: [], version: 0, at: 0, writes: new Map() };
+  return { messages: [], json: [], version: 0, at: 0, updatedAt: 0, writes: new Map() };
 }
 
 /** Applies one write's op and messages to a state (in place). */
@@ -140,6 +142,8 @@ export function advance(before: LogState, op: Op, messages: readonly PreparedMes
 interface Item {
   /** Commit time: the latest created_at among the write's entries (when its last request landed), never before what the writer saw. */
   at: number;
+  /** The latest created_at among the write's entries: the conversation's updated_at once it landed. */
+  landed: number;
   /** The version the writer read: of two writes in one millisecond, the one that saw the other goes second. */
   base: number;
   key: string;
@@ -161,7 +165,7 @@ export function fold(entries: readonly ApiMessage[]): LogState {
     const at = entry.created_at ?? 0;
     if (!tag) {
       const message = foreign(entry);
-      items.push({ at, base: 0, key: entry.id, apply: (s) => push(s, message, JSON.stringify(message)) });
+      items.push({ at, landed: at, base: 0, key: entry.id, apply: (s) => push(s, message, JSON.stringify(message)) });
       continue;
     }
     const group = groups.get(tag.w) ?? { n: tag.n, parts: new Map() };
@@ -176,13 +180,14 @@ export function fold(entries: readonly ApiMessage[]): LogState {
     const complete = parts as { tag: EntryTag; at: number }[];
     const op = complete[0]!.tag.o ?? {};
     const messages = complete.filter((p) => typeof p.tag.j === 'string').map((p) => ({ message: JSON.parse(p.tag.j!) as Message, json: p.tag.j! }));
-    const at = Math.max(op.h ?? 0, ...complete.map((p) => p.at));
-    items.push({ at, base: op.v ?? 0, key: w, apply: (s) => applyWrite(s, op, messages) });
+    const landed = Math.max(...complete.map((p) => p.at));
+    items.push({ at: Math.max(op.h ?? 0, landed), landed, base: op.v ?? 0, key: w, apply: (s) => applyWrite(s, op, messages) });
   }
   items.sort((a, b) => a.at - b.at || a.base - b.base || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const item of items) {
     item.apply(state);
     state.at = item.at;
+    state.updatedAt = item.landed;
   }
   return state;
 }

@@ -87,7 +87,8 @@ function metaOf(conversation: ApiConversation, owner: { u: string; c: string }, 
 /**
  * The meta of a listed conversation from its row alone, or null when the row cannot tell (the entries must be read).
  * Counters at the stamp: the mirror's write and nothing else landed. Above it by d tokens (d < 2^24) and d..5d
- * messages: only d plain appends landed since, which add messages and nothing else.
+ * messages: only d plain appends landed since, which add messages and nothing else. Either way the last request that
+ * moved the row's updated_at was the last request of the latest complete write, so updated_at is its updatedAt.
  */
 export function metaFromRow(conversation: ApiConversation, owner: { u: string; c: string }): ConversationMeta | null {
   const mirror = mirrorOf(conversation);
@@ -101,7 +102,11 @@ export function metaFromRow(conversation: ApiConversation, owner: { u: string; c
   return null;
 }
 
-/** The meta from replayed entries; updatedAt and (unless imported) createdAt come from the conversation. */
+/**
+ * The meta from replayed entries. updatedAt is when the latest complete write landed, never the row's updated_at: a
+ * summary PUT moves that before its write's entries are in (and a failed write leaves it moved). createdAt is the
+ * conversation's unless imported.
+ */
 export function metaFromState(conversation: ApiConversation, owner: { u: string; c: string }, state: LogState): ConversationMeta {
   return cleanMeta({
     id: owner.c,
@@ -113,7 +118,7 @@ export function metaFromState(conversation: ApiConversation, owner: { u: string;
     usage: state.usage,
     metadata: state.metadata,
     createdAt: state.createdAt ?? conversation.created_at,
-    updatedAt: conversation.updated_at,
+    updatedAt: state.updatedAt,
     version: state.version,
   });
 }

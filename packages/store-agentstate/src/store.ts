@@ -26,7 +26,7 @@ import { agentStateApi } from './api.js';
 import { load, notFound, pause, type Backend, type Loaded, type Target } from './backend.js';
 import { createApi, isUnknownOutcome } from './http.js';
 import { externalId, userTag } from './ids.js';
-import { mapLimit, listConversations } from './list.js';
+import { decodeListCursor, mapLimit, listConversations } from './list.js';
 import type { LogState, Op } from './log.js';
 import { metaFromState, ownedBy, titleOf } from './mirror.js';
 import { resolveOptions, type AgentStateStoreOptions } from './options.js';
@@ -98,8 +98,9 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
 
     async list(userId: string, opts?: ListOptions): Promise<ListPage> {
       assertUserId(userId);
-      const parsed = parseListOptions(opts);
-      return listConversations(backend, userId, await userTag(userId), parsed);
+      const parsed = parseListOptions(opts === undefined ? undefined : { ...opts, cursor: undefined });
+      const after = opts?.cursor === undefined ? null : decodeListCursor(opts.cursor);
+      return listConversations(backend, userId, await userTag(userId), { ...parsed, after });
     },
 
     async get(userId: string, id: string): Promise<StoredConversation | null> {

@@ -2,13 +2,19 @@ import type { ConversationMeta, PreparedMessage } from '@agent-conversations/cor
 import { notFound, pause, postWrite, type Backend, type Loaded, type Target } from './backend.js';
 import { isUnknownOutcome } from './http.js';
 import { writeId } from './ids.js';
-import { advance, emptyState, encodeWrite, type Op } from './log.js';
+import { advance, emptyState, encodeWrite, type LogState, type Op } from './log.js';
 import { buildMirror, HEAVY, metaFromState, titleOf } from './mirror.js';
 import { MAX_BATCH, type ApiConversation } from './wire.js';
 
 /** The first entry's token_count for a write that is not a plain append: unique enough that only this write reaches its stamp. */
 function heavyToken(): number {
   return HEAVY + (globalThis.crypto.getRandomValues(new Uint32Array(1))[0]! % HEAVY);
+}
+
+/** Stamps the state a write led to with the created_at of its last request: what a replay of it gives. */
+function landed(after: LogState, at: number): void {
+  after.updatedAt = at;
+  after.at = Math.max(after.at, at);
 }
 
 /** A plain append adds 1-5 messages in one request and changes nothing else, so `list` can count it from the counters. */
@@ -34,8 +40,8 @@ export async function commit(backend: Backend, target: Target, loaded: Loaded, m
     const metadata = buildMirror({ userId: target.userId, id: target.id, write, ...stamp }, after, title);
     if (!(await backend.api.put(conversation.id, { title, metadata }))) throw notFound(target.id);
   }
-  const at = await postWrite(backend, target, conversation.id, entries, write);
-  return metaFromState({ ...conversation, updated_at: at }, owner, after);
+  landed(after, await postWrite(backend, target, conversation.id, entries, write));
+  return metaFromState(conversation, owner, after);
 }
 
 /**
@@ -64,6 +70,6 @@ export async function createConversation(backend: Backend, target: Target, messa
     }
   }
   if (!(await backend.api.addTags(created.id, [target.tag]))) throw notFound(target.id);
-  const at = await postWrite(backend, target, created.id, entries, write);
-  return metaFromState({ ...created, updated_at: at }, { u: target.userId, c: target.id }, after);
+  landed(after, await postWrite(backend, target, created.id, entries, write));
+  return metaFromState(created, { u: target.userId, c: target.id }, after);
 }
