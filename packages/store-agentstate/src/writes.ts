@@ -3,7 +3,8 @@ import { notFound, pause, postWrite, type Backend, type Loaded, type Target } fr
 import { isUnknownOutcome } from './http.js';
 import { writeId } from './ids.js';
 import { advance, emptyState, encodeWrite, type LogState, type Op } from './log.js';
-import { buildMirror, HEAVY, metaFromState, titleOf } from './mirror.js';
+import { anchorOf, buildMirror, HEAVY, metaFromState, titleOf } from './mirror.js';
+import { ANCHOR_BEHIND, ANCHOR_REFRESH, anchorFor } from './window.js';
 import { MAX_BATCH, type ApiConversation } from './wire.js';
 
 /** The first entry's token_count for a write that is not a plain append: unique enough that only this write reaches its stamp. */
@@ -30,14 +31,21 @@ function isPlain(op: Op, count: number, version: number): boolean {
 export async function commit(backend: Backend, target: Target, loaded: Loaded, messages: readonly PreparedMessage[], op: Op): Promise<ConversationMeta> {
   const { conversation, owner, state } = loaded;
   const write = writeId();
-  const plain = isPlain(op, messages.length, state.version);
+  const length = state.messages.length;
+  const start = op.cut !== undefined && op.cut < length ? op.cut : length;
+  const current = anchorOf(conversation)?.p ?? 0;
+  const lagging = length - current > ANCHOR_REFRESH;
+  const simple = isPlain(op, messages.length, state.version);
+  const anchor = simple && !lagging ? undefined : anchorFor(conversation.messages ?? [], Math.min(start, length - ANCHOR_BEHIND));
+  // A plain append stays one request of entries unless the window anchor lags far behind and this write can move it up.
+  const plain = simple && !(lagging && (anchor?.p ?? 0) > current);
   const token = plain ? 1 : heavyToken();
   const entries = encodeWrite(messages, { ...op, v: state.version, h: state.at }, write, token);
   const after = advance(state, op, messages);
   if (!plain) {
     const title = titleOf(after, conversation);
     const stamp = { tokenCount: conversation.token_count + token, messageCount: conversation.message_count + entries.length };
-    const metadata = buildMirror({ userId: target.userId, id: target.id, write, ...stamp }, after, title);
+    const metadata = buildMirror({ userId: target.userId, id: target.id, write, ...stamp, anchor }, after, title);
     if (!(await backend.api.put(conversation.id, { title, metadata }))) throw notFound(target.id);
   }
   landed(after, await postWrite(backend, target, conversation.id, entries, write));
@@ -71,5 +79,6 @@ export async function createConversation(backend: Backend, target: Target, messa
   }
   if (!(await backend.api.addTags(created.id, [target.tag]))) throw notFound(target.id);
   landed(after, await postWrite(backend, target, created.id, entries, write));
+  backend.ids.set(target.externalId, created.id);
   return metaFromState(created, { u: target.userId, c: target.id }, after);
 }
