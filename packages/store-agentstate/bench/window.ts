@@ -34,10 +34,10 @@ async function timed(op: () => Promise<unknown>): Promise<{ ms: number; requests
 
 const newest = () => store.window!(user, 'long', { limit: 50 });
 const all = () => store.get(user, 'short');
-for (let i = 0; i < 5; i++) await Promise.all([newest(), all()].map((p) => p));
+for (let i = 0; i < 5; i++) await Promise.all([newest(), all()]);
 const win: number[] = [];
 const base: number[] = [];
-let requests = { window: 0, get: 0 };
+const requests = { window: 0, get: 0 };
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 ? [newest, all] : [all, newest];
   for (const op of order) {
@@ -55,5 +55,4 @@ console.log(`all of a 50-message conversation (get): ${median(base).toFixed(2)} 
 console.log(`ratio ${ratio.toFixed(2)} (goal <= 1.3: ${ratio <= 1.3 ? 'met' : 'NOT met'})`);
 console.log('\nThe window is two requests: the row (its summary says where to start reading) and the entries after that');
 console.log('point; the messages endpoint pages forward only (after=<message id>), so one request cannot reach the newest 50.');
-requests = { window: 0, get: 0 };
 await server.close();
