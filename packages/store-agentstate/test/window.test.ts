@@ -134,6 +134,26 @@ describe('message windows on AgentState', () => {
     expect(fast).toBeGreaterThan(45);
   });
 
+  it('a window racing a write of several requests shows the newest messages before or after it, never a mix', async () => {
+    const store = storeFor(server);
+    const [u, c] = [uid('u'), uid('c')];
+    await store.upsert({ id: c, userId: u, messages: range(0, 300) });
+    await store.append(u, c, [msg(300)], { usage: { inputTokens: 1 } });
+    const before = JSON.stringify(ids(range(271, 301)));
+    const next = [...range(0, 290), ...range(1000, 1013)];
+    const after = JSON.stringify(ids(next.slice(-30)));
+    // A rewrite from message 290 on: summary, then 3 requests of entries, each answered 150 ms after it is stored.
+    server.inject({ kind: 'delay-after-commit', delayMs: 150, method: 'POST', path: /\/messages$/, times: 3 });
+    let done = false;
+    const writing = store.upsert({ id: c, userId: u, messages: next }).finally(() => (done = true));
+    const seen = new Set<string>();
+    while (!done) seen.add(JSON.stringify(ids((await store.window!(u, c, { limit: 30 }))!.messages)));
+    await writing;
+    seen.add(JSON.stringify(ids((await store.window!(u, c, { limit: 30 }))!.messages)));
+    expect([...seen].filter((s) => s !== before && s !== after), 'a window showed a mix').toEqual([]);
+    expect(seen).toEqual(new Set([before, after]));
+  });
+
   it('a plain append that finds the anchor 400 messages behind stores the summary too (one more request), so windows stay cheap', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
