@@ -7,6 +7,10 @@ const conversation = (id: string): string => `/v1/conversations/${encodeURICompo
 export interface AgentStateApi {
   /** `GET /v1/conversations/by-external-id/:externalId`: the conversation with every message (the server sends them all, in no fixed order within a batch). */
   byExternalId(externalId: string): Promise<ApiConversation | null>;
+  /** `GET /v1/conversations/:id?fields=!messages`: the row alone; null on 404. */
+  row(id: string): Promise<ApiConversation | null>;
+  /** `GET /v1/conversations/:id/messages?after=&limit=`: one chronological page of entries; null on 404. */
+  messagesAfter(id: string, after: string, limit: number): Promise<ApiPage<ApiMessage> | null>;
   /** `POST /v1/conversations` without messages; null on 409 (the external id exists). Not retried on a lost response. */
   create(body: { external_id: string; title: string; metadata: Record<string, unknown> }): Promise<ApiConversation | null>;
   /** `POST /v1/conversations/:id/messages` (at most 5); the stored messages, null on 404. Not retried on a lost response. */
@@ -26,6 +30,16 @@ export function agentStateApi(call: Api): AgentStateApi {
   return {
     async byExternalId(externalId) {
       const res = await call<ApiConversation>({ method: 'GET', path: `/v1/conversations/by-external-id/${encodeURIComponent(externalId)}`, label: 'read conversation', expect: [404], idempotent: true });
+      return res.status === 404 ? null : res.body;
+    },
+
+    async row(id) {
+      const res = await call<ApiConversation>({ method: 'GET', path: conversation(id), query: { fields: '!messages' }, label: 'read conversation', expect: [404], idempotent: true });
+      return res.status === 404 ? null : res.body;
+    },
+
+    async messagesAfter(id, after, limit) {
+      const res = await call<ApiPage<ApiMessage>>({ method: 'GET', path: `${conversation(id)}/messages`, query: { after, limit }, label: 'read messages', expect: [404], idempotent: true });
       return res.status === 404 ? null : res.body;
     },
 

@@ -1,15 +1,17 @@
 import { ConversationStoreError } from '@agent-conversations/core';
 import type { AgentStateApi } from './api.js';
 import { backoffMs, isUnknownOutcome } from './http.js';
+import type { IdCache } from './id-cache.js';
 import { fold, landedAt, type LogState } from './log.js';
 import { ownedBy } from './mirror.js';
 import type { ResolvedOptions } from './options.js';
 import { MAX_BATCH, type ApiConversation, type ApiMessageInput } from './wire.js';
 
-/** What every operation works with: the typed API and the resolved options. */
+/** What every operation works with: the typed API, the resolved options and the external-id-to-id cache. */
 export interface Backend {
   api: AgentStateApi;
   options: ResolvedOptions;
+  ids: IdCache;
 }
 
 /** A conversation row of this user, read with all its entries replayed. */
@@ -40,13 +42,34 @@ export function pause(options: ResolvedOptions, attempt: number): Promise<void> 
   return new Promise((resolve) => setTimeout(resolve, backoffMs(options.retryDelayMs, attempt)));
 }
 
-/** Reads the user's conversation by its external id (one request, every entry) and replays it; ownership is checked on the stored owner. */
+/**
+ * Reads the user's conversation by its external id (one request, every entry) and replays it; ownership is checked on
+ * the stored owner. Remembers the conversation's id once it has a complete write (so a cached id always names a
+ * conversation that existed), forgets it when the external id is missing or not this user's.
+ */
 export async function load(backend: Backend, target: Target): Promise<Lookup> {
   const conversation = await backend.api.byExternalId(target.externalId);
-  if (!conversation) return 'missing';
-  const owner = ownedBy(conversation, target.userId, target.id);
-  if (!owner) return 'foreign';
-  return { conversation, owner, state: fold(conversation.messages ?? []) };
+  const owner = conversation && ownedBy(conversation, target.userId, target.id);
+  if (!conversation || !owner) {
+    backend.ids.evict(target.externalId);
+    return conversation ? 'foreign' : 'missing';
+  }
+  const state = fold(conversation.messages ?? []);
+  if (state.version > 0) backend.ids.set(target.externalId, conversation.id);
+  return { conversation, owner, state };
+}
+
+/**
+ * Runs `task` on the cached id of the conversation; on null (the API's 404: the conversation was deleted, maybe
+ * created again by another instance) evicts it and returns null, so the caller looks the external id up instead.
+ * Without a cached id it returns null at once.
+ */
+export async function withCachedId<T>(backend: Backend, target: Target, task: (id: string) => Promise<T | null>): Promise<T | null> {
+  const id = backend.ids.get(target.externalId);
+  if (id === undefined) return null;
+  const result = await task(id);
+  if (result === null) backend.ids.evict(target.externalId, id);
+  return result;
 }
 
 /** Posts one request's entries; a lost response is resolved by reading and looking for them, never by posting blindly twice. Returns their created_at. */

@@ -19,7 +19,7 @@ export interface Op {
 }
 
 /** The `acs` object in each entry's metadata: write id, index in the write, entry count, the message as JSON text, the op on entry 0. */
-interface EntryTag {
+export interface EntryTag {
   v: 2;
   w: string;
   i: number;
@@ -42,8 +42,10 @@ export interface LogState {
   createdAt?: number;
   /** Complete writes: 0 means nothing was ever committed. */
   version: number;
-  /** Commit time of the latest write applied (0 when none). */
+  /** Sort key of the latest write applied: its commit time, never before a write it saw (0 when none). */
   at: number;
+  /** `updatedAt`: when the latest complete write landed, i.e. the `created_at` of its last request (0 when none). */
+  updatedAt: number;
   /** Entry indexes seen per write id, complete or not, to resume a write whose response was lost. */
   writes: Map<string, Set<number>>;
 }
@@ -119,7 +121,7 @@ function apply(state: LogState, op: Op): void {
 
 /** A fresh state with nothing written. */
 export function emptyState(): LogState {
-  return { messages: [], json: [], version: 0, at: 0, writes: new Map() };
+  return { messages: [], json: [], version: 0, at: 0, updatedAt: 0, writes: new Map() };
 }
 
 /** Applies one write's op and messages to a state (in place). */
@@ -137,13 +139,81 @@ export function advance(before: LogState, op: Op, messages: readonly PreparedMes
   return state;
 }
 
-interface Item {
+/** One complete write (or one entry of another tool) as replay orders and applies it. */
+export interface Write {
   /** Commit time: the latest created_at among the write's entries (when its last request landed), never before what the writer saw. */
   at: number;
+  /** The latest created_at among the write's entries: the conversation's updated_at once it landed. */
+  landed: number;
   /** The version the writer read: of two writes in one millisecond, the one that saw the other goes second. */
   base: number;
+  /** The write id (or the entry id of another tool's message). */
   key: string;
-  apply(state: LogState): void;
+  /** What it changes; null for another tool's message. */
+  op: Op | null;
+  messages: { message: Message; json: string }[];
+  /** The server ids of its entries, by index. */
+  ids: string[];
+}
+
+/** Commit order: time, then the version read, then the key. */
+export function compareWrites(a: Pick<Write, 'at' | 'base' | 'key'>, b: Pick<Write, 'at' | 'base' | 'key'>): number {
+  return a.at - b.at || a.base - b.base || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/** Applies a write (in place) and makes it the latest. */
+export function applyTo(state: LogState, write: Write): void {
+  if (write.op) applyWrite(state, write.op, write.messages);
+  else push(state, write.messages[0]!.message, write.messages[0]!.json);
+  state.at = write.at;
+  state.updatedAt = write.landed;
+}
+
+/** One parsed entry of a write: its tag, created_at and server id. */
+export interface Part {
+  tag: EntryTag;
+  at: number;
+  id: string;
+}
+
+/** Groups entries by write id, keeping the first copy of each index (a batch posted twice counts once); other tools' entries apart. */
+export function groupEntries(entries: readonly ApiMessage[]): { groups: Map<string, { n: number; parts: Map<number, Part> }>; foreign: Write[] } {
+  const groups = new Map<string, { n: number; parts: Map<number, Part> }>();
+  const others: Write[] = [];
+  for (const entry of entries) {
+    const tag = tagOf(entry);
+    const at = entry.created_at ?? 0;
+    if (!tag) {
+      const message = foreign(entry);
+      others.push({ at, landed: at, base: 0, key: entry.id, op: null, messages: [{ message, json: JSON.stringify(message) }], ids: [entry.id] });
+      continue;
+    }
+    const group = groups.get(tag.w) ?? { n: tag.n, parts: new Map<number, Part>() };
+    groups.set(tag.w, group);
+    const seen = group.parts.get(tag.i);
+    if (!seen || at < seen.at) group.parts.set(tag.i, { tag, at, id: entry.id });
+  }
+  return { groups, foreign: others };
+}
+
+/** A write from all its entries (index order). */
+export function writeOf(key: string, parts: readonly Part[]): Write {
+  const op = parts[0]!.tag.o ?? {};
+  const messages = parts.filter((p) => typeof p.tag.j === 'string').map((p) => ({ message: JSON.parse(p.tag.j!) as Message, json: p.tag.j! }));
+  const landed = Math.max(...parts.map((p) => p.at));
+  return { at: Math.max(op.h ?? 0, landed), landed, base: op.v ?? 0, key, op, messages, ids: parts.map((p) => p.id) };
+}
+
+/** The complete writes among the entries, in commit order; `seen` has every write id's stored indexes, complete or not. */
+export function writesOf(entries: readonly ApiMessage[]): { writes: Write[]; seen: Map<string, Set<number>> } {
+  const { groups, foreign: writes } = groupEntries(entries);
+  const seen = new Map<string, Set<number>>();
+  for (const [w, group] of groups) {
+    seen.set(w, new Set(group.parts.keys()));
+    const parts = Array.from({ length: group.n }, (_, i) => group.parts.get(i));
+    if (parts.every((p) => p !== undefined)) writes.push(writeOf(w, parts as Part[]));
+  }
+  return { writes: writes.sort(compareWrites), seen };
 }
 
 /**
@@ -154,36 +224,9 @@ interface Item {
  */
 export function fold(entries: readonly ApiMessage[]): LogState {
   const state = emptyState();
-  const groups = new Map<string, { n: number; parts: Map<number, { tag: EntryTag; at: number }> }>();
-  const items: Item[] = [];
-  for (const entry of entries) {
-    const tag = tagOf(entry);
-    const at = entry.created_at ?? 0;
-    if (!tag) {
-      const message = foreign(entry);
-      items.push({ at, base: 0, key: entry.id, apply: (s) => push(s, message, JSON.stringify(message)) });
-      continue;
-    }
-    const group = groups.get(tag.w) ?? { n: tag.n, parts: new Map() };
-    groups.set(tag.w, group);
-    const seen = group.parts.get(tag.i);
-    if (!seen || at < seen.at) group.parts.set(tag.i, { tag, at });
-  }
-  for (const [w, group] of groups) {
-    state.writes.set(w, new Set(group.parts.keys()));
-    const parts = Array.from({ length: group.n }, (_, i) => group.parts.get(i));
-    if (parts.some((p) => p === undefined)) continue;
-    const complete = parts as { tag: EntryTag; at: number }[];
-    const op = complete[0]!.tag.o ?? {};
-    const messages = complete.filter((p) => typeof p.tag.j === 'string').map((p) => ({ message: JSON.parse(p.tag.j!) as Message, json: p.tag.j! }));
-    const at = Math.max(op.h ?? 0, ...complete.map((p) => p.at));
-    items.push({ at, base: op.v ?? 0, key: w, apply: (s) => applyWrite(s, op, messages) });
-  }
-  items.sort((a, b) => a.at - b.at || a.base - b.base || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const item of items) {
-    item.apply(state);
-    state.at = item.at;
-  }
+  const { writes, seen } = writesOf(entries);
+  state.writes = seen;
+  for (const write of writes) applyTo(state, write);
   return state;
 }
 

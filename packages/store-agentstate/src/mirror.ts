@@ -1,5 +1,6 @@
 import { cleanMeta, defaultTitle, type ConversationMeta, type Usage } from '@agent-conversations/core';
 import type { LogState } from './log.js';
+import type { Anchor } from './window.js';
 import type { ApiConversation } from './wire.js';
 
 /** What `list` shows, as of the stamp; caller metadata as JSON text so any key survives. */
@@ -27,6 +28,8 @@ export interface Mirror {
   b: number;
   n: number;
   s: Snapshot;
+  /** Where a message window starts reading (see window.ts); absent when no write stored one. */
+  k?: Anchor;
 }
 
 /**
@@ -52,20 +55,28 @@ function mirrorOf(conversation: ApiConversation): Mirror | null {
   return m && m.v === 2 && typeof m.b === 'number' && typeof m.n === 'number' && typeof m.s === 'object' && m.s !== null ? (m as Mirror) : null;
 }
 
+/** The window anchor the conversation's summary carries, if any. */
+export function anchorOf(conversation: ApiConversation): Anchor | undefined {
+  const k = mirrorOf(conversation)?.k;
+  return k && typeof k.e === 'string' && typeof k.w === 'string' && [k.j, k.n, k.p, k.v, k.a, k.b].every(Number.isInteger) ? k : undefined;
+}
+
 /** The title: the one recorded by the latest write, else the conversation's, else derived from the messages. */
 export function titleOf(state: LogState, conversation: ApiConversation): string {
   return state.title ?? conversation.title ?? defaultTitle(state.messages);
 }
 
 /** The mirror a writer stores before posting its entries: the state it computes, stamped with the counters it expects. */
-export function buildMirror(fields: { userId: string; id: string; write: string; tokenCount: number; messageCount: number }, state: LogState, title: string): { acs: Mirror } {
+export function buildMirror(fields: { userId: string; id: string; write: string; tokenCount: number; messageCount: number; anchor?: Anchor }, state: LogState, title: string): { acs: Mirror } {
   const s: Snapshot = { count: state.messages.length, version: state.version, title };
   if (state.model !== undefined) s.model = state.model;
   if (state.provider !== undefined) s.provider = state.provider;
   if (state.usage !== undefined) s.usage = state.usage;
   if (state.metadata !== undefined) s.metadata = JSON.stringify(state.metadata);
   if (state.createdAt !== undefined) s.createdAt = state.createdAt;
-  return { acs: { v: 2, u: fields.userId, c: fields.id, w: fields.write, b: fields.tokenCount, n: fields.messageCount, s } };
+  const acs: Mirror = { v: 2, u: fields.userId, c: fields.id, w: fields.write, b: fields.tokenCount, n: fields.messageCount, s };
+  if (fields.anchor) acs.k = fields.anchor;
+  return { acs };
 }
 
 function metaOf(conversation: ApiConversation, owner: { u: string; c: string }, s: Snapshot): ConversationMeta {
@@ -87,7 +98,8 @@ function metaOf(conversation: ApiConversation, owner: { u: string; c: string }, 
 /**
  * The meta of a listed conversation from its row alone, or null when the row cannot tell (the entries must be read).
  * Counters at the stamp: the mirror's write and nothing else landed. Above it by d tokens (d < 2^24) and d..5d
- * messages: only d plain appends landed since, which add messages and nothing else.
+ * messages: only d plain appends landed since, which add messages and nothing else. Either way the last request that
+ * moved the row's updated_at was the last request of the latest complete write, so updated_at is its updatedAt.
  */
 export function metaFromRow(conversation: ApiConversation, owner: { u: string; c: string }): ConversationMeta | null {
   const mirror = mirrorOf(conversation);
@@ -101,7 +113,11 @@ export function metaFromRow(conversation: ApiConversation, owner: { u: string; c
   return null;
 }
 
-/** The meta from replayed entries; updatedAt and (unless imported) createdAt come from the conversation. */
+/**
+ * The meta from replayed entries. updatedAt is when the latest complete write landed, never the row's updated_at: a
+ * summary PUT moves that before its write's entries are in (and a failed write leaves it moved). createdAt is the
+ * conversation's unless imported.
+ */
 export function metaFromState(conversation: ApiConversation, owner: { u: string; c: string }, state: LogState): ConversationMeta {
   return cleanMeta({
     id: owner.c,
@@ -113,7 +129,7 @@ export function metaFromState(conversation: ApiConversation, owner: { u: string;
     usage: state.usage,
     metadata: state.metadata,
     createdAt: state.createdAt ?? conversation.created_at,
-    updatedAt: conversation.updated_at,
+    updatedAt: state.updatedAt,
     version: state.version,
   });
 }

@@ -5,12 +5,14 @@ import {
   ConversationStoreError,
   firstChangedIndex,
   parseListOptions,
+  parseWindowOptions,
   prepareInput,
   prepareMessages,
   preparePatch,
   resolveTitle,
   validateExpectedVersion,
   validateUsage,
+  windowRange,
   type AppendOptions,
   type ConversationInput,
   type ConversationMeta,
@@ -18,17 +20,21 @@ import {
   type ConversationStore,
   type ListOptions,
   type ListPage,
+  type MessageWindow,
   type MessageInput,
   type StoredConversation,
+  type WindowOptions,
   type WriteOptions,
 } from '@agent-conversations/core';
 import { agentStateApi } from './api.js';
-import { load, notFound, pause, type Backend, type Loaded, type Target } from './backend.js';
+import { load, notFound, pause, withCachedId, type Backend, type Loaded, type Target } from './backend.js';
 import { createApi, isUnknownOutcome } from './http.js';
+import { createIdCache } from './id-cache.js';
 import { externalId, userTag } from './ids.js';
-import { mapLimit, listConversations } from './list.js';
+import { decodeListCursor, mapLimit, listConversations } from './list.js';
 import type { LogState, Op } from './log.js';
-import { metaFromState, ownedBy, titleOf } from './mirror.js';
+import { anchorOf, metaFromRow, metaFromState, ownedBy, titleOf } from './mirror.js';
+import { readTail } from './window.js';
 import { resolveOptions, type AgentStateStoreOptions } from './options.js';
 import { LIST_PAGE } from './wire.js';
 import { commit, createConversation } from './writes.js';
@@ -70,7 +76,7 @@ export function createAgentStateStore<M extends MessageInput = Message>(options:
 export function createAgentStateStore(options: AgentStateStoreOptions): ConversationStore;
 export function createAgentStateStore(options: AgentStateStoreOptions): ConversationStore {
   const resolved = resolveOptions(options);
-  const backend: Backend = { api: agentStateApi(createApi(resolved)), options: resolved };
+  const backend: Backend = { api: agentStateApi(createApi(resolved)), options: resolved, ids: createIdCache() };
   const target = async (userId: string, id: string): Promise<Target> => ({ userId, id, externalId: await externalId(userId, id), tag: await userTag(userId) });
 
   const mustLoad = async (t: Target): Promise<Loaded> => {
@@ -98,8 +104,9 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
 
     async list(userId: string, opts?: ListOptions): Promise<ListPage> {
       assertUserId(userId);
-      const parsed = parseListOptions(opts);
-      return listConversations(backend, userId, await userTag(userId), parsed);
+      const parsed = parseListOptions(opts === undefined ? undefined : { ...opts, cursor: undefined });
+      const after = opts?.cursor === undefined ? null : decodeListCursor(opts.cursor);
+      return listConversations(backend, userId, await userTag(userId), { ...parsed, after });
     },
 
     async get(userId: string, id: string): Promise<StoredConversation | null> {
@@ -108,6 +115,28 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       const loaded = await load(backend, await target(userId, id));
       if (typeof loaded === 'string' || loaded.state.version === 0) return null;
       return { ...metaFromState(loaded.conversation, loaded.owner, loaded.state), messages: loaded.state.messages };
+    },
+
+    async window(userId: string, id: string, opts?: WindowOptions): Promise<MessageWindow | null> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const parsed = parseWindowOptions(opts);
+      const t = await target(userId, id);
+      // With the conversation's id cached: its row (summary and anchor), then the entries after the anchor.
+      const row = await withCachedId(backend, t, (conversationId) => backend.api.row(conversationId));
+      const owner = row && ownedBy(row, userId, id);
+      const meta = row && owner ? metaFromRow(row, owner) : null;
+      const anchor = row ? anchorOf(row) : undefined;
+      if (row && meta && anchor) {
+        const range = windowRange(meta.messageCount, parsed);
+        const tail = range.start >= anchor.p ? await readTail(backend, row.id, anchor, meta) : null;
+        if (tail) return { meta, messages: tail.slice(range.start - anchor.p, range.end - anchor.p), nextCursor: range.nextCursor };
+      }
+      // Otherwise (no cached id, no anchor, an older window, a write racing the read): the whole conversation, one request.
+      const loaded = await load(backend, t);
+      if (typeof loaded === 'string' || loaded.state.version === 0) return null;
+      const range = windowRange(loaded.state.messages.length, parsed);
+      return { meta: metaFromState(loaded.conversation, loaded.owner, loaded.state), messages: loaded.state.messages.slice(range.start, range.end), nextCursor: range.nextCursor };
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
@@ -180,8 +209,17 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
     async delete(userId: string, id: string): Promise<boolean> {
       assertUserId(userId);
       assertConversationId(id);
-      const loaded = await load(backend, await target(userId, id));
+      const t = await target(userId, id);
+      // A cached id names a conversation of this user with a complete write: delete it in one request. A 404 means it is
+      // gone (maybe created again by another instance): look the external id up.
+      const cached = await withCachedId(backend, t, async (conversationId) => ((await remove(conversationId)) ? true : null));
+      if (cached) {
+        backend.ids.evict(t.externalId);
+        return true;
+      }
+      const loaded = await load(backend, t);
       if (typeof loaded === 'string') return false;
+      backend.ids.evict(t.externalId);
       return (await remove(loaded.conversation.id)) && loaded.state.version > 0;
     },
 

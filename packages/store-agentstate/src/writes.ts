@@ -2,13 +2,20 @@ import type { ConversationMeta, PreparedMessage } from '@agent-conversations/cor
 import { notFound, pause, postWrite, type Backend, type Loaded, type Target } from './backend.js';
 import { isUnknownOutcome } from './http.js';
 import { writeId } from './ids.js';
-import { advance, emptyState, encodeWrite, type Op } from './log.js';
-import { buildMirror, HEAVY, metaFromState, titleOf } from './mirror.js';
+import { advance, emptyState, encodeWrite, type LogState, type Op } from './log.js';
+import { anchorOf, buildMirror, HEAVY, metaFromState, titleOf } from './mirror.js';
+import { ANCHOR_BEHIND, ANCHOR_REFRESH, anchorFor } from './window.js';
 import { MAX_BATCH, type ApiConversation } from './wire.js';
 
 /** The first entry's token_count for a write that is not a plain append: unique enough that only this write reaches its stamp. */
 function heavyToken(): number {
   return HEAVY + (globalThis.crypto.getRandomValues(new Uint32Array(1))[0]! % HEAVY);
+}
+
+/** Stamps the state a write led to with the created_at of its last request: what a replay of it gives. */
+function landed(after: LogState, at: number): void {
+  after.updatedAt = at;
+  after.at = Math.max(after.at, at);
 }
 
 /** A plain append adds 1-5 messages in one request and changes nothing else, so `list` can count it from the counters. */
@@ -24,18 +31,25 @@ function isPlain(op: Op, count: number, version: number): boolean {
 export async function commit(backend: Backend, target: Target, loaded: Loaded, messages: readonly PreparedMessage[], op: Op): Promise<ConversationMeta> {
   const { conversation, owner, state } = loaded;
   const write = writeId();
-  const plain = isPlain(op, messages.length, state.version);
+  const length = state.messages.length;
+  const start = op.cut !== undefined && op.cut < length ? op.cut : length;
+  const current = anchorOf(conversation)?.p ?? 0;
+  const lagging = length - current > ANCHOR_REFRESH;
+  const simple = isPlain(op, messages.length, state.version);
+  const anchor = simple && !lagging ? undefined : anchorFor(conversation.messages ?? [], Math.min(start, length - ANCHOR_BEHIND));
+  // A plain append stays one request of entries unless the window anchor lags far behind and this write can move it up.
+  const plain = simple && !(lagging && (anchor?.p ?? 0) > current);
   const token = plain ? 1 : heavyToken();
   const entries = encodeWrite(messages, { ...op, v: state.version, h: state.at }, write, token);
   const after = advance(state, op, messages);
   if (!plain) {
     const title = titleOf(after, conversation);
     const stamp = { tokenCount: conversation.token_count + token, messageCount: conversation.message_count + entries.length };
-    const metadata = buildMirror({ userId: target.userId, id: target.id, write, ...stamp }, after, title);
+    const metadata = buildMirror({ userId: target.userId, id: target.id, write, ...stamp, anchor }, after, title);
     if (!(await backend.api.put(conversation.id, { title, metadata }))) throw notFound(target.id);
   }
-  const at = await postWrite(backend, target, conversation.id, entries, write);
-  return metaFromState({ ...conversation, updated_at: at }, owner, after);
+  landed(after, await postWrite(backend, target, conversation.id, entries, write));
+  return metaFromState(conversation, owner, after);
 }
 
 /**
@@ -64,6 +78,7 @@ export async function createConversation(backend: Backend, target: Target, messa
     }
   }
   if (!(await backend.api.addTags(created.id, [target.tag]))) throw notFound(target.id);
-  const at = await postWrite(backend, target, created.id, entries, write);
-  return metaFromState({ ...created, updated_at: at }, { u: target.userId, c: target.id }, after);
+  landed(after, await postWrite(backend, target, created.id, entries, write));
+  backend.ids.set(target.externalId, created.id);
+  return metaFromState(created, { u: target.userId, c: target.id }, after);
 }

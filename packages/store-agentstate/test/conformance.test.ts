@@ -40,15 +40,11 @@ runConformanceSuite({
     importTimestamps: false,
     // The API has no compare-and-set: expectedVersion is checked by reading first (correct sequentially, best-effort under races).
     atomicExpectedVersion: false,
-    // Nor can two instances' writes be ordered: both read version n and both answer n + 1. Reads racing one write still
-    // see it before or after (model.interleavings, weakened).
+    // Nor can two instances' writes be ordered: without compare-and-set both read version n and both answer n + 1 (both
+    // writes land, but the answers are not linearizable). Reads racing one write see it before or after, updatedAt
+    // included: it is when the latest complete write landed, not the row's updated_at (model.interleavings, weakened).
     atomicWrites: false,
   },
-  knownFailures: {
-    // Found by model.interleavings (seed 22): update writes its summary (PUT) before its entry, and the PUT moves AgentState's
-    // updated_at, so a get between the two sees the old content with the new updatedAt. Tracked in issue 14's note.
-    'model.interleavings': 'a read racing a write can see the write\'s updatedAt before its content (the summary PUT moves updated_at first)',
-  },
-  // Not strict: the declarations above skip crud.import-timestamps, concurrency.expected-version-race,
-  // concurrency.create-race and model.interleavings, and AgentState cannot list users (surface.list-users); the summary names all five.
+  // Not strict: the declarations above skip crud.import-timestamps, concurrency.expected-version-race and
+  // concurrency.create-race, and weaken model.interleavings; AgentState cannot list users (surface.list-users). The summary names all five.
 });

@@ -39,6 +39,32 @@ describe('list and replay details', () => {
     expect((await store.list(u, { updatedAfter: 2_000 })).items.map((m) => m.id)).toEqual([ids[1]]);
   });
 
+  it('a row whose summary ran ahead of its write (a write that failed after its PUT) lists at its updatedAt, once, on every page size', async () => {
+    const store = storeFor(server, { retries: 0 });
+    const u = uid('u');
+    const ids = Array.from({ length: 6 }, (_, i) => `row-${i}`);
+    for (const id of ids) await store.upsert({ id, userId: u, messages: turns(1) });
+    const stale = (await store.get(u, ids[0]!))!;
+    // The oldest conversation's rename stores its summary (moving the row's updated_at to the top), then its entry fails.
+    server.inject({ kind: 'status', status: 500, method: 'POST', path: /\/messages$/ });
+    await expect(store.update(u, ids[0]!, { title: 'never' })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const row = (await storedConversation(server, u, ids[0]!))!;
+    expect(row.updated_at).toBeGreaterThan(stale.updatedAt);
+    const expected = [...ids.slice(1).reverse(), ids[0]!];
+    for (const limit of [1, 2, 4, 50]) {
+      const seen: { id: string; updatedAt: number }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.list(u, { limit, cursor });
+        seen.push(...page.items.map(({ id, updatedAt }) => ({ id, updatedAt })));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen.map((m) => m.id), `limit ${limit}`).toEqual(expected);
+      expect(seen[seen.length - 1]).toEqual({ id: ids[0], updatedAt: stale.updatedAt });
+    }
+    expect((await store.list(u, { updatedAfter: stale.updatedAt })).items.map((m) => m.id)).not.toContain(ids[0]);
+  });
+
   it('sequential writes keep their order when the server stamps them in one millisecond, or with a clock that goes backwards', async () => {
     const store = storeFor(server);
     const realNow = server.state.now.bind(server.state);
