@@ -63,6 +63,14 @@ describe('scanMessages', () => {
     expect(new Set(variants.map(one)).size).toBe(variants.length);
   });
 
+  it('gives the digests stores have already saved (the same values in every runtime and release)', () => {
+    const list = [
+      { id: 'm0', role: 'user', parts: [{ type: 'text', text: 'Hello, €uro and 😀' }] },
+      { id: 'm1', role: 'assistant', metadata: { n: -1.5e-7, big: 1e21, ok: true, none: null }, parts: [{ type: 'step-start' }, { type: 'text', text: 'odd' }] },
+    ];
+    expect([...scanMessages(list).digests]).toEqual([0, 3633307600830360, 933786842141688]);
+  });
+
   it('extends a stored digest with new messages to the digest of the whole list', () => {
     const list = Array.from({ length: 5 }, (_, i) => message(i));
     const whole = scanMessages(list).digests;
