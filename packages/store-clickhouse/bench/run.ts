@@ -6,6 +6,7 @@
  * A turn loads every message, then saves 2 (480-byte messages). Prints medians, and each ratio as the median of
  * per-round ratios: within a round every pattern runs back to back, so a load spike on this shared machine
  * lands on both sides of a ratio instead of on whichever pattern it happened to hit.
+ * Then message windows: the newest 50 messages of a 10,000-message conversation against all of a 50-message one.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,24 @@ function store(client: ClickHouseClient, database: string, mode: 'append' | 'ups
   };
 }
 
+/** The newest 50 messages of a 10,000-message conversation, and `get` of a 50-message one, interleaved. */
+async function windowBench(client: ClickHouseClient, database: string): Promise<{ window: number[]; get: number[] }> {
+  const s = createClickHouseStore({ client }, { table: `${database}.store`, autoCreate: true });
+  await s.upsert({ id: 'win10000', userId: 'bench', messages: list(10_000, 'win10000') });
+  await s.upsert({ id: 'win50', userId: 'bench', messages: list(50, 'win50') });
+  const result = { window: [] as number[], get: [] as number[] };
+  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    for (const side of i % 2 ? (['get', 'window'] as const) : (['window', 'get'] as const)) {
+      const started = performance.now();
+      const got = side === 'window' ? (await s.window('bench', 'win10000', { limit: 50 }))?.messages : (await s.get('bench', 'win50'))?.messages;
+      const took = performance.now() - started;
+      if (got?.length !== 50 || got[49]!.id !== (side === 'window' ? 'win10000-9999' : 'win50-49')) throw new Error(`${side} returned the wrong messages`);
+      if (i >= WARMUP) result[side].push(took);
+    }
+  }
+  return result;
+}
+
 async function main(): Promise<void> {
   const http = process.env.CLICKHOUSE_URL;
   const dir = http ? undefined : mkdtempSync(join(tmpdir(), 'ac-bench-'));
@@ -128,6 +147,9 @@ async function main(): Promise<void> {
     for (const mode of ['append', 'upsert']) check(`turn L=1000, store ${mode} / rows floor`, ratio(turns(`store, ${mode}`, 1000), turns('rows floor', 1000)), 1.3);
     for (const mode of ['append', 'upsert']) for (const n of LENGTHS) check(`turn L=${n}, store ${mode} / old pattern`, ratio(turns(`store, ${mode}`, n), turns('old pattern', n)), 1);
     for (const mode of ['append', 'upsert']) check(`save L=1000 / save L=10, store ${mode}${mode === 'upsert' ? ' (prefix unchanged)' : ''}`, ratio(saves(`store, ${mode}`, 1000), saves(`store, ${mode}`, 10)), 1.3);
+    const windows = await windowBench(client, database);
+    console.log(`\nwindow: newest 50 of 10,000 ${median(windows.window).toFixed(1)} ms, get of all 50 ${median(windows.get).toFixed(1)} ms`);
+    check('window newest 50 of 10,000 / get all of 50', ratio(windows.window, windows.get), 1.3);
   } finally {
     await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     await client.close();

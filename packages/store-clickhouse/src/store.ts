@@ -1,5 +1,5 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { assertConversationId, assertUtf8UserId, ConversationStoreError, encodeCursor, parseListOptions, type ListPage, type Message, type MigrationReport, type StoredConversation } from '@agent-conversations/core';
+import { assertConversationId, assertUtf8UserId, ConversationStoreError, encodeCursor, parseListOptions, parseWindowOptions, type ListPage, type Message, type MigrationReport, type StoredConversation } from '@agent-conversations/core';
 import { remember, type StoreInternals } from './context.js';
 import { createDb, type Db } from './db.js';
 import { diagnose } from './diagnose.js';
@@ -9,6 +9,7 @@ import { checkServerVersion, ensureSchema, isClusterName, migrate, MIN_SERVER_VE
 import { metaOf, type Head } from './state.js';
 import { parseTableName } from './table-name.js';
 import type { ClickHouseClientConnection, ClickHouseConnectionOptions, ClickHouseConversationStore, ClickHouseStoreOptions } from './types.js';
+import { readWindow } from './window.js';
 import { append, remove, update, upsert } from './writes.js';
 import type { MessageInput } from '@agent-conversations/core';
 
@@ -165,6 +166,14 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
       if (!head) return null;
       remember(ctx, userId, id, { slot: head.slot, head, ids: new Set(messages.map((m) => m.id)), allIds: true });
       return { ...metaOf(userId, head), messages };
+    },
+
+    async window(userId, id, opts) {
+      assertUtf8UserId(userId, 'ClickHouse');
+      assertConversationId(id);
+      const parsed = parseWindowOptions(opts);
+      await ctx.ready();
+      return readWindow(ctx, userId, id, parsed);
     },
 
     upsert: (input, opts) => upsert(ctx, input, opts),
