@@ -1,7 +1,8 @@
 /*
  * Where a turn's time goes, per statement, on the real engine (chdb in-process, or CLICKHOUSE_URL): the store's turns
- * (get, then append or upsert of 2 messages) and the two baselines' statements, at L=10, 100 and 1000, with a trivial
- * `SELECT 1` as the engine's fixed cost per statement. Prints the median time of each statement kind.
+ * (get, then append or upsert of 2 messages) beside the old pattern's two statements (argMax load, insert of the whole
+ * history) at L=10, 100 and 1000, with a trivial `SELECT 1` as the engine's fixed cost per statement. Prints the
+ * median time of each statement kind, and of each whole store call (the statements plus the store's own work).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,10 +51,20 @@ async function main(): Promise<void> {
   try {
     const store = createClickHouseStore({ client }, { table: `${database}.store`, autoCreate: true });
     for (const n of LENGTHS) for (const mode of ['append', 'upsert']) await store.upsert({ id: `${mode}${n}`, userId: 'bench', messages: Array.from({ length: n }, (_, i) => message(i, `${mode}${n}`)) });
+    const old = `${database}.old_pattern`;
+    await raw.command({ query: `CREATE TABLE ${old} (user_id String, conversation_id String, version UInt64, messages String CODEC(ZSTD(1))) ENGINE = MergeTree ORDER BY (user_id, conversation_id, version)` });
+    const history = new Map(LENGTHS.map((n) => [n, Array.from({ length: n }, (_, i) => message(i, `old${n}`))]));
+    for (const [n, messages] of history) await raw.insert({ table: old, format: 'JSONEachRow', values: [{ user_id: 'bench', conversation_id: `old${n}`, version: 0, messages: JSON.stringify(messages) }] });
     for (let i = 0; i < SAMPLES; i++) {
       for (const n of LENGTHS) {
         phase = `L=${n} select1`;
         await client.query({ query: 'SELECT 1', format: 'JSONEachRow' });
+        phase = `L=${n} old pattern: load`;
+        await client.query({ query: `SELECT argMax(messages, version) AS m FROM ${old} WHERE user_id = 'bench' AND conversation_id = {c:String}`, query_params: { c: `old${n}` }, format: 'JSONEachRow' });
+        phase = `L=${n} old pattern: save`;
+        const whole = [...history.get(n)!, message(2 * i, `o${n}`), message(2 * i + 1, `o${n}`)];
+        history.set(n, whole);
+        await client.insert({ table: old, format: 'JSONEachRow', values: [{ user_id: 'bench', conversation_id: `old${n}`, version: i + 1, messages: JSON.stringify(whole) }] });
         for (const mode of ['append', 'upsert'] as const) {
           phase = `L=${n} ${mode}: get`;
           let started = performance.now();

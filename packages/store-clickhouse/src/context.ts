@@ -23,6 +23,8 @@ export interface StoreInternals {
   cache: Map<string, Snapshot & { at: number }>;
   /** Runs writes to one conversation one after another within this store. */
   queue: Map<string, Promise<unknown>>;
+  /** The message count last seen per conversation: where a window guesses the newest positions are (checked on every read). */
+  counts: Map<string, number>;
 }
 
 const CACHE_ENTRIES = 500;
@@ -32,8 +34,18 @@ export function keyOf(userId: string, id: string): string {
   return JSON.stringify([userId, id]);
 }
 
+/** Notes a conversation's message count (null: gone), bounded, oldest first out. */
+export function noteCount(ctx: StoreInternals, userId: string, id: string, count: number | null): void {
+  const key = keyOf(userId, id);
+  ctx.counts.delete(key);
+  if (count === null) return;
+  ctx.counts.set(key, count);
+  if (ctx.counts.size > CACHE_ENTRIES) ctx.counts.delete(ctx.counts.keys().next().value!);
+}
+
 /** Remembers a conversation's state (bounded, oldest first out). */
 export function remember(ctx: StoreInternals, userId: string, id: string, snapshot: Snapshot): void {
+  noteCount(ctx, userId, id, snapshot.head?.messageCount ?? null);
   if (ctx.policy.stateCacheMs <= 0) return;
   const key = keyOf(userId, id);
   ctx.cache.delete(key);

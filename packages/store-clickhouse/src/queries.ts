@@ -41,19 +41,13 @@ WHERE user_id = {u:String} AND kind = ${KIND.event} AND conversation_id = {c:Str
 }
 
 /**
- * A window: the head and the live messages at positions [lo, hi), as `kind<TAB>seq<TAB>body` lines. The positions are
- * dense, so the newest `{limit}` before `{before}` are hi = min(before, count), lo = max(0, hi - limit), with the count
- * from the head (a scalar subquery, folded into a constant before the primary key is analysed): FINAL reads only the
- * head's key and that key range, however long the conversation.
+ * A window: the head and the live messages at positions [lo, hi), as `kind<TAB>seq<TAB>body` lines. Positions are in
+ * the sorting key, so FINAL reads only the head's key and that key range, however long the conversation.
  */
 export function windowQuery(t: TableName): string {
-  return `WITH (SELECT JSONExtractUInt(argMax(body, ver), 'messageCount') FROM ${t.sql}
-  WHERE user_id = {u:String} AND kind = ${KIND.head} AND conversation_id = {c:String} AND seq = 0) AS n,
-  least(n, {before:UInt64}) AS hi,
-  greatest(hi, {limit:UInt64}) - {limit:UInt64} AS lo
-SELECT kind, seq, body FROM ${t.sql} FINAL
+  return `SELECT kind, seq, body FROM ${t.sql} FINAL
 WHERE user_id = {u:String} AND conversation_id = {c:String} AND is_deleted = 0
-  AND ((kind = ${KIND.head} AND seq = 0) OR (kind = ${KIND.message} AND seq >= lo AND seq < hi))
+  AND ((kind = ${KIND.head} AND seq = 0) OR (kind = ${KIND.message} AND seq >= {lo:UInt64} AND seq < {hi:UInt64}))
 ORDER BY kind, seq`;
 }
 

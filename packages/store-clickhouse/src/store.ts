@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { assertConversationId, assertUtf8UserId, ConversationStoreError, encodeCursor, parseListOptions, parseWindowOptions, type ListPage, type Message, type MigrationReport, type StoredConversation } from '@agent-conversations/core';
-import { remember, type StoreInternals } from './context.js';
+import { noteCount, remember, type StoreInternals } from './context.js';
 import { createDb, type Db } from './db.js';
 import { diagnose } from './diagnose.js';
 import { ADAPTER, storeError } from './errors.js';
@@ -110,6 +110,7 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
     policy: { stateCacheMs: options.stateCacheMs ?? 2000, attempts: options.writeAttempts ?? 20 },
     cache: new Map(),
     queue: new Map(),
+    counts: new Map(),
     ready() {
       readiness ??= (async () => {
         await checkServerVersion(ctx.db, minimum);
@@ -154,6 +155,7 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
       const text = await ctx.db.text('listing conversations', listQuery(ctx.db.table, updatedAfter !== null, after !== null), params, 'TabSeparatedRaw');
       const heads = text.split('\n').filter((line) => line.length > 0);
       const items = heads.slice(0, limit).map((line) => metaOf(userId, JSON.parse(line) as Head));
+      for (const item of items) noteCount(ctx, userId, item.id, item.messageCount);
       const last = items[items.length - 1];
       return { items, nextCursor: heads.length > limit && last ? encodeCursor(last) : null };
     },

@@ -1,10 +1,12 @@
 import { ConversationStoreError, windowRange, type Message, type MessageWindow, type ParsedWindowOptions } from '@agent-conversations/core';
-import type { StoreInternals } from './context.js';
+import { keyOf, noteCount, type StoreInternals } from './context.js';
 import { ADAPTER } from './errors.js';
 import { KIND, windowQuery } from './queries.js';
 import { metaOf, type Head } from './state.js';
 
-/** Reads before giving up when every read met a write between the count and the range (each read is one query). */
+/** How far past the last count seen a newest-window read reaches, so appends since then are read in the same query. */
+const GROWTH = 256;
+/** Reads before giving up when every read met a change that moved the window (each read is one query). */
 const ATTEMPTS = 5;
 
 /** Splits `kind<TAB>seq<TAB>body` lines into the head and the messages with their positions. */
@@ -26,17 +28,32 @@ function parseWindow(text: string): { head: Head | null; positions: number[]; me
 }
 
 /**
- * The newest `limit` messages before the cursor's position, in one key-bounded query. Positions are dense, so the window
- * is [max(0, min(before, count) - limit), min(before, count)); a window whose rows do not match the head it came with
- * (a write landed between the count and the range, on a server that runs queries side by side) is read again.
+ * A window in one query when its positions can be known before reading: positions are dense, so the window is
+ * [max(0, min(before, count) - limit), min(before, count)), and one FINAL read of the head and a position range is one
+ * snapshot. A cursor gives the range; for the newest window the count this store last saw (from a get, list, write or
+ * window) gives a range reaching GROWTH past it. The head read with the range says whether the guess covered the
+ * window; when it did not (no count seen yet, or the list shrank or grew past the guess), the window is read again
+ * with the range the head gives.
  */
 export async function readWindow(ctx: StoreInternals, userId: string, id: string, parsed: ParsedWindowOptions): Promise<MessageWindow | null> {
-  const params = { u: userId, c: id, limit: parsed.limit, before: parsed.before ?? Number.MAX_SAFE_INTEGER };
+  const seen = ctx.counts.get(keyOf(userId, id));
+  let range =
+    parsed.before !== null
+      ? { lo: Math.max(0, parsed.before - parsed.limit), hi: parsed.before }
+      : seen !== undefined
+        ? { lo: Math.max(0, seen - parsed.limit), hi: seen + GROWTH }
+        : { lo: 0, hi: 0 };
   for (let attempt = 1; ; attempt++) {
-    const { head, positions, messages } = parseWindow(await ctx.db.text('reading a window', windowQuery(ctx.db.table), params, 'TabSeparatedRaw'));
+    const { head, positions, messages } = parseWindow(await ctx.db.text('reading a window', windowQuery(ctx.db.table), { u: userId, c: id, ...range }, 'TabSeparatedRaw'));
+    noteCount(ctx, userId, id, head?.messageCount ?? null);
     if (!head) return null;
     const { start, end, nextCursor } = windowRange(head.messageCount, parsed);
-    if (positions.length === end - start && positions.every((p, i) => p === start + i)) return { meta: metaOf(userId, head), messages, nextCursor };
+    const from = positions.indexOf(start);
+    if (start === end) return { meta: metaOf(userId, head), messages: [], nextCursor };
+    if (range.lo <= start && end <= range.hi && from >= 0 && positions[from + end - start - 1] === end - 1) {
+      return { meta: metaOf(userId, head), messages: messages.slice(from, from + end - start), nextCursor };
+    }
     if (attempt >= ATTEMPTS) throw new ConversationStoreError('CONFLICT', `conversation "${id}" kept changing while its window was read; retry`, { adapter: ADAPTER, retryable: true });
+    range = { lo: start, hi: end };
   }
 }

@@ -110,3 +110,26 @@ describe('message windows (ClickHouse)', () => {
     await unused.close();
   });
 });
+
+describe('window reads', () => {
+  it('a store that has not seen the conversation, or saw it longer or shorter, still returns the exact window', async () => {
+    const { store, table } = freshStore(backend);
+    await store.upsert({ id: 'c', userId: 'u', messages: range(0, 600) });
+    const fresh = () => createClickHouseStore({ client: backend.newClient() }, { table });
+    // Never seen: the newest window, and a page back from a cursor another instance gave.
+    const first = await fresh().window('u', 'c', { limit: 40 });
+    expect(ids(first!.messages)).toEqual(ids(range(560, 600)));
+    expect(ids((await fresh().window('u', 'c', { limit: 40, before: first!.nextCursor! }))!.messages)).toEqual(ids(range(520, 560)));
+    // Seen at 600, then grown by more than a guess reaches (another client appends 700), then shrunk to 30.
+    const reader = fresh();
+    expect((await reader.window('u', 'c', { limit: 10 }))?.meta.messageCount).toBe(600);
+    await store.append('u', 'c', range(600, 1300));
+    expect(ids((await reader.window('u', 'c', { limit: 10 }))!.messages)).toEqual(ids(range(1290, 1300)));
+    await store.upsert({ id: 'c', userId: 'u', messages: range(0, 30) });
+    expect(ids((await reader.window('u', 'c', { limit: 10 }))!.messages)).toEqual(ids(range(20, 30)));
+    // A cursor past the end of a list that shrank since: the window ends at the last message.
+    expect(ids((await reader.window('u', 'c', { limit: 10, before: 'w1.500' }))!.messages)).toEqual(ids(range(20, 30)));
+    await store.delete('u', 'c');
+    expect(await reader.window('u', 'c')).toBeNull();
+  });
+});
