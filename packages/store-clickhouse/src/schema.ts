@@ -60,10 +60,11 @@ export function isClusterName(name: string): boolean {
 }
 
 /**
- * Rows per primary-index mark. Small granules keep a window (a key range of a few dozen positions) and the point reads of
- * heads and events from decompressing thousands of neighbouring rows; the index costs one entry per 256 rows.
+ * Rows per primary-index mark. Smaller granules than the default 8192 keep a window (a key range of a few dozen
+ * positions) and the point reads of heads and events from decompressing thousands of neighbouring rows; 1024 read
+ * windows and whole conversations as fast as 256 did on chdb, with a quarter of the index.
  */
-const INDEX_GRANULARITY = 256;
+const INDEX_GRANULARITY = 1024;
 
 /** The schema, as ordered migrations; the applied ones are recorded in `<table>_migrations`. */
 export const MIGRATIONS: readonly Migration[] = [
