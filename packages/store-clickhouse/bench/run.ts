@@ -6,6 +6,7 @@
  * A turn loads every message, then saves 2 (480-byte messages). Prints medians, and each ratio as the median of
  * per-round ratios: within a round every pattern runs back to back, so a load spike on this shared machine
  * lands on both sides of a ratio instead of on whichever pattern it happened to hit.
+ * Then message windows: the newest 50 messages of a 10,000-message conversation against all of a 50-message one.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,32 @@ function store(client: ClickHouseClient, database: string, mode: 'append' | 'ups
   };
 }
 
+/**
+ * The newest 50 messages of a 10,000-message conversation, and `get` of a 50-message one, interleaved. "window" is a store
+ * that has seen the conversation (a get, list, write or window before: one query); "cold window" a new store instance's
+ * first look at it (head first, then the range: two queries).
+ */
+async function windowBench(client: ClickHouseClient, database: string): Promise<Record<'window' | 'cold window' | 'get', number[]>> {
+  const options = { table: `${database}.store`, autoCreate: true };
+  const s = createClickHouseStore({ client }, options);
+  await s.upsert({ id: 'win10000', userId: 'bench', messages: list(10_000, 'win10000') });
+  await s.upsert({ id: 'win50', userId: 'bench', messages: list(50, 'win50') });
+  const result = { window: [] as number[], 'cold window': [] as number[], get: [] as number[] };
+  const sides = ['window', 'cold window', 'get'] as const;
+  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    for (const side of i % 2 ? [...sides].reverse() : sides) {
+      const cold = side === 'cold window' ? createClickHouseStore({ client }, options) : undefined;
+      await cold?.window('bench', 'none'); // its first-use checks, outside the timing
+      const started = performance.now();
+      const got = side === 'get' ? (await s.get('bench', 'win50'))?.messages : (await (cold ?? s).window('bench', 'win10000', { limit: 50 }))?.messages;
+      const took = performance.now() - started;
+      if (got?.length !== 50 || got[49]!.id !== (side === 'get' ? 'win50-49' : 'win10000-9999')) throw new Error(`${side} returned the wrong messages`);
+      if (i >= WARMUP) result[side].push(took);
+    }
+  }
+  return result;
+}
+
 async function main(): Promise<void> {
   const http = process.env.CLICKHOUSE_URL;
   const dir = http ? undefined : mkdtempSync(join(tmpdir(), 'ac-bench-'));
@@ -128,6 +155,10 @@ async function main(): Promise<void> {
     for (const mode of ['append', 'upsert']) check(`turn L=1000, store ${mode} / rows floor`, ratio(turns(`store, ${mode}`, 1000), turns('rows floor', 1000)), 1.3);
     for (const mode of ['append', 'upsert']) for (const n of LENGTHS) check(`turn L=${n}, store ${mode} / old pattern`, ratio(turns(`store, ${mode}`, n), turns('old pattern', n)), 1);
     for (const mode of ['append', 'upsert']) check(`save L=1000 / save L=10, store ${mode}${mode === 'upsert' ? ' (prefix unchanged)' : ''}`, ratio(saves(`store, ${mode}`, 1000), saves(`store, ${mode}`, 10)), 1.3);
+    const windows = await windowBench(client, database);
+    console.log(`\nwindow, newest 50 of 10,000: ${median(windows.window).toFixed(1)} ms (cold: ${median(windows['cold window']).toFixed(1)} ms); get of all 50: ${median(windows.get).toFixed(1)} ms`);
+    check('window newest 50 of 10,000 / get all of 50', ratio(windows.window, windows.get), 1.3);
+    check('cold window newest 50 of 10,000 / get all of 50', ratio(windows['cold window'], windows.get), 1.3);
   } finally {
     await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     await client.close();

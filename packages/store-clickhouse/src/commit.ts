@@ -41,7 +41,7 @@ function slotToken(ctx: StoreInternals, userId: string, id: string, slot: number
 }
 
 async function won(ctx: StoreInternals, userId: string, id: string, slot: number, writeId: string): Promise<boolean> {
-  const rows = await ctx.db.rows<{ body: string }>('confirming a write', confirmQuery(ctx.db.table), { u: userId, c: id, s: String(slot) });
+  const rows = await ctx.db.rows<{ body: string }>('confirming a write', confirmQuery(ctx.db.table), { u: userId, c: id, s: slot });
   return rows.some((r) => r.body === writeId);
 }
 
@@ -78,7 +78,7 @@ export function write<T>(ctx: StoreInternals, userId: string, id: string, op: Wr
         throw error;
       }
       const slot = state.slot + 1;
-      const event = row(userId, id, KIND.event, String(slot), slot, { updated_at: ctx.now(), body: writeId });
+      const event = row(userId, id, KIND.event, slot, slot, { updated_at: ctx.now(), body: writeId });
       const token = slotToken(ctx, userId, id, slot);
       await ctx.db.insert(op.what, ctx.db.table, [...planned.rows, event], { ...ctx.insertSettings, async_insert: 0, insert_deduplication_token: token });
       if (await won(ctx, userId, id, slot, writeId)) {

@@ -23,6 +23,8 @@ export interface StoreInternals {
   cache: Map<string, Snapshot & { at: number }>;
   /** Runs writes to one conversation one after another within this store. */
   queue: Map<string, Promise<unknown>>;
+  /** The message count last seen per conversation: where a window guesses the newest positions are (checked on every read). */
+  counts: Map<string, number>;
 }
 
 const CACHE_ENTRIES = 500;
@@ -32,8 +34,18 @@ export function keyOf(userId: string, id: string): string {
   return JSON.stringify([userId, id]);
 }
 
+/** Notes a conversation's message count (null: gone), bounded, oldest first out. */
+export function noteCount(ctx: StoreInternals, userId: string, id: string, count: number | null): void {
+  const key = keyOf(userId, id);
+  ctx.counts.delete(key);
+  if (count === null) return;
+  ctx.counts.set(key, count);
+  if (ctx.counts.size > CACHE_ENTRIES) ctx.counts.delete(ctx.counts.keys().next().value!);
+}
+
 /** Remembers a conversation's state (bounded, oldest first out). */
 export function remember(ctx: StoreInternals, userId: string, id: string, snapshot: Snapshot): void {
+  noteCount(ctx, userId, id, snapshot.head?.messageCount ?? null);
   if (ctx.policy.stateCacheMs <= 0) return;
   const key = keyOf(userId, id);
   ctx.cache.delete(key);
@@ -50,9 +62,9 @@ export function cached(ctx: StoreInternals, userId: string, id: string, needIds:
 
 interface SnapshotRow {
   kind: number;
-  row_id: string;
   ver: number | string;
   is_deleted: number;
+  /** The head's JSON; for a message, its id. */
   body: string;
 }
 
@@ -61,17 +73,16 @@ export async function readSnapshot(ctx: StoreInternals, userId: string, id: stri
   const params = ids ? { u: userId, c: id, ids } : { u: userId, c: id };
   const rows = await ctx.db.rows<SnapshotRow>('reading a conversation', snapshotQuery(ctx.db.table, ids !== undefined), params);
   const head = rows.find((r) => Number(r.kind) === KIND.head);
-  const stored = rows.filter((r) => Number(r.kind) === KIND.message && Number(r.is_deleted) === 0).map((r) => r.row_id);
   return {
     slot: Number(head?.ver ?? 0),
     head: head && Number(head.is_deleted) === 0 ? (JSON.parse(head.body) as Head) : null,
-    ids: new Set(stored),
+    ids: new Set(rows.filter((r) => Number(r.kind) === KIND.message).map((r) => r.body)),
     allIds: false,
   };
 }
 
-/** Live message rows of a conversation in order. */
-export async function readMessages(ctx: StoreInternals, userId: string, id: string, withBody: boolean): Promise<{ row_id: string; body?: string }[]> {
+/** Live messages of a conversation in position order (ids, and bodies when asked). */
+export async function readMessages(ctx: StoreInternals, userId: string, id: string, withBody: boolean): Promise<{ message_id: string; body?: string }[]> {
   return ctx.db.rows('reading messages', messagesQuery(ctx.db.table, withBody), { u: userId, c: id });
 }
 

@@ -3,7 +3,7 @@ import type { TableName } from './table-name.js';
 /** Row kinds stored in the one conversation table. */
 export const KIND = { head: 0, message: 1, event: 2 } as const;
 
-/** The conversation's head and messages, in order, as `kind<TAB>body` lines (read with FINAL: deleted rows are gone). */
+/** The conversation's head and messages, in position order, as `kind<TAB>body` lines (read with FINAL: deleted rows are gone). */
 export function getQuery(t: TableName): string {
   return `SELECT kind, body FROM ${t.sql} FINAL
 WHERE user_id = {u:String} AND kind IN (${KIND.head}, ${KIND.message}) AND conversation_id = {c:String} AND is_deleted = 0
@@ -11,29 +11,44 @@ ORDER BY kind, seq`;
 }
 
 /**
- * What a write starts from: the newest version of the head (a tombstone too, so the slot of a deleted
- * conversation is known) and, with `{ids}` bound, of each of those message ids. The newest version per
- * key is what ReplacingMergeTree keeps, read without FINAL.
+ * What a write starts from: the newest version of the head (a tombstone too, so the slot of a deleted conversation is
+ * known), read without FINAL; with `{ids}` bound, also which of those message ids the live list holds (FINAL over the
+ * conversation's positions, reading ids, not bodies).
  */
 export function snapshotQuery(t: TableName, withIds: boolean): string {
-  const ids = withIds ? ` OR (kind = ${KIND.message} AND row_id IN {ids:Array(String)})` : '';
-  return `SELECT kind, row_id, ver, is_deleted, if(kind = ${KIND.head}, body, '') AS body FROM ${t.sql}
-WHERE user_id = {u:String} AND conversation_id = {c:String} AND ((kind = ${KIND.head} AND row_id = '')${ids})
-ORDER BY kind, row_id, ver DESC
-LIMIT 1 BY kind, row_id`;
+  const head = `SELECT ${KIND.head} AS kind, ver, is_deleted, body FROM ${t.sql}
+WHERE user_id = {u:String} AND kind = ${KIND.head} AND conversation_id = {c:String} AND seq = 0
+ORDER BY ver DESC
+LIMIT 1`;
+  if (!withIds) return head;
+  return `${head}
+UNION ALL
+SELECT ${KIND.message} AS kind, 0 AS ver, 0 AS is_deleted, message_id AS body FROM ${t.sql} FINAL
+WHERE user_id = {u:String} AND kind = ${KIND.message} AND conversation_id = {c:String} AND is_deleted = 0 AND message_id IN {ids:Array(String)}`;
 }
 
-/** Live message rows of one conversation in order (ids only, or with bodies). */
+/** Live message rows of one conversation in position order (ids only, or with bodies). */
 export function messagesQuery(t: TableName, withBody: boolean): string {
-  return `SELECT row_id${withBody ? ', body' : ''} FROM ${t.sql} FINAL
+  return `SELECT message_id${withBody ? ', body' : ''} FROM ${t.sql} FINAL
 WHERE user_id = {u:String} AND kind = ${KIND.message} AND conversation_id = {c:String} AND is_deleted = 0
 ORDER BY seq`;
 }
 
-/** The write ids stored for one slot: how a write learns whether its insert won the slot. */
+/** The write ids stored for one slot: how a write learns whether its insert won the slot (a point read on the key). */
 export function confirmQuery(t: TableName): string {
   return `SELECT body FROM ${t.sql}
-WHERE user_id = {u:String} AND kind = ${KIND.event} AND conversation_id = {c:String} AND row_id = {s:String}`;
+WHERE user_id = {u:String} AND kind = ${KIND.event} AND conversation_id = {c:String} AND seq = {s:UInt64}`;
+}
+
+/**
+ * A window: the head and the live messages at positions [lo, hi), as `kind<TAB>seq<TAB>body` lines. Positions are in
+ * the sorting key, so FINAL reads only the head's key and that key range, however long the conversation.
+ */
+export function windowQuery(t: TableName): string {
+  return `SELECT kind, seq, body FROM ${t.sql} FINAL
+WHERE user_id = {u:String} AND conversation_id = {c:String} AND is_deleted = 0
+  AND ((kind = ${KIND.head} AND seq = 0) OR (kind = ${KIND.message} AND seq >= {lo:UInt64} AND seq < {hi:UInt64}))
+ORDER BY kind, seq`;
 }
 
 /** One keyset page of live heads (meta JSON lines), newest first; binds {u}, {limit} and, when used, {after}, {cu}, {cid}. */

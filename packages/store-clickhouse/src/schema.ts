@@ -59,6 +59,13 @@ export function isClusterName(name: string): boolean {
   return IDENT.test(name);
 }
 
+/**
+ * Rows per primary-index mark. Smaller granules than the default 8192 keep a window (a key range of a few dozen
+ * positions) and the point reads of heads and events from decompressing thousands of neighbouring rows; 1024 read
+ * windows and whole conversations as fast as 256 did on chdb, with a quarter of the index.
+ */
+const INDEX_GRANULARITY = 1024;
+
 /** The schema, as ordered migrations; the applied ones are recorded in `<table>_migrations`. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -69,16 +76,16 @@ export const MIGRATIONS: readonly Migration[] = [
   user_id String,
   kind UInt8 COMMENT '0 conversation head, 1 message, 2 write event',
   conversation_id String,
-  row_id String COMMENT 'message id; the write slot for an event; empty for the head',
+  seq UInt64 COMMENT 'message: its position (0-based, dense); event: the write slot; head: 0',
   ver UInt64 COMMENT 'the write slot: +1 on every write to the conversation, never reused',
   is_deleted UInt8,
-  seq UInt64 COMMENT 'message position',
+  message_id String COMMENT 'message id; empty for the head and events',
   updated_at Int64 COMMENT 'Unix ms of the write',
   body String COMMENT 'message JSON; head: meta JSON; event: write id' CODEC(ZSTD(1))
 ) ENGINE = ${engine('ver, is_deleted', target)}
-ORDER BY (user_id, kind, conversation_id, row_id)
+ORDER BY (user_id, kind, conversation_id, seq)
 TTL toDateTime(intDiv(updated_at, 1000)) + INTERVAL 7 DAY DELETE WHERE kind = 2
-SETTINGS ${target?.cluster ? 'replicated_deduplication_window = 10000, replicated_deduplication_window_seconds = 3600' : 'non_replicated_deduplication_window = 10000'}`,
+SETTINGS index_granularity = ${INDEX_GRANULARITY}, ${target?.cluster ? 'replicated_deduplication_window = 10000, replicated_deduplication_window_seconds = 3600' : 'non_replicated_deduplication_window = 10000'}`,
     ],
   },
 ];

@@ -17,12 +17,8 @@ export interface Head {
   slot: number;
   /** Id of the write that wrote this head. */
   writeId: string;
-  /** Highest message seq ever given out in this conversation. */
-  lastSeq: number;
   /** core's `scanMessages` digests of the message list without its last message and of the whole list. */
   chain: [number, number];
-  /** Id of the last message, or null when there is none. */
-  tail: string | null;
 }
 
 /** The state a write starts from. */
@@ -42,10 +38,11 @@ export interface Row {
   user_id: string;
   kind: number;
   conversation_id: string;
-  row_id: string;
+  /** Message: its position; event: the slot; head: 0. */
+  seq: number;
   ver: number;
   is_deleted: number;
-  seq: number;
+  message_id: string;
   updated_at: number;
   body: string;
 }
@@ -56,17 +53,17 @@ export function metaOf(userId: string, head: Head): ConversationMeta {
   return cleanMeta({ id, userId, title, messageCount, model, provider, usage, metadata, createdAt, updatedAt, version });
 }
 
-/** A row of the conversation: message, head or event. */
-export function row(userId: string, id: string, kind: number, rowId: string, slot: number, fields: Partial<Pick<Row, 'seq' | 'updated_at' | 'body' | 'is_deleted'>> = {}): Row {
-  return { user_id: userId, kind, conversation_id: id, row_id: rowId, ver: slot, is_deleted: 0, seq: 0, updated_at: 0, body: '', ...fields };
+/** A row of the conversation at key (kind, seq), written by the write in `slot`: message, head or event. */
+export function row(userId: string, id: string, kind: number, seq: number, slot: number, fields: Partial<Pick<Row, 'message_id' | 'updated_at' | 'body' | 'is_deleted'>> = {}): Row {
+  return { user_id: userId, kind, conversation_id: id, seq, ver: slot, is_deleted: 0, message_id: '', updated_at: 0, body: '', ...fields };
 }
 
 /** The head row for a head. */
 export function headRow(userId: string, head: Head): Row {
-  return row(userId, head.id, KIND.head, '', head.slot, { updated_at: head.updatedAt, body: JSON.stringify(head) });
+  return row(userId, head.id, KIND.head, 0, head.slot, { updated_at: head.updatedAt, body: JSON.stringify(head) });
 }
 
 /** A tombstone for one key, written by the write in `slot` (newer than every earlier row of that key). */
-export function tombstone(userId: string, id: string, kind: number, rowId: string, slot: number): Row {
-  return row(userId, id, kind, rowId, slot, { is_deleted: 1 });
+export function tombstone(userId: string, id: string, kind: number, seq: number, slot: number): Row {
+  return row(userId, id, kind, seq, slot, { is_deleted: 1 });
 }

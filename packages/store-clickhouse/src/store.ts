@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { assertConversationId, assertUtf8UserId, ConversationStoreError, encodeCursor, parseListOptions, type ListPage, type Message, type MigrationReport, type StoredConversation } from '@agent-conversations/core';
-import { remember, type StoreInternals } from './context.js';
+import { assertConversationId, assertUtf8UserId, ConversationStoreError, encodeCursor, parseListOptions, parseWindowOptions, type ListPage, type Message, type MigrationReport, type StoredConversation } from '@agent-conversations/core';
+import { noteCount, remember, type StoreInternals } from './context.js';
 import { createDb, type Db } from './db.js';
 import { diagnose } from './diagnose.js';
 import { ADAPTER, storeError } from './errors.js';
@@ -9,6 +9,7 @@ import { checkServerVersion, ensureSchema, isClusterName, migrate, MIN_SERVER_VE
 import { metaOf, type Head } from './state.js';
 import { parseTableName } from './table-name.js';
 import type { ClickHouseClientConnection, ClickHouseConnectionOptions, ClickHouseConversationStore, ClickHouseStoreOptions } from './types.js';
+import { readWindow } from './window.js';
 import { append, remove, update, upsert } from './writes.js';
 import type { MessageInput } from '@agent-conversations/core';
 
@@ -109,6 +110,7 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
     policy: { stateCacheMs: options.stateCacheMs ?? 2000, attempts: options.writeAttempts ?? 20 },
     cache: new Map(),
     queue: new Map(),
+    counts: new Map(),
     ready() {
       readiness ??= (async () => {
         await checkServerVersion(ctx.db, minimum);
@@ -153,6 +155,7 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
       const text = await ctx.db.text('listing conversations', listQuery(ctx.db.table, updatedAfter !== null, after !== null), params, 'TabSeparatedRaw');
       const heads = text.split('\n').filter((line) => line.length > 0);
       const items = heads.slice(0, limit).map((line) => metaOf(userId, JSON.parse(line) as Head));
+      for (const item of items) noteCount(ctx, userId, item.id, item.messageCount);
       const last = items[items.length - 1];
       return { items, nextCursor: heads.length > limit && last ? encodeCursor(last) : null };
     },
@@ -165,6 +168,14 @@ export function createClickHouseStore(connection: ClickHouseConnectionOptions | 
       if (!head) return null;
       remember(ctx, userId, id, { slot: head.slot, head, ids: new Set(messages.map((m) => m.id)), allIds: true });
       return { ...metaOf(userId, head), messages };
+    },
+
+    async window(userId, id, opts) {
+      assertUtf8UserId(userId, 'ClickHouse');
+      assertConversationId(id);
+      const parsed = parseWindowOptions(opts);
+      await ctx.ready();
+      return readWindow(ctx, userId, id, parsed);
     },
 
     upsert: (input, opts) => upsert(ctx, input, opts),

@@ -1,6 +1,6 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { ConversationStore, HealthCheck, MigrationReport } from '@agent-conversations/core';
-import type { Message, MessageInput } from '@agent-conversations/core';
+import type { Message, MessageInput, MessageWindow, WindowOptions } from '@agent-conversations/core';
 
 /** Connect with URLs and credentials; the store creates (and closes) its own clients. */
 export interface ClickHouseConnectionOptions {
@@ -68,4 +68,6 @@ export interface ClickHouseConversationStore<M extends MessageInput = Message> e
   listUsers(options?: { limit?: number; cursor?: string }): Promise<{ items: string[]; nextCursor: string | null }>;
   /** Live checks for `doctor`: reachable, credentials, server version, schema version, grants. */
   diagnose(): Promise<HealthCheck[]>;
+  /** The newest `limit` messages (default 50), or with `before` the ones just older; one key-bounded query however long the conversation. */
+  window(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
 }

@@ -38,29 +38,29 @@ function mustExist(state: Snapshot, id: string): Head {
 }
 
 /**
- * Where an upsert's list first differs from the stored one, and which stored ids it drops: from the digests on the head
- * when the stored list is the start of the given one (the usual turn) or differs only in its last message (a streamed
- * reply), else by reading the stored messages and comparing their JSON.
+ * The position where an upsert's list first differs from the stored one: from the digests on the head when the stored
+ * list is the start of the given one (the usual turn) or differs only in its last message (a streamed reply), else by
+ * reading the stored messages and comparing their JSON.
  */
-async function changes(ctx: StoreInternals, userId: string, head: Head, messages: readonly Message[], digests: Float64Array, ids: readonly string[]): Promise<{ start: number; dropped: string[] }> {
+async function firstChange(ctx: StoreInternals, userId: string, head: Head, messages: readonly Message[], digests: Float64Array): Promise<number> {
   const n = head.messageCount;
-  const kept = (start: number, stored: readonly string[]) => {
-    const rewritten = new Set(ids.slice(start));
-    return { start, dropped: stored.filter((id) => !rewritten.has(id)) };
-  };
-  if (n <= messages.length && digests[n] === head.chain[1]) return { start: n, dropped: [] };
-  if (n >= 1 && n - 1 <= messages.length && digests[n - 1] === head.chain[0]) return kept(n - 1, head.tail === null ? [] : [head.tail]);
+  if (n <= messages.length && digests[n] === head.chain[1]) return n;
+  if (n >= 1 && n - 1 <= messages.length && digests[n - 1] === head.chain[0]) return n - 1;
   const stored = await readMessages(ctx, userId, head.id, true);
-  const start = firstChangedIndex(
+  return firstChangedIndex(
     stored.map((m) => m.body ?? ''),
     messages.slice(0, stored.length).map((m) => ({ json: JSON.stringify(m) }) as never),
   );
-  return kept(start, stored.slice(start).map((m) => m.row_id));
 }
 
-/** Message rows for `jsons` from position `start`, numbered after `lastSeq`. */
-function messageRows(userId: string, id: string, slot: number, time: number, lastSeq: number, jsons: readonly string[], ids: readonly string[]): Row[] {
-  return jsons.map((json, i) => row(userId, id, KIND.message, ids[i]!, slot, { seq: lastSeq + 1 + i, updated_at: time, body: json }));
+/** Message rows for `jsons` at positions `start`, `start + 1`, ... (replacing whatever those positions held). */
+function messageRows(userId: string, id: string, slot: number, time: number, start: number, jsons: readonly string[], ids: readonly string[]): Row[] {
+  return jsons.map((json, i) => row(userId, id, KIND.message, start + i, slot, { message_id: ids[i]!, updated_at: time, body: json }));
+}
+
+/** Tombstones for positions [from, to): what is left of a longer list. */
+function dropped(userId: string, id: string, slot: number, from: number, to: number): Row[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => tombstone(userId, id, KIND.message, from + i, slot));
 }
 
 /**
@@ -82,19 +82,18 @@ export async function upsert(ctx: StoreInternals, raw: ConversationInput, opts?:
       const stored = state.head;
       const now = ctx.now();
       const time = input.updatedAt ?? (stored ? Math.max(now, stored.updatedAt) : now);
-      const { start, dropped } = stored ? await changes(ctx, userId, stored, messages, digests, ids) : { start: 0, dropped: [] };
-      const lastSeq = stored?.lastSeq ?? 0;
+      const start = stored ? await firstChange(ctx, userId, stored, messages, digests) : 0;
       const meta = upsertedMeta(input, stored ? metaOf(userId, stored) : undefined, time);
       const m = messages.length;
-      const head: Head = { ...headFields(meta), slot, writeId, lastSeq: lastSeq + m - start, chain: [m > 0 ? digests[m - 1]! : 0, digests[m]!], tail: ids[m - 1] ?? null };
+      const head: Head = { ...headFields(meta), slot, writeId, chain: [m > 0 ? digests[m - 1]! : 0, digests[m]!] };
       const jsons = messages.slice(start).map((message) => JSON.stringify(message));
-      const rows = [...dropped.map((gone) => tombstone(userId, id, KIND.message, gone, slot)), ...messageRows(userId, id, slot, time, lastSeq, jsons, ids.slice(start)), headRow(userId, head)];
+      const rows = [...messageRows(userId, id, slot, time, start, jsons, ids.slice(start)), ...dropped(userId, id, slot, m, stored?.messageCount ?? 0), headRow(userId, head)];
       return { rows, head, ids: new Set(ids), result: meta };
     },
   });
 }
 
-function headFields(meta: ConversationMeta): Omit<Head, 'slot' | 'writeId' | 'lastSeq' | 'chain' | 'tail'> {
+function headFields(meta: ConversationMeta): Omit<Head, 'slot' | 'writeId' | 'chain'> {
   const { userId: _user, ...fields } = meta;
   return fields;
 }
@@ -129,8 +128,8 @@ export async function append(ctx: StoreInternals, userId: string, id: string, ra
         stored.chain[1],
       );
       const meta = cleanMeta({ ...metaOf(userId, stored), title, messageCount: stored.messageCount + ids.length, usage: addUsage(stored.usage, delta), updatedAt: time, version: stored.version + 1 });
-      const head: Head = { ...headFields(meta), slot, writeId, lastSeq: stored.lastSeq + ids.length, chain: [digests[digests.length - 2]!, digests[digests.length - 1]!], tail: ids[ids.length - 1]! };
-      const rows = [...messageRows(userId, id, slot, time, stored.lastSeq, jsons, ids), headRow(userId, head)];
+      const head: Head = { ...headFields(meta), slot, writeId, chain: [digests[digests.length - 2]!, digests[digests.length - 1]!] };
+      const rows = [...messageRows(userId, id, slot, time, stored.messageCount, jsons, ids), headRow(userId, head)];
       return { rows, head, ids: state.allIds ? new Set([...state.ids, ...ids]) : undefined, result: meta };
     },
   });
@@ -157,15 +156,14 @@ export async function update(ctx: StoreInternals, userId: string, id: string, ra
   });
 }
 
-/** Tombstones the head and every message in one INSERT; false when there was nothing to delete. */
+/** Tombstones the head and every message position in one INSERT; false when there was nothing to delete. */
 export async function remove(ctx: StoreInternals, userId: string, id: string): Promise<boolean> {
   return write(ctx, userId, id, {
     what: 'deleting a conversation',
     landed: () => true,
     noop: (state) => (state.head ? undefined : false),
-    async plan(_state, slot) {
-      const messages = await readMessages(ctx, userId, id, false);
-      const rows = [...messages.map((m) => tombstone(userId, id, KIND.message, m.row_id, slot)), tombstone(userId, id, KIND.head, '', slot)];
+    plan(state, slot) {
+      const rows = [...dropped(userId, id, slot, 0, mustExist(state, id).messageCount), tombstone(userId, id, KIND.head, 0, slot)];
       return { rows, head: null, ids: new Set(), result: true };
     },
   });

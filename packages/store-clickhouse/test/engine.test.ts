@@ -62,7 +62,7 @@ describe('delete and recreate', () => {
     expect((await store.get('u', 'c'))?.messages).toEqual(messages(1, 'final'));
     // Every key's rows have distinct versions (write slots), so ReplacingMergeTree never has to break a tie.
     const [ties] = await backend.rows<{ n: number | string }>(
-      `SELECT count() AS n FROM (SELECT user_id, kind, conversation_id, row_id, ver FROM ${table} GROUP BY user_id, kind, conversation_id, row_id, ver HAVING count() > 1)`,
+      `SELECT count() AS n FROM (SELECT user_id, kind, conversation_id, seq, ver FROM ${table} GROUP BY user_id, kind, conversation_id, seq, ver HAVING count() > 1)`,
     );
     expect(Number(ties?.n)).toBe(0);
   });
