@@ -32,7 +32,7 @@ import {
 } from '@agent-conversations/core';
 import { ADAPTER, entryKey, storeError, parseHeader, parseMessages, readEntry, serializeEntry, userPrefix, type Entry, type Keys } from './layout.js';
 import { defaultStorage, keysWith, writeItem, type StorageLike } from './storage.js';
-import { createTabLock } from './tab-lock.js';
+import { createTabLock, type LockManagerLike } from './tab-lock.js';
 import { subscribeToStorage, type BrowserStoreChange } from './subscribe.js';
 import { upsertLines } from './upsert-lines.js';
 
@@ -44,6 +44,8 @@ export interface BrowserStoreOptions {
   namespace?: string;
   /** Serialize writes across tabs with Web Locks; default true for `localStorage`, false for any other storage (per-tab sessionStorage, wrappers). */
   crossTab?: boolean;
+  /** The lock manager `crossTab` uses; default `navigator.locks`. A wrapper can observe or delay each write's lock request (tests). */
+  locks?: LockManagerLike;
   /** Clock for timestamps (tests). Defaults to Date.now. */
   now?: () => number;
 }
@@ -74,7 +76,7 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
   const subscriptions = new Set<() => void>();
 
   const area = (): StorageLike => (storage ??= defaultStorage());
-  const locked = createTabLock(area, keys, options.crossTab);
+  const locked = createTabLock(area, keys, options.crossTab, options.locks);
   // Runs a section under the tab lock unless it only reads. Anything else a storage object or the lock manager throws
   // still reaches the caller as a ConversationStoreError.
   const run = async <T>(section: (s: StorageLike) => T, lock = true): Promise<T> => {
