@@ -1,4 +1,4 @@
-import { ConversationStoreError } from './errors.js';
+import { invalid } from './internal.js';
 import type { WindowOptions } from './types.js';
 
 /** What `parseWindowOptions` gives: the size and the sequence position (0-based, exclusive) the window ends before. */
@@ -18,10 +18,10 @@ export function encodeWindowCursor(start: number): string {
 /** Validates `window` options; throws VALIDATION on a bad limit or cursor. */
 export function parseWindowOptions(options: WindowOptions | undefined): ParsedWindowOptions {
   const limit = options?.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ConversationStoreError('VALIDATION', 'window limit must be an integer from 1 to 1000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) invalid('window limit must be an integer from 1 to 1000');
   if (options?.before === undefined) return { limit, before: null };
   const match = typeof options.before === 'string' ? CURSOR.exec(options.before) : null;
-  if (!match) throw new ConversationStoreError('VALIDATION', 'window cursor is not one this store returned (pass nextCursor as it is)');
+  if (!match) invalid('window cursor is not one this store returned (pass nextCursor as it is)');
   return { limit, before: Number(match[1]) };
 }
 

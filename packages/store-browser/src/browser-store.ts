@@ -8,12 +8,14 @@ import {
   encodeCursor,
   isConversationStoreError,
   parseListOptions,
+  parseWindowOptions,
   prepareInput,
   prepareMessages,
   preparePatch,
   resolveTitle,
   validateExpectedVersion,
   validateUsage,
+  windowRange,
   type AppendOptions,
   type ConversationInput,
   type ConversationMeta,
@@ -22,15 +24,17 @@ import {
   type ListOptions,
   type ListPage,
   type Message,
+  type MessageWindow,
   type MessageInput,
   type StoredConversation,
+  type WindowOptions,
   type WriteOptions,
 } from '@agent-conversations/core';
-import { ADAPTER, entryKey, storeError, parseHeader, parseMessages, readEntry, readIndex, serializeEntry, type Entry, type Keys } from './layout.js';
-import { defaultStorage, type StorageLike } from './storage.js';
-import { createTabLock } from './tab-lock.js';
+import { ADAPTER, entryKey, storeError, parseHeader, parseMessages, readEntry, serializeEntry, userPrefix, type Entry, type Keys } from './layout.js';
+import { defaultStorage, keysWith, writeItem, type StorageLike } from './storage.js';
+import { createTabLock, type LockManagerLike } from './tab-lock.js';
 import { subscribeToStorage, type BrowserStoreChange } from './subscribe.js';
-import { deleteUser, putEntry, repair } from './writes.js';
+import { upsertLines } from './upsert-lines.js';
 
 /** Options of {@link createBrowserStore}. */
 export interface BrowserStoreOptions {
@@ -40,6 +44,8 @@ export interface BrowserStoreOptions {
   namespace?: string;
   /** Serialize writes across tabs with Web Locks; default true for `localStorage`, false for any other storage (per-tab sessionStorage, wrappers). */
   crossTab?: boolean;
+  /** The lock manager `crossTab` uses; default `navigator.locks`. A wrapper can observe or delay each write's lock request (tests). */
+  locks?: LockManagerLike;
   /** Clock for timestamps (tests). Defaults to Date.now. */
   now?: () => number;
 }
@@ -47,6 +53,8 @@ export interface BrowserStoreOptions {
 /** The local store: a ConversationStore over Web Storage that also reports changes made in other tabs. */
 export interface BrowserConversationStore<M extends MessageInput = Message> extends ConversationStore<M> {
   readonly kind: 'local';
+  /** The newest `limit` messages (default 50), or those just older than `before`; only that window's messages are parsed. */
+  window(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
   /** Calls `listener` for every conversation another tab saves or deletes (the `storage` event); returns the unsubscribe function. */
   subscribe(listener: (change: BrowserStoreChange) => void): () => void;
 }
@@ -62,28 +70,22 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
   if (typeof namespace !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(namespace)) {
     throw storeError('CONFIG', 'namespace must be 1-64 letters, digits, _ . or -');
   }
-  const keys: Keys = { index: `${namespace}:index`, entry: `${namespace}:c:`, lock: `${namespace}:write`, seq: `${namespace}:seq` };
+  const keys: Keys = { entry: `${namespace}:c:`, lock: `${namespace}:write`, seq: `${namespace}:seq` };
   const now = options.now ?? Date.now;
   let storage = options.storage;
-  let repaired: Promise<void> | undefined;
   const subscriptions = new Set<() => void>();
 
   const area = (): StorageLike => (storage ??= defaultStorage());
-  const locked = createTabLock(area, keys, options.crossTab);
-  // The first call repairs whatever a crash between two writes left behind (once per store).
-  const ready = (): Promise<void> =>
-    (repaired ??= locked(() => repair(area(), keys)).catch((error: unknown) => {
-      repaired = undefined;
-      throw error;
-    }));
-  // Runs a section after the repair, under the tab lock unless it only reads. Anything else a storage
-  // object or the lock manager throws still reaches the caller as a ConversationStoreError.
-  const run = <T>(section: (s: StorageLike) => T, lock = true): Promise<T> =>
-    ready()
-      .then(() => (lock ? locked(() => section(area())) : section(area())))
-      .catch((error: unknown) => {
-        throw isConversationStoreError(error) ? error : storeError('STORAGE', `browser storage failed: ${String(error)}`, error);
-      });
+  const locked = createTabLock(area, keys, options.crossTab, options.locks);
+  // Runs a section under the tab lock unless it only reads. Anything else a storage object or the lock manager throws
+  // still reaches the caller as a ConversationStoreError.
+  const run = async <T>(section: (s: StorageLike) => T, lock = true): Promise<T> => {
+    try {
+      return await (lock ? locked(() => section(area())) : section(area()));
+    } catch (error) {
+      throw isConversationStoreError(error) ? error : storeError('STORAGE', `browser storage failed: ${String(error)}`, error);
+    }
+  };
   // Checks expectedVersion, then does one read-check-write of a conversation under the lock;
   // `build` returns the changed fields and the message lines.
   type Build = (entry: Entry | null, time: number) => [Partial<ConversationMeta>, string[]];
@@ -93,11 +95,11 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
       const entry = readEntry(s, entryKey(keys, userId, id));
       if (!entry && !create) throw storeError('NOT_FOUND', `conversation "${id}" does not exist for this user`);
       const version = entry?.meta.version ?? 0;
-      checkVersion(expected, version, ADAPTER);
       const time = entry ? Math.max(now(), entry.meta.updatedAt) : now();
-      const [fields, lines] = build(entry, time);
+      const [fields, lines] = build(entry, time); // an upsert's messages are checked here: VALIDATION comes before CONFLICT
+      checkVersion(expected, version, ADAPTER);
       const meta = cleanMeta({ ...entry?.meta, updatedAt: time, ...fields, version: version + 1 } as ConversationMeta);
-      putEntry(s, keys, userId, id, serializeEntry(meta, lines));
+      writeItem(s, entryKey(keys, userId, id), serializeEntry(meta, lines), `conversation "${id}"`); // one write: a crash leaves the old value or the new
       return meta;
     });
   };
@@ -110,13 +112,8 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
       assertUserId(userId);
       const { limit, after, updatedAfter } = parseListOptions(opts);
       return run((s) => {
-        const metas: ConversationMeta[] = [];
-        for (const id of readIndex(s, keys).get(userId) ?? []) {
-          const key = entryKey(keys, userId, id);
-          const raw = s.getItem(key);
-          if (raw !== null) metas.push(parseHeader(key, raw));
-        }
-        const all = metas
+        const all = keysWith(s, userPrefix(keys, userId))
+          .map((key) => parseHeader(key, s.getItem(key)!))
           .filter((m) => (updatedAfter === null || m.updatedAt > updatedAfter) && (after === null || compareForList(m, after) > 0))
           .sort(compareForList);
         const items = all.slice(0, limit);
@@ -133,26 +130,40 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
       }, false);
     },
 
+    async window(userId: string, id: string, opts?: WindowOptions): Promise<MessageWindow | null> {
+      assertUserId(userId);
+      assertConversationId(id);
+      const parsed = parseWindowOptions(opts);
+      return run((s) => {
+        const entry = readEntry(s, entryKey(keys, userId, id));
+        if (!entry) return null;
+        const { start, end, nextCursor } = windowRange(entry.lines.length, parsed);
+        return { meta: entry.meta, messages: parseMessages<Message>({ ...entry, lines: entry.lines.slice(start, end) }), nextCursor };
+      }, false);
+    },
+
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
-      const input = prepareInput(raw);
-      const { messages, ...given } = input;
+      // The fields now (prepareInput given no messages); the messages in the write section, against the stored lines.
+      const { messages: _, ...given } = prepareInput(Object.getPrototypeOf(raw ?? 0) === Object.prototype ? { ...raw, messages: [] } : raw);
       return change(
-        input.userId,
-        input.id,
+        given.userId,
+        given.id,
         opts,
         (entry, time) => {
+          const lines = upsertLines(raw.messages, entry?.lines ?? []);
+          const messages = raw.messages as Message[];
           const meta = entry?.meta;
-          const updatedAt = input.updatedAt ?? time;
+          const updatedAt = given.updatedAt ?? time;
           // Given model, provider, usage and metadata replace the stored ones; cleanMeta drops those not given.
           const fields = {
             ...cleanMeta(given as ConversationMeta),
-            title: resolveTitle(input.title, meta?.title, messages.map((m) => m.message)),
+            title: resolveTitle(given.title, meta?.title, messages),
             messageCount: messages.length,
-            createdAt: meta?.createdAt ?? input.createdAt ?? updatedAt,
+            createdAt: meta?.createdAt ?? given.createdAt ?? updatedAt,
             updatedAt,
           };
           // localStorage rewrites the whole value, so the lines are simply the given messages.
-          return [fields, messages.map((m) => m.json)];
+          return [fields, lines];
         },
         true, // create when missing
       );
@@ -186,12 +197,21 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
     async delete(userId: string, id: string): Promise<boolean> {
       assertUserId(userId);
       assertConversationId(id);
-      return run((s) => putEntry(s, keys, userId, id, null));
+      const key = entryKey(keys, userId, id);
+      return run((s) => {
+        const existed = s.getItem(key) !== null;
+        s.removeItem(key);
+        return existed;
+      });
     },
 
     async deleteAll(userId: string): Promise<number> {
       assertUserId(userId);
-      return run((s) => deleteUser(s, keys, userId));
+      return run((s) => {
+        const doomed = keysWith(s, userPrefix(keys, userId));
+        for (const key of doomed) s.removeItem(key);
+        return doomed.length;
+      });
     },
 
     subscribe(listener: (change: BrowserStoreChange) => void): () => void {

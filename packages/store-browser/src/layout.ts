@@ -13,8 +13,6 @@ export function storeError(code: ErrorCode, message: string, cause?: unknown): C
 
 /** The keys of one namespace. */
 export interface Keys {
-  /** The index: which conversation ids each user has. */
-  index: string;
   /** Prefix of the conversation entries: `<ns>:c:<encoded userId>:<conversation id>`. */
   entry: string;
   /** Web Lock name that serializes writers of this namespace across tabs. */
@@ -22,9 +20,6 @@ export interface Keys {
   /** Write counter, rewritten after every write section (fixed width, so rewriting it never needs more quota). */
   seq: string;
 }
-
-/** The index in memory: conversation ids per user id. */
-export type Index = Map<string, Set<string>>;
 
 /** A conversation entry: its meta (first line) and the message JSON lines after it, kept as raw text. */
 export interface Entry {
@@ -58,15 +53,15 @@ function refuse(key: string, why: string, cause?: unknown): ConversationStoreErr
   return storeError('STORAGE', `localStorage key "${key}" ${why}; it was left untouched`, cause);
 }
 
-type Record_ = Record<string, unknown>;
+type Header = { format?: unknown; meta?: Partial<ConversationMeta> };
 const CORRUPT = 'is corrupt (delete the conversation or remove the key to go on)';
 
-/** Parses a stored JSON record, refusing other formats and shapes. */
-function parseRecord(key: string, text: string, valid: (record: Record_) => boolean): Record_ {
-  let record: Record_ | null = null;
+/** The meta of an entry from its first line only, without reading the messages; refuses other formats and shapes. */
+export function parseHeader(key: string, raw: string): ConversationMeta {
+  let record: Header | null = null;
   let cause: unknown;
   try {
-    record = JSON.parse(text) as Record_ | null;
+    record = JSON.parse(raw.split('\n', 1)[0]!) as Header | null;
   } catch (error) {
     cause = error;
   }
@@ -74,26 +69,10 @@ function parseRecord(key: string, text: string, valid: (record: Record_) => bool
   if (typeof format === 'number' && format > FORMAT) {
     throw refuse(key, `was written by a newer @agent-conversations/store-browser (format ${format}); upgrade the package`);
   }
-  if (format !== FORMAT || !valid(record!)) throw refuse(key, CORRUPT, cause);
-  return record!;
-}
-
-const isStringArray = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === 'string');
-
-/** Reads the index; an absent index is empty, a corrupt or newer one throws STORAGE. */
-export function readIndex(storage: StorageLike, keys: Keys): Index {
-  const raw = storage.getItem(keys.index);
-  if (raw === null) return new Map();
-  const { users } = parseRecord(keys.index, raw, (r) => typeof r.users === 'object' && r.users !== null && Object.values(r.users).every(isStringArray));
-  return new Map(Object.entries(users as Record<string, string[]>).map(([userId, ids]) => [userId, new Set(ids)]));
-}
-
-/** The meta of an entry from its first line only, without reading the messages. */
-export function parseHeader(key: string, raw: string): ConversationMeta {
-  const { meta } = parseRecord(key, raw.split('\n', 1)[0]!, (r) => {
-    const m = r.meta as Partial<ConversationMeta> | null;
-    return typeof m?.version === 'number' && typeof m.messageCount === 'number' && typeof m.updatedAt === 'number';
-  });
+  const meta = record?.meta;
+  if (format !== FORMAT || typeof meta?.version !== 'number' || typeof meta.messageCount !== 'number' || typeof meta.updatedAt !== 'number') {
+    throw refuse(key, CORRUPT, cause);
+  }
   return meta as ConversationMeta;
 }
 

@@ -58,3 +58,8 @@ export function writeItem(storage: StorageLike, key: string, value: string, what
     );
   }
 }
+
+/** Every key of `storage` that starts with `prefix` (never empty). */
+export function keysWith(storage: StorageLike, prefix: string): string[] {
+  return Array.from({ length: storage.length }, (_, i) => storage.key(i) ?? '').filter((key) => key.startsWith(prefix));
+}

@@ -1,7 +1,8 @@
 import type { Keys } from './layout.js';
 import { isLocalStorage, writeItem, type StorageLike } from './storage.js';
 
-interface LockManagerLike {
+/** The part of the Web Locks API (`navigator.locks`) the store uses. */
+export interface LockManagerLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
   request(name: string, options: { mode: 'shared' }, callback: () => Promise<void>): Promise<void>;
   query(): Promise<{ held?: { name?: string }[] }>;
@@ -23,11 +24,11 @@ const ownMarks = new Map<string, { name: string; release: () => void }>();
  * the release) for the highest counter and waits until its own storage shows it. Without Web Locks (or crossTab off)
  * sections run at once: synchronous code cannot interleave with other writes in this realm.
  */
-export function createTabLock(storage: () => StorageLike, keys: Keys, crossTab: boolean | undefined): <T>(section: () => T) => Promise<T> {
+export function createTabLock(storage: () => StorageLike, keys: Keys, crossTab: boolean | undefined, manager?: LockManagerLike): <T>(section: () => T) => Promise<T> {
   const mark = `${keys.seq}:`;
   return async <T>(section: () => T): Promise<T> => {
     const s = storage();
-    const locks = (crossTab ?? isLocalStorage(s)) ? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks : undefined;
+    const locks = (crossTab ?? isLocalStorage(s)) ? (manager ?? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks) : undefined;
     if (typeof locks?.request !== 'function') return section();
     return locks.request(keys.lock, async () => {
       const seq = (): number => Number(s.getItem(keys.seq)) || 0;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBrowserStore, type StorageLike } from '../../src/index.js';
-import { rawIndexIds, rawKey, rawMessages, text } from './raw.js';
+import { rawKey, rawMessages, text } from './raw.js';
 
 const namespace = 'layout';
 
@@ -28,7 +28,7 @@ function recording(): { storage: StorageLike; writes: string[] } {
 describe('storage layout', () => {
   afterEach(() => localStorage.clear());
 
-  it('keeps one small index plus one entry per conversation', async () => {
+  it('keeps one entry per conversation, and no index', async () => {
     localStorage.clear();
     const store = createBrowserStore({ namespace });
     await store.upsert({ id: 'a', userId: 'user-1', messages: [text('m1', 'first'), text('m2', 'answer', 'assistant')] });
@@ -36,14 +36,13 @@ describe('storage layout', () => {
     await store.upsert({ id: 'a', userId: 'user:2', messages: [text('m1', 'other user')] });
 
     const keys = Object.keys(localStorage).filter((k) => k.startsWith(`${namespace}:`)).sort();
-    expect(keys).toEqual([`${namespace}:c:user%003a2:a`, `${namespace}:c:user-1:a`, `${namespace}:c:user-1:b`, `${namespace}:index`, `${namespace}:seq`]);
-    expect(JSON.parse(localStorage.getItem(`${namespace}:index`)!)).toEqual({ format: 1, users: { 'user-1': ['a', 'b'], 'user:2': ['a'] } });
+    expect(keys).toEqual([`${namespace}:c:user%003a2:a`, `${namespace}:c:user-1:a`, `${namespace}:c:user-1:b`, `${namespace}:seq`]);
     const [header, ...lines] = localStorage.getItem(rawKey(namespace, 'user-1', 'a'))!.split('\n');
     expect(JSON.parse(header!)).toMatchObject({ format: 1, meta: { id: 'a', userId: 'user-1', title: 'first', messageCount: 2, version: 1 } });
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([text('m1', 'first'), text('m2', 'answer', 'assistant')]);
   });
 
-  it('rewrites only the changed conversation on a turn, and the index only when a conversation is created or deleted', async () => {
+  it('writes each call as one change of its conversation\'s key: a crash leaves the old value or the new', async () => {
     localStorage.clear();
     const { storage, writes } = recording();
     const store = createBrowserStore({ namespace, storage });
@@ -57,12 +56,12 @@ describe('storage layout', () => {
 
     writes.length = 0;
     await store.upsert({ id: 'd', userId: 'u', messages: [] });
-    expect(writes).toEqual([rawKey(namespace, 'u', 'd'), `${namespace}:index`]);
+    expect(writes).toEqual([rawKey(namespace, 'u', 'd')]);
 
     writes.length = 0;
     await store.delete('u', 'a');
-    expect(writes).toEqual([rawKey(namespace, 'u', 'a'), `${namespace}:index`]);
-    expect(rawIndexIds(namespace, 'u')).toEqual(['b', 'c', 'd']);
+    expect(writes).toEqual([rawKey(namespace, 'u', 'a')]);
+    expect((await store.list('u')).items.map((m) => m.id).sort()).toEqual(['b', 'c', 'd']);
   });
 
   it('keeps user ids with any characters apart, even lone surrogates and "__proto__"', async () => {

@@ -1,21 +1,12 @@
 import type { Message } from '@agent-conversations/core';
 
 // Readers of the raw localStorage layout, written independently of src/ so tests check what is really stored:
-//   <ns>:index                           {"format":1,"users":{"<userId>":["<id>", ...]}}
 //   <ns>:c:<escaped userId>:<id>         {"format":1,"meta":{...}} then one message JSON per line
 
 /** The key of a conversation entry. */
 export function rawKey(namespace: string, userId: string, id: string): string {
   const escaped = userId.replace(/[^A-Za-z0-9_.@-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `${namespace}:c:${escaped}:${id}`;
-}
-
-/** The ids the raw index lists for a user. */
-export function rawIndexIds(namespace: string, userId: string): string[] {
-  const raw = localStorage.getItem(`${namespace}:index`);
-  if (raw === null) return [];
-  const index = JSON.parse(raw) as { users: Record<string, string[]> };
-  return Object.hasOwn(index.users, userId) ? index.users[userId]! : [];
 }
 
 /** The stored messages of a conversation, straight from its entry; [] when absent. */

@@ -26,14 +26,6 @@ beforeEach(async () => {
 
 const tab = (): Promise<Page> => openPage(context, server.url);
 
-async function rawState(page: Page, ids: string[]): Promise<{ index: string[]; entries: string[] }> {
-  return page.evaluate((wanted) => {
-    const raw = localStorage.getItem('agent-conversations:index');
-    const index = raw === null ? [] : ((JSON.parse(raw) as { users: Record<string, string[]> }).users.u ?? []);
-    return { index, entries: wanted.filter((id) => localStorage.getItem(`agent-conversations:c:u:${id}`) !== null) };
-  }, ids);
-}
-
 describe('two tabs of one origin', () => {
   it('append at once and lose nothing', async () => {
     const [a, b] = [await tab(), await tab()];
@@ -73,15 +65,16 @@ describe('two tabs of one origin', () => {
   });
 });
 
-describe('a tab killed between the two writes of one call', () => {
-  async function crashBetweenWrites(run: string): Promise<void> {
+describe('a tab killed in the middle of a call', () => {
+  async function crashAtWrite(run: 'create' | 'append'): Promise<void> {
     const page = await tab();
     const cdp = await context.newCDPSession(page); // attach now: a hung renderer cannot be attached to
-    const paused = page.waitForEvent('console', (message) => message.text() === 'between-writes');
+    const paused = page.waitForEvent('console', (message) => message.text() === 'at-write');
     await page.evaluate((call) => {
-      const store = window.harness.createBrowserStore({ storage: window.harness.hangAtIndexWrite(), crossTab: true });
-      // Started from a timer, so this evaluate returns before the tab hangs.
-      setTimeout(() => void (call === 'create' ? store.upsert({ id: 'new', userId: 'u', messages: [{ id: 'm', role: 'user', content: 'written just before the crash' } as Message] }) : store.delete('u', 'old')), 0);
+      const store = window.harness.createBrowserStore({ storage: window.harness.hangAtEntryWrite(), crossTab: true });
+      const message = { id: 'lost', role: 'user', content: 'never written' } as Message;
+      // Started from a timer, so this evaluate returns before the tab hangs (holding the write lock).
+      setTimeout(() => void (call === 'create' ? store.upsert({ id: 'new', userId: 'u', messages: [message] }) : store.append('u', 'old', [message])), 0);
     }, run);
     await paused;
     const crashed = page.waitForEvent('crash');
@@ -90,30 +83,20 @@ describe('a tab killed between the two writes of one call', () => {
     await crashed;
   }
 
-  it('leaves a created conversation that the next load adopts', async () => {
-    const seed = await tab();
-    await seed.evaluate(() => window.harness.createBrowserStore().upsert({ id: 'old', userId: 'u', messages: [] }));
-    await crashBetweenWrites('create');
+  for (const run of ['create', 'append'] as const) {
+    it(`leaves the stored history as it was (${run}), and the next tab writes at once`, async () => {
+      const seed = await tab();
+      await seed.evaluate(() => window.harness.createBrowserStore().upsert({ id: 'old', userId: 'u', messages: [{ id: 'm1', role: 'user', content: 'kept' } as Message] }));
+      await crashAtWrite(run);
 
-    const reloaded = await tab();
-    expect(await rawState(reloaded, ['old', 'new'])).toEqual({ index: ['old'], entries: ['old', 'new'] });
-    const titles = await reloaded.evaluate(async () => (await window.harness.createBrowserStore().list('u')).items.map((m) => m.title));
-    expect(titles.sort()).toEqual(['New Conversation', 'written just before the crash']);
-    expect(await rawState(reloaded, ['old', 'new'])).toEqual({ index: ['old', 'new'], entries: ['old', 'new'] });
-  });
-
-  it('leaves a deleted conversation that the next load finishes deleting', async () => {
-    const seed = await tab();
-    await seed.evaluate(async () => {
-      const store = window.harness.createBrowserStore();
-      await store.upsert({ id: 'old', userId: 'u', messages: [] });
-      await store.upsert({ id: 'other', userId: 'u', messages: [] });
+      const reloaded = await tab();
+      const after = await reloaded.evaluate(async () => {
+        const store = window.harness.createBrowserStore();
+        const before = { ids: (await store.list('u')).items.map((m) => m.id), old: await store.get('u', 'old') };
+        await store.append('u', 'old', [{ id: 'm2', role: 'assistant', content: 'written after the crash' } as Message]);
+        return { ...before, count: (await store.get('u', 'old'))?.messageCount };
+      });
+      expect(after).toMatchObject({ ids: ['old'], old: { messageCount: 1, version: 1 }, count: 2 });
     });
-    await crashBetweenWrites('delete');
-
-    const reloaded = await tab();
-    expect(await rawState(reloaded, ['old', 'other'])).toEqual({ index: ['old', 'other'], entries: ['other'] });
-    expect(await reloaded.evaluate(async () => (await window.harness.createBrowserStore().list('u')).items.map((m) => m.id))).toEqual(['other']);
-    expect(await rawState(reloaded, ['old', 'other'])).toEqual({ index: ['other'], entries: ['other'] });
-  });
+  }
 });
