@@ -1,8 +1,16 @@
 import { ConversationStoreError, redactUrl, type Logger } from '@agent-conversations/core';
 import type { Pool, PoolConfig } from 'pg';
 
-/** Where the store connects: a connection string (it then owns its pool) or a `pg` Pool the app already has. */
-export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { pool: Pool };
+/** A Cloudflare Hyperdrive binding (`env.HYPERDRIVE`); the store reads its `connectionString`. */
+export interface HyperdriveBinding {
+  readonly connectionString: string;
+}
+
+/**
+ * Where the store connects: a connection string or a Hyperdrive binding (it then owns a `pg` pool), a pool the app already has
+ * (`pg`'s Pool or a pg-compatible one such as `@neondatabase/serverless`'s Pool).
+ */
+export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { hyperdrive: HyperdriveBinding } | { pool: Pool };
 
 /** Tuning of the Postgres store; every field is optional. */
 export interface PostgresStoreOptions {
@@ -10,7 +18,7 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Prefix of the table names; default `agent_` (tables `agent_conversations`, `agent_messages`, `agent_schema_migrations`). */
   tablePrefix?: string;
-  /** Most connections of the pool the store creates; default the URL's `connection_limit`, else 10. */
+  /** Most connections of the pool the store creates; default the URL's `connection_limit`, else 10 (5 with `hyperdrive`). */
   poolSize?: number;
   /** Longest a statement may run, in ms; default 30000. */
   statementTimeoutMs?: number;
@@ -18,7 +26,7 @@ export interface PostgresStoreOptions {
   connectionTimeoutMs?: number;
   /** Apply pending migrations on first use; default true. With false, call `migrate()` or apply the shipped SQL files. */
   autoMigrate?: boolean;
-  /** Behind a transaction-mode pooler (PgBouncer, Supavisor): no startup parameters, no named prepared statements; default true when the URL has `pgbouncer=true`. */
+  /** Behind a transaction-mode pooler (PgBouncer, Supavisor, Hyperdrive): no startup parameters, no named prepared statements; default true when the URL has `pgbouncer=true` and with `hyperdrive`. */
   pgbouncer?: boolean;
   /** Clock for timestamps, Unix ms (tests); default Date.now. */
   now?: () => number;
@@ -136,16 +144,19 @@ function safeDecode(text: string): string {
 }
 
 function poolSecrets(pool: Pool): { secrets: string[]; target: string } {
-  const options = (pool as { options?: { password?: unknown; connectionString?: unknown; host?: unknown; port?: unknown } }).options ?? {};
+  const holder = pool as { options?: ConnectionFacts; connectionParameters?: ConnectionFacts };
+  const options = holder.options ?? holder.connectionParameters ?? {};
   const secrets = [options.password, options.connectionString].filter((s): s is string => typeof s === 'string' && s.length > 0);
   if (typeof options.connectionString === 'string') return { secrets, target: redactUrl(options.connectionString) };
   const host = typeof options.host === 'string' ? options.host : 'localhost';
   return { secrets, target: `postgresql://${host}:${typeof options.port === 'number' ? options.port : 5432}` };
 }
 
+type ConnectionFacts = { password?: unknown; connectionString?: unknown; host?: unknown; port?: unknown };
+
 /** Validates the connection and options (no I/O) and resolves what the store needs. */
 export function resolveConfig(connection: PostgresConnection, options: PostgresStoreOptions = {}): ResolvedConfig {
-  if (!connection || typeof connection !== 'object') configError('createPostgresStore takes { connectionString } or { pool } as its first argument');
+  if (!connection || typeof connection !== 'object') configError('createPostgresStore takes { connectionString }, { hyperdrive } or { pool } as its first argument');
   const statementTimeoutMs = positiveInt(options.statementTimeoutMs, 'statementTimeoutMs') ?? 30_000;
   const base = {
     statementTimeoutMs,
@@ -157,13 +168,17 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
     if (typeof connection.pool.connect !== 'function') configError('pool must be a pg Pool');
     return { ...base, prepare: !options.pgbouncer, ...poolSecrets(connection.pool), names: tableNames(options.schema, options.tablePrefix) };
   }
-  if (!('connectionString' in connection)) return configError('createPostgresStore needs { connectionString } or { pool }');
-  const url = parseConnectionString(connection.connectionString);
-  const secrets = [connection.connectionString, url.password].filter((s): s is string => !!s);
-  const pgbouncer = options.pgbouncer ?? url.pgbouncer;
+  const hyperdrive = 'hyperdrive' in connection;
+  if (hyperdrive && typeof connection.hyperdrive?.connectionString !== 'string') configError('hyperdrive must be a Hyperdrive binding (env.HYPERDRIVE, declared under "hyperdrive" in wrangler.jsonc)');
+  const connectionString = hyperdrive ? connection.hyperdrive.connectionString : 'connectionString' in connection ? connection.connectionString : undefined;
+  if (connectionString === undefined) return configError('createPostgresStore needs { connectionString }, { hyperdrive } or { pool }');
+  const url = parseConnectionString(connectionString);
+  const secrets = [connectionString, url.password].filter((s): s is string => !!s);
+  // Hyperdrive pools in transaction mode, and a Worker request may hold 6 connections at once.
+  const pgbouncer = options.pgbouncer ?? (url.pgbouncer || hyperdrive);
   const poolConfig: PoolConfig = {
     connectionString: url.connectionString,
-    max: positiveInt(options.poolSize, 'poolSize') ?? url.poolSize ?? 10,
+    max: positiveInt(options.poolSize, 'poolSize') ?? url.poolSize ?? (hyperdrive ? 5 : 10),
     connectionTimeoutMillis: positiveInt(options.connectionTimeoutMs, 'connectionTimeoutMs') ?? url.connectionTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
@@ -173,5 +188,5 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
     ...(pgbouncer ? {} : { statement_timeout: statementTimeoutMs }),
     ...('ssl' in connection && connection.ssl !== undefined ? { ssl: connection.ssl } : {}),
   };
-  return { ...base, prepare: !pgbouncer, secrets, target: redactUrl(connection.connectionString), names: tableNames(options.schema ?? url.schema, options.tablePrefix), poolConfig };
+  return { ...base, prepare: !pgbouncer, secrets, target: redactUrl(connectionString), names: tableNames(options.schema ?? url.schema, options.tablePrefix), poolConfig };
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { fingerprint, redact, type Logger } from '@agent-conversations/core';
-import { isConnectionLost } from './errors.js';
+import { isConnectionLost, isLocalClose } from './errors.js';
 import { createReadTimeout } from './read-timeout.js';
 
 /** Runs one statement; `timed` false: without the client-side read timeout (DDL, waits for a lock). */
@@ -38,8 +38,9 @@ export function createDb(options: DbOptions): Db {
   const readTimeout = createReadTimeout(options.readTimeoutMs);
   const pool = options.pool ?? new pg.Pool(options.poolConfig);
   if (owned) {
-    // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash.
-    pool.on('error', (error: Error) => options.logger.warn(`[agent-conversations] postgres: an idle connection was closed (${redact(error.message, options.secrets)}); the pool reconnects on the next call`));
+    // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash. In workerd,
+    // pg-cloudflare also reports each socket the pool itself closes (idle timeout, close()): that is no news.
+    pool.on('error', (error: Error) => isLocalClose(error) || options.logger.warn(`[agent-conversations] postgres: an idle connection was closed (${redact(error.message, options.secrets)}); the pool reconnects on the next call`));
   }
   // Every statement is a lookup by key whose best plan does not depend on which key. Left to choose, the server kept planning get
   // anew on each call (its estimate for a conversation it has no statistics for looks cheaper than the generic plan's), which
