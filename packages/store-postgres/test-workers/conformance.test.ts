@@ -35,7 +35,7 @@ runConformanceSuite({
   // CI and CONFORMANCE_* come in as bindings (see vitest.workers.config.ts).
   model: modelSettings({}, env as unknown as Record<string, unknown>),
   // The I/O hook: each store gets an app pool whose connections await the gate before every statement.
-  io: { createStore: (gate) => gatedStore(url(), gate) },
+  io: { createStore: (gate) => gatedStore(url(), gate, { pgbouncer: true }) },
   // Every check runs in full: a skipped or weakened one fails the run.
   strict: true,
 });
