@@ -10,7 +10,19 @@ export interface HyperdriveBinding {
  * Where the store connects: a connection string or a Hyperdrive binding (it then owns a `pg` pool), a pool the app already has
  * (`pg`'s Pool or a pg-compatible one such as `@neondatabase/serverless`'s Pool).
  */
-export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { hyperdrive: HyperdriveBinding } | { pool: Pool };
+export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { hyperdrive: HyperdriveBinding } | { pool: Pool | PgCompatiblePool };
+
+/** What the store needs of a pool it is given: `pg`'s Pool has it, and so has the Pool of a `pg` fork such as `@neondatabase/serverless`. */
+export interface PgCompatiblePool {
+  /** Lends a connected client: a `pg` Client or one of a `pg` fork (its class has `Client.Query`). */
+  connect(): Promise<{
+    query: (...args: never[]) => unknown;
+    on(event: 'error', listener: (error: Error) => void): unknown;
+    off(event: 'error', listener: (error: Error) => void): unknown;
+    /** Gives the client back; with an error, the pool destroys it. */
+    release(error?: Error | boolean): void;
+  }>;
+}
 
 /** Tuning of the Postgres store; every field is optional. */
 export interface PostgresStoreOptions {
@@ -166,7 +178,7 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
   };
   if ('pool' in connection && connection.pool) {
     if (typeof connection.pool.connect !== 'function') configError('pool must be a pg Pool');
-    return { ...base, prepare: !options.pgbouncer, ...poolSecrets(connection.pool), names: tableNames(options.schema, options.tablePrefix) };
+    return { ...base, prepare: !options.pgbouncer, ...poolSecrets(connection.pool as Pool), names: tableNames(options.schema, options.tablePrefix) };
   }
   const hyperdrive = 'hyperdrive' in connection;
   if (hyperdrive && typeof connection.hyperdrive?.connectionString !== 'string') configError('hyperdrive must be a Hyperdrive binding (env.HYPERDRIVE, declared under "hyperdrive" in wrangler.jsonc)');

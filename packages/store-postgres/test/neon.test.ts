@@ -14,10 +14,10 @@ import { startWsRelay, type WsRelay } from './support/ws-relay.js';
 let db: TestDatabase;
 let relay: WsRelay;
 const pools: NeonPool[] = [];
-const neonPool = (connectionString: string): pg.Pool => {
+const neonPool = (connectionString: string): NeonPool => {
   const pool = new NeonPool({ connectionString, max: 4 });
   pools.push(pool);
-  return pool as unknown as pg.Pool;
+  return pool;
 };
 
 runConformanceSuite({
@@ -42,6 +42,7 @@ runConformanceSuite({
   createStore: () => createPostgresStore({ pool: neonPool(db.url) }),
   createPeerStore: () => createPostgresStore({ pool: neonPool(db.url) }),
   inspect: tableInspector(() => db),
-  io: { createStore: (gate) => gatedStore(db.url, gate, {}, neonPool) },
+  // gatedStore wraps the methods that pg's Pool and Neon's have alike.
+  io: { createStore: (gate) => gatedStore(db.url, gate, {}, (url) => neonPool(url) as unknown as pg.Pool) },
   strict: true,
 });
