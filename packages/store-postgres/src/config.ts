@@ -7,7 +7,7 @@ export interface HyperdriveBinding {
 }
 
 /**
- * Where the store connects: a connection string or a Hyperdrive binding (it then owns a `pg` pool), a pool the app already has
+ * Where the store connects: a connection string or a Hyperdrive binding (it then owns a `pg` pool), or a pool the app already has
  * (`pg`'s Pool or a pg-compatible one such as `@neondatabase/serverless`'s Pool).
  */
 export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { hyperdrive: HyperdriveBinding } | { pool: Pool | PgCompatiblePool };
@@ -156,15 +156,12 @@ function safeDecode(text: string): string {
 }
 
 function poolSecrets(pool: Pool): { secrets: string[]; target: string } {
-  const holder = pool as { options?: ConnectionFacts; connectionParameters?: ConnectionFacts };
-  const options = holder.options ?? holder.connectionParameters ?? {};
+  const options = (pool as { options?: { password?: unknown; connectionString?: unknown; host?: unknown; port?: unknown } }).options ?? {};
   const secrets = [options.password, options.connectionString].filter((s): s is string => typeof s === 'string' && s.length > 0);
   if (typeof options.connectionString === 'string') return { secrets, target: redactUrl(options.connectionString) };
   const host = typeof options.host === 'string' ? options.host : 'localhost';
   return { secrets, target: `postgresql://${host}:${typeof options.port === 'number' ? options.port : 5432}` };
 }
-
-type ConnectionFacts = { password?: unknown; connectionString?: unknown; host?: unknown; port?: unknown };
 
 /** Validates the connection and options (no I/O) and resolves what the store needs. */
 export function resolveConfig(connection: PostgresConnection, options: PostgresStoreOptions = {}): ResolvedConfig {
@@ -177,7 +174,7 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
     logger: options.logger ?? console,
   };
   if ('pool' in connection && connection.pool) {
-    if (typeof connection.pool.connect !== 'function') configError('pool must be a pg Pool');
+    if (typeof connection.pool.connect !== 'function') configError('pool must be a pg Pool or a pg-compatible one such as @neondatabase/serverless\'s Pool');
     return { ...base, prepare: !options.pgbouncer, ...poolSecrets(connection.pool as Pool), names: tableNames(options.schema, options.tablePrefix) };
   }
   const hyperdrive = 'hyperdrive' in connection;
