@@ -2,10 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // One throwaway PostgreSQL for both projects; the workerd tests reach it through a Hyperdrive binding.
     globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/support/no-deprecations.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    projects: ['./vitest.node.config.ts', './vitest.workers.config.ts'],
   },
 });

@@ -1,4 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { checkVersion, ConversationStoreError, isConversationStoreError } from '@agent-conversations/core';
 import { cached, keyOf, readSnapshot, remember, serialized, type StoreInternals } from './context.js';
 import { ADAPTER } from './errors.js';
@@ -35,9 +34,11 @@ function conflict(id: string, message: string): ConversationStoreError {
   return new ConversationStoreError('CONFLICT', message.replace('%id', id), { adapter: ADAPTER, retryable: true });
 }
 
-/** The deduplication token of a slot: of every insert naming it, ClickHouse keeps only the first block. */
-function slotToken(ctx: StoreInternals, userId: string, id: string, slot: number): string {
-  return createHash('sha256').update(JSON.stringify([ctx.db.table.display, userId, id, slot])).digest('hex');
+/** The deduplication token of a slot: of every insert naming it, ClickHouse keeps only the first block. The same hex SHA-256 as
+ * earlier versions (node:crypto), so old and new instances during a rolling deploy race for a slot with the same token. */
+export async function slotToken(ctx: StoreInternals, userId: string, id: string, slot: number): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([ctx.db.table.display, userId, id, slot])));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 async function won(ctx: StoreInternals, userId: string, id: string, slot: number, writeId: string): Promise<boolean> {
@@ -55,7 +56,7 @@ async function won(ctx: StoreInternals, userId: string, id: string, slot: number
 export function write<T>(ctx: StoreInternals, userId: string, id: string, op: WriteOp<T>): Promise<T> {
   return serialized(ctx, userId, id, async () => {
     await ctx.ready();
-    const writeId = randomUUID();
+    const writeId = crypto.randomUUID();
     let attempts = 0;
     for (;;) {
       const hint = cached(ctx, userId, id, op.ids !== undefined);
@@ -79,7 +80,7 @@ export function write<T>(ctx: StoreInternals, userId: string, id: string, op: Wr
       }
       const slot = state.slot + 1;
       const event = row(userId, id, KIND.event, slot, slot, { updated_at: ctx.now(), body: writeId });
-      const token = slotToken(ctx, userId, id, slot);
+      const token = await slotToken(ctx, userId, id, slot);
       await ctx.db.insert(op.what, ctx.db.table, [...planned.rows, event], { ...ctx.insertSettings, async_insert: 0, insert_deduplication_token: token });
       if (await won(ctx, userId, id, slot, writeId)) {
         remember(ctx, userId, id, { slot, head: planned.head, ids: planned.ids ?? new Set(), allIds: planned.ids !== undefined });

@@ -1,8 +1,28 @@
 import { ConversationStoreError, redactUrl, type Logger } from '@agent-conversations/core';
 import type { Pool, PoolConfig } from 'pg';
 
-/** Where the store connects: a connection string (it then owns its pool) or a `pg` Pool the app already has. */
-export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { pool: Pool };
+/** A Cloudflare Hyperdrive binding (`env.HYPERDRIVE`); the store reads its `connectionString`. */
+export interface HyperdriveBinding {
+  readonly connectionString: string;
+}
+
+/**
+ * Where the store connects: a connection string or a Hyperdrive binding (it then owns a `pg` pool), or a pool the app already has
+ * (`pg`'s Pool or a pg-compatible one such as `@neondatabase/serverless`'s Pool).
+ */
+export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { hyperdrive: HyperdriveBinding } | { pool: Pool | PgCompatiblePool };
+
+/** What the store needs of a pool it is given: `pg`'s Pool has it, and so has the Pool of a `pg` fork such as `@neondatabase/serverless`. */
+export interface PgCompatiblePool {
+  /** Lends a connected client: a `pg` Client or one of a `pg` fork (its class has `Client.Query`). */
+  connect(): Promise<{
+    query: (...args: never[]) => unknown;
+    on(event: 'error', listener: (error: Error) => void): unknown;
+    off(event: 'error', listener: (error: Error) => void): unknown;
+    /** Gives the client back; with an error, the pool destroys it. */
+    release(error?: Error | boolean): void;
+  }>;
+}
 
 /** Tuning of the Postgres store; every field is optional. */
 export interface PostgresStoreOptions {
@@ -10,7 +30,7 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Prefix of the table names; default `agent_` (tables `agent_conversations`, `agent_messages`, `agent_schema_migrations`). */
   tablePrefix?: string;
-  /** Most connections of the pool the store creates; default the URL's `connection_limit`, else 10. */
+  /** Most connections of the pool the store creates; default the URL's `connection_limit`, else 10 (5 with `hyperdrive`). */
   poolSize?: number;
   /** Longest a statement may run, in ms; default 30000. */
   statementTimeoutMs?: number;
@@ -18,7 +38,7 @@ export interface PostgresStoreOptions {
   connectionTimeoutMs?: number;
   /** Apply pending migrations on first use; default true. With false, call `migrate()` or apply the shipped SQL files. */
   autoMigrate?: boolean;
-  /** Behind a transaction-mode pooler (PgBouncer, Supavisor): no startup parameters, no named prepared statements; default true when the URL has `pgbouncer=true`. */
+  /** Behind a transaction-mode pooler (PgBouncer, Supavisor, Hyperdrive): no startup parameters, no named prepared statements; default true when the URL has `pgbouncer=true` and with `hyperdrive`. */
   pgbouncer?: boolean;
   /** Clock for timestamps, Unix ms (tests); default Date.now. */
   now?: () => number;
@@ -145,7 +165,7 @@ function poolSecrets(pool: Pool): { secrets: string[]; target: string } {
 
 /** Validates the connection and options (no I/O) and resolves what the store needs. */
 export function resolveConfig(connection: PostgresConnection, options: PostgresStoreOptions = {}): ResolvedConfig {
-  if (!connection || typeof connection !== 'object') configError('createPostgresStore takes { connectionString } or { pool } as its first argument');
+  if (!connection || typeof connection !== 'object') configError('createPostgresStore takes { connectionString }, { hyperdrive } or { pool } as its first argument');
   const statementTimeoutMs = positiveInt(options.statementTimeoutMs, 'statementTimeoutMs') ?? 30_000;
   const base = {
     statementTimeoutMs,
@@ -154,16 +174,20 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
     logger: options.logger ?? console,
   };
   if ('pool' in connection && connection.pool) {
-    if (typeof connection.pool.connect !== 'function') configError('pool must be a pg Pool');
-    return { ...base, prepare: !options.pgbouncer, ...poolSecrets(connection.pool), names: tableNames(options.schema, options.tablePrefix) };
+    if (typeof connection.pool.connect !== 'function') configError('pool must be a pg Pool or a pg-compatible one such as @neondatabase/serverless\'s Pool');
+    return { ...base, prepare: !options.pgbouncer, ...poolSecrets(connection.pool as Pool), names: tableNames(options.schema, options.tablePrefix) };
   }
-  if (!('connectionString' in connection)) return configError('createPostgresStore needs { connectionString } or { pool }');
-  const url = parseConnectionString(connection.connectionString);
-  const secrets = [connection.connectionString, url.password].filter((s): s is string => !!s);
-  const pgbouncer = options.pgbouncer ?? url.pgbouncer;
+  const hyperdrive = 'hyperdrive' in connection;
+  if (hyperdrive && typeof connection.hyperdrive?.connectionString !== 'string') configError('hyperdrive must be a Hyperdrive binding (env.HYPERDRIVE, declared under "hyperdrive" in wrangler.jsonc)');
+  const connectionString = hyperdrive ? connection.hyperdrive.connectionString : 'connectionString' in connection ? connection.connectionString : undefined;
+  if (connectionString === undefined) return configError('createPostgresStore needs { connectionString }, { hyperdrive } or { pool }');
+  const url = parseConnectionString(connectionString);
+  const secrets = [connectionString, url.password].filter((s): s is string => !!s);
+  // Hyperdrive pools in transaction mode, and a Worker request may hold 6 connections at once.
+  const pgbouncer = options.pgbouncer ?? (url.pgbouncer || hyperdrive);
   const poolConfig: PoolConfig = {
     connectionString: url.connectionString,
-    max: positiveInt(options.poolSize, 'poolSize') ?? url.poolSize ?? 10,
+    max: positiveInt(options.poolSize, 'poolSize') ?? url.poolSize ?? (hyperdrive ? 5 : 10),
     connectionTimeoutMillis: positiveInt(options.connectionTimeoutMs, 'connectionTimeoutMs') ?? url.connectionTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
@@ -173,5 +197,5 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
     ...(pgbouncer ? {} : { statement_timeout: statementTimeoutMs }),
     ...('ssl' in connection && connection.ssl !== undefined ? { ssl: connection.ssl } : {}),
   };
-  return { ...base, prepare: !pgbouncer, secrets, target: redactUrl(connection.connectionString), names: tableNames(options.schema ?? url.schema, options.tablePrefix), poolConfig };
+  return { ...base, prepare: !pgbouncer, secrets, target: redactUrl(connectionString), names: tableNames(options.schema ?? url.schema, options.tablePrefix), poolConfig };
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { fingerprint, redact, type Logger } from '@agent-conversations/core';
-import { isConnectionLost } from './errors.js';
+import { isConnectionLost, isLocalClose } from './errors.js';
 import { createReadTimeout } from './read-timeout.js';
 
 /** Runs one statement; `timed` false: without the client-side read timeout (DDL, waits for a lock). */
@@ -32,14 +32,19 @@ interface DbOptions {
   secrets: readonly string[];
 }
 
+/** The Query class of the client's own driver (`Client.Query`): pg's, or that of a pg fork such as @neondatabase/serverless, whose
+ * connections differ from pg's in what a query object may touch. */
+const queryClass = (client: PoolClient): typeof pg.Query => (client.constructor as { Query?: typeof pg.Query }).Query ?? pg.Query;
+
 /** Wraps a pg Pool; creates it lazily (no I/O until the first statement). */
 export function createDb(options: DbOptions): Db {
   const owned = !options.pool;
   const readTimeout = createReadTimeout(options.readTimeoutMs);
   const pool = options.pool ?? new pg.Pool(options.poolConfig);
   if (owned) {
-    // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash.
-    pool.on('error', (error: Error) => options.logger.warn(`[agent-conversations] postgres: an idle connection was closed (${redact(error.message, options.secrets)}); the pool reconnects on the next call`));
+    // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash. In workerd,
+    // pg-cloudflare also reports each socket the pool itself closes (idle timeout, close()): that is no news.
+    pool.on('error', (error: Error) => isLocalClose(error) || options.logger.warn(`[agent-conversations] postgres: an idle connection was closed (${redact(error.message, options.secrets)}); the pool reconnects on the next call`));
   }
   // Every statement is a lookup by key whose best plan does not depend on which key. Left to choose, the server kept planning get
   // anew on each call (its estimate for a conversation it has no statistics for looks cheaper than the generic plan's), which
@@ -84,8 +89,8 @@ export function createDb(options: DbOptions): Db {
 
   /** A statement as a pg Query; with parameters, prepared once per connection under a name derived from its text. Built from the
    * text and then named, because pg copies every property descriptor of a config object on each call (a cost per statement). */
-  const statement = <R extends QueryResultRow>(sql: string, params: readonly unknown[], callback?: (error: Error | undefined, result: QueryResult<R>) => void) => {
-    const query = new pg.Query<R>(sql, params as unknown[], callback);
+  const statement = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], callback?: (error: Error | undefined, result: QueryResult<R>) => void) => {
+    const query = new (queryClass(client))<R>(sql, params as unknown[], callback);
     if (options.prepare && params.length > 0) (query as { name?: string }).name = nameOf(sql);
     return query;
   };
@@ -97,7 +102,7 @@ export function createDb(options: DbOptions): Db {
         if (timed) readTimeout.start(client);
         try {
           client.query(
-            statement<R>(sql, params, (error, result) => {
+            statement<R>(client, sql, params, (error, result) => {
               readTimeout.stop(client);
               if (error) reject(error);
               else resolve(result);
@@ -112,7 +117,7 @@ export function createDb(options: DbOptions): Db {
   const streamOn = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], onRow: (row: R) => void): Promise<void> =>
     new Promise((resolve, reject) => {
       let rowError: unknown;
-      const query = statement<R>(sql, params);
+      const query = statement<R>(client, sql, params);
       query.on('row', (row: R) => {
         if (rowError !== undefined) return;
         try {

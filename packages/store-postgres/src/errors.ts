@@ -25,6 +25,9 @@ export function isConnectionLost(error: unknown): boolean {
   return NETWORK_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || NETWORK_MESSAGES.test(messageOf(error));
 }
 
+/** pg-cloudflare's report of a socket this side closed (the pool ending an idle or released connection, in workerd): not a failure. */
+export const isLocalClose = (error: unknown): boolean => error instanceof Error && error.message === 'Stream was cancelled.';
+
 function classify(error: unknown, ctx: ErrorContext): { code: ErrorCode; retryable: boolean; message: string } {
   const code = codeOf(error);
   const detail = messageOf(error);

@@ -38,7 +38,7 @@ import { autoTitle, columns, upsert, type MetaRow } from './upsert.js';
 /** The Postgres conversation store: the common interface plus explicit migrations. */
 export interface PostgresStore<M extends MessageInput = Message> extends ConversationStore<M> {
   readonly kind: 'postgres';
-  /** The pool the store runs on (its own, or the one the app passed). */
+  /** The pool the store runs on: its own, or the one the app passed (as given, also when it is a pg fork's). */
   readonly pool: Pool;
   /** The quoted, schema-qualified table names in use. */
   readonly tables: TableNames;
@@ -75,7 +75,8 @@ export function createPostgresStore(connection: PostgresConnection, options?: Po
 export function createPostgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresStore {
   const config = resolveConfig(connection, options);
   const db = createDb({
-    pool: 'pool' in connection ? connection.pool : undefined,
+    // A pg fork's pool behaves as pg's does in everything the store calls (PgCompatiblePool).
+    pool: 'pool' in connection ? (connection.pool as Pool) : undefined,
     poolConfig: config.poolConfig,
     // The server-side statement_timeout fires first where it is set; this also covers pgbouncer mode, app pools and dead sockets.
     readTimeoutMs: config.statementTimeoutMs + 1_000,

@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import {
   checkVersion,
   DEFAULT_TITLE,
@@ -16,6 +15,7 @@ import type { Db, Query } from './db.js';
 import { storeError } from './errors.js';
 import type { Queries } from './queries.js';
 import { metaOf, usageParams, type ConversationRow } from './rows.js';
+import { sha256Base64 } from './sha256.js';
 import { decodeText, encodeOptional, encodeText } from './text.js';
 
 /** A write statement's result: the new meta as JSON text. */
@@ -35,7 +35,7 @@ export interface StateRow {
 }
 
 /** A message's stored fingerprint, to find the first changed message of an upsert: SHA-256 of its UTF-8 JSON, base64. */
-const hashOf = (json: string): string => hash('sha256', json, 'base64');
+const hashOf = sha256Base64;
 
 /** The title taken from the messages, or null while there is no user text. */
 export const autoTitle = (messages: readonly Message[]): string | null => {

@@ -1,5 +1,6 @@
 import type { IoGate } from '@agent-conversations/conformance';
 import pg from 'pg';
+import { isLocalClose } from '../../src/errors.js';
 import { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../src/index.js';
 
 type Submittable = { text?: string; callback?: (error: Error) => void };
@@ -9,8 +10,11 @@ const label = (sql: string | undefined): string => (sql ?? '').trim().split(/\s+
  * The I/O hook of the model-based checks, through what the store already accepts: an app's `pg.Pool` whose
  * connections await `gate` before sending each statement, so every statement is a scheduling point.
  */
-function gatedPool(connectionString: string, gate: IoGate): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 4 });
+function gatedPool(pool: pg.Pool, gate: IoGate): pg.Pool {
+  // In workerd, pg-cloudflare reports each socket the pool closes (idle timeout, end()) as an error; any other one fails the run.
+  pool.on('error', (error) => {
+    if (!isLocalClose(error)) throw error;
+  });
   const patched = new WeakSet<pg.PoolClient>();
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   const gated = async (): Promise<pg.PoolClient> => {
@@ -38,8 +42,8 @@ function gatedPool(connectionString: string, gate: IoGate): pg.Pool {
 }
 
 /** A store on its own gated pool; closing it ends the pool too. */
-export function gatedStore(connectionString: string, gate: IoGate, options: PostgresStoreOptions = {}): PostgresStore {
-  const pool = gatedPool(connectionString, gate);
+export function gatedStore(connectionString: string, gate: IoGate, options: PostgresStoreOptions = {}, driver: (connectionString: string) => pg.Pool = (cs) => new pg.Pool({ connectionString: cs, max: 4 })): PostgresStore {
+  const pool = gatedPool(driver(connectionString), gate);
   const store = createPostgresStore({ pool }, options);
   return { ...store, close: async () => {
     await store.close();
