@@ -102,6 +102,7 @@ export function migrationFile(migration: Migration, names: TableNames = tableNam
 -- Schema "${names.schema}", table prefix "${names.prefix}". Safe to re-run: every statement is idempotent.
 BEGIN;
 SELECT pg_advisory_xact_lock(${lockKey(names)});
+DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '${names.schema}') THEN CREATE SCHEMA "${names.schema}"; END IF; END $$;
 ${versionsTable(names)}
 ${migration.sql(names)}
 INSERT INTO ${names.versions} (version, name) VALUES (${migration.version}, '${migration.name}') ON CONFLICT (version) DO NOTHING;
