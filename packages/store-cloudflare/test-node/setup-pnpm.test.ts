@@ -2,18 +2,12 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, write
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unstable_readConfig } from 'wrangler';
-import { afterEach, describe, expect, it } from 'vitest';
-import { sandbox, type Sandbox } from './sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { sandboxes } from './sandbox.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 const ID = 'c0ffee00-1234-4abc-8def-0123456789ab';
-const boxes: Sandbox[] = [];
-const open = (name: string): Sandbox => {
-  const box = sandbox(name);
-  boxes.push(box);
-  return box;
-};
-afterEach(() => boxes.splice(0).forEach((b) => b.remove()));
+const open = sandboxes();
 
 /** pnpm's layout in `app`: the package's files in a versioned store folder, node_modules/@agent-conversations/store-cloudflare a symlink to it. */
 function installLikePnpm(app: string, version: string): string {
