@@ -137,6 +137,15 @@ describe('concurrent migrations', () => {
     expect(metas.map((m) => m.version)).toEqual([1, 1, 1, 1, 1]);
     expect(await versions(db)).toEqual([1, 2, 3]);
   });
+
+  it('stores with different table prefixes creating the default schema at once all succeed (it is created once)', async () => {
+    const db = await freshDatabase();
+    const group = ['a_', 'b_', 'c_', 'd_'].map((tablePrefix) => open(db, { tablePrefix }));
+    const reports = await Promise.all(group.map((store) => store.migrate()));
+    expect(reports.map((r) => r.to)).toEqual([LATEST_VERSION, LATEST_VERSION, LATEST_VERSION, LATEST_VERSION]);
+    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'agent_conversations' AND tablename LIKE '%_conversations'");
+    expect(rows).toEqual([{ n: 4 }]);
+  });
 });
 
 describe('shipped SQL files', () => {
