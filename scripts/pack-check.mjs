@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // Packaging check, as a user installs: `npm pack` every publishable package, install the tarballs
 // into a fresh project outside the workspace (core plus one package at a time), then import every
-// export from ESM and require it from CJS, and run every bin the package declares. Then clone the
-// repository, `npm ci` in the clone and prove its bins are linked and run, before and after the
-// build (`--no-clone` skips that part). Exits non-zero when anything fails.
+// export from ESM and require it from CJS, and run every bin the package declares. Then all tarballs
+// together, with npm and with pnpm: a strict TypeScript consumer (skipLibCheck false) compiles against
+// every entry as ESM and CJS, and under pnpm the quick start and Cloudflare `setup` run (pack-check-types.mjs,
+// pack-check-pnpm.mjs; `--no-pnpm` skips pnpm). Then clone the repository, `npm ci` in the clone and prove its
+// bins are linked and run, before and after the build (`--no-clone` skips that part). Exits non-zero when
+// anything fails.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkPnpm } from './pack-check-pnpm.mjs';
+import { checkConsumerTypes, TYPE_CONSUMER_PACKAGES } from './pack-check-types.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'acs-pack-'));
@@ -80,7 +85,7 @@ for (const { pkg } of packages) {
   const project = mkdtempSync(join(work, 'app-'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pack-check-app', private: true, version: '1.0.0' }));
   const install = [...new Set([tarballs.get('@agent-conversations/core'), tarballs.get(pkg.name)]), ...(PEERS[pkg.name] ?? [])];
-  npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', ...install], project);
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...install], project);
   const entries = Object.keys(pkg.exports).filter((e) => e !== './package.json').map((e) => (e === '.' ? pkg.name : `${pkg.name}/${e.slice(2)}`));
   const smoke = SMOKE[pkg.name] ?? '';
   const esm = entries.map((e, i) => `{ const m = await import(${JSON.stringify(e)}); if (${i} === 0 && Object.keys(m).length === 0) throw new Error('no exports: ${e}'); ${i === 0 ? smoke : ''} }`).join('\n');
@@ -103,7 +108,26 @@ for (const { pkg } of packages) {
     }
   }
 }
-if (!flags.includes('--no-clone')) failures += checkFreshClone();
+/** Every entry point of the packed packages, as a consumer imports it. */
+const allEntries = packages.flatMap(({ pkg }) => Object.keys(pkg.exports).filter((e) => e !== './package.json').map((e) => (e === '.' ? pkg.name : `${pkg.name}/${e.slice(2)}`)));
+
+/** All tarballs in one npm project, and the strict consumer compile against them. */
+function checkTypesWithNpm() {
+  const project = mkdtempSync(join(work, 'types-'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pack-check-types', private: true, version: '1.0.0' }));
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.values(), ...TYPE_CONSUMER_PACKAGES], project);
+  return checkConsumerTypes(project, allEntries, 'npm').reduce((n, { label, output }) => n + fail(`${label}:\n${output}`), 0);
+}
+
+const timed = (name, check) => {
+  const started = Date.now();
+  const failed = check();
+  console.log(`     ${name}: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return failed;
+};
+failures += timed('strict consumer compile (npm)', checkTypesWithNpm);
+if (!flags.includes('--no-pnpm')) failures += timed('pnpm install, types, quick start, cloudflare setup', () => checkPnpm(work, tarballs, allEntries));
+if (!flags.includes('--no-clone')) failures += timed('fresh clone', checkFreshClone);
 rmSync(work, { recursive: true, force: true });
 if (failures > 0) {
   console.error(`pack check: ${failures} failure(s)`);

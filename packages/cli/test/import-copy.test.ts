@@ -121,7 +121,7 @@ async function migrated(label: string): Promise<TestDatabase> {
 async function injectFailures(db: TestDatabase, failing: [string, string][]): Promise<void> {
   const cases = failing.map(([u, id]) => `(NEW.user_id = '${u}' AND NEW.id = '${id}')`).join(' OR ');
   await db.pool.query(`CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF ${cases} THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
-    CREATE TRIGGER inject_failure BEFORE INSERT ON agent_conversations FOR EACH ROW EXECUTE FUNCTION inject_failure();`);
+    CREATE TRIGGER inject_failure BEFORE INSERT ON agent_conversations.agent_conversations FOR EACH ROW EXECUTE FUNCTION inject_failure();`);
 }
 
 const envFiles = (a: TestDatabase, b: TestDatabase): Record<string, string> => ({
@@ -160,7 +160,7 @@ describe('copy between two real Postgres databases', () => {
     expect(stillFailing.code).toBe(1);
 
     // The backend recovers: the next run retries both, copies them, and the closing check passes.
-    await b.pool.query('DROP TRIGGER inject_failure ON agent_conversations');
+    await b.pool.query('DROP TRIGGER inject_failure ON agent_conversations.agent_conversations');
     const resumed = await runCli(args, {}, cwd);
     expect(resumed.stderr).toContain('retrying 2 conversations that failed before');
     // The user being copied when the process was killed is done again: what had landed is skipped as identical.
@@ -182,7 +182,7 @@ describe('copy between two real Postgres databases', () => {
     await seed(a.url, 2, 2);
     // The destination silently changes one conversation's updatedAt on insert.
     await b.pool.query(`CREATE FUNCTION shift_time() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.user_id = 'user-001' AND NEW.id = 'conv-0' THEN NEW.updated_at := NEW.updated_at + 1; END IF; RETURN NEW; END $$;
-      CREATE TRIGGER shift_time BEFORE INSERT ON agent_conversations FOR EACH ROW EXECUTE FUNCTION shift_time();`);
+      CREATE TRIGGER shift_time BEFORE INSERT ON agent_conversations.agent_conversations FOR EACH ROW EXECUTE FUNCTION shift_time();`);
     const cwd = await workdir(envFiles(a, b));
     const run = await runCli(['copy', '--from-env', 'a.env', '--to-env', 'b.env', '--all'], {}, cwd);
     expect(run.stdout).toContain('copied 4, skipped 0 (already there), conflicts 0, failed 0');

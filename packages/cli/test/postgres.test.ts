@@ -87,7 +87,7 @@ describe('doctor against a real Postgres', () => {
     url.password = 'limited-pw-42';
     const run = await runCli(['doctor'], pgEnv(url.toString()), await workdir());
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/FAIL grants: "limited_cli" lacks CREATE on schema "public"/);
+    expect(run.stdout).toMatch(/FAIL grants: "limited_cli" lacks CREATE on database "[^"]+" to create schema "agent_conversations"/);
     expect(run.stdout).not.toContain('limited-pw-42');
   });
 

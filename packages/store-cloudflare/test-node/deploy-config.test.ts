@@ -1,17 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unstable_readConfig } from 'wrangler';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, sandbox, type Sandbox } from './sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, sandboxes } from './sandbox.js';
 
 const ID = '2f4e6a8c-0b1d-4e3f-9a5b-7c9d1e3f5a7b';
-const boxes: Sandbox[] = [];
-const open = (name: string): Sandbox => {
-  const box = sandbox(name);
-  boxes.push(box);
-  return box;
-};
-afterEach(() => boxes.splice(0).forEach((b) => b.remove()));
+const open = sandboxes();
 
 const bindingsIn = (path: string): string[] => unstable_readConfig({ config: path }, { hideWarnings: true }).d1_databases.map((d: { binding: string; database_id?: string }) => `${d.binding}=${d.database_id}`);
 

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { run } from '../src/cli/run.js';
 import { installFakeWrangler } from './fake-wrangler.js';
 
@@ -59,4 +60,15 @@ export function sandbox(fixture: string, as = basename(fixture).replace(/^with-o
 /** The fixture's text. */
 export function fixture(name: string): string {
   return readFileSync(join(fixtures, name), 'utf8');
+}
+
+/** `open(fixture)` for one test file: every sandbox it opens is removed after its test. */
+export function sandboxes(): (fixture: string) => Sandbox {
+  const boxes: Sandbox[] = [];
+  afterEach(() => boxes.splice(0).forEach((b) => b.remove()));
+  return (name) => {
+    const box = sandbox(name);
+    boxes.push(box);
+    return box;
+  };
 }

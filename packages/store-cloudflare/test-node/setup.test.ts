@@ -1,16 +1,10 @@
 import { unstable_readConfig } from 'wrangler';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, sandbox, type Sandbox } from './sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, sandboxes, type Sandbox } from './sandbox.js';
 
 const CREATED = '7d1c3f0e-5b2a-4c8d-9e6f-0a1b2c3d4e5f';
 const FROM_ENV = 'c0ffee00-1234-4abc-8def-0123456789ab';
-const boxes: Sandbox[] = [];
-const open = (name: string): Sandbox => {
-  const box = sandbox(name);
-  boxes.push(box);
-  return box;
-};
-afterEach(() => boxes.splice(0).forEach((b) => b.remove()));
+const open = sandboxes();
 
 /** The d1_databases entries wrangler itself reads from the file. */
 function d1Of(box: Sandbox): { binding: string; database_id?: string; database_name?: string; migrations_dir?: string }[] {

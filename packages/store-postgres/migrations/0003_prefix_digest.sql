@@ -1,14 +1,15 @@
 -- @agent-conversations/store-postgres migration 3: prefix_digest
--- Schema "public", table prefix "agent_". Safe to re-run: every statement is idempotent.
+-- Schema "agent_conversations", table prefix "agent_". Safe to re-run: every statement is idempotent.
 BEGIN;
-SELECT pg_advisory_xact_lock(3429582928788030);
-CREATE TABLE IF NOT EXISTS "public"."agent_schema_migrations" (
+SELECT pg_advisory_xact_lock(4091767223847859);
+DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'agent_conversations') THEN CREATE SCHEMA "agent_conversations"; END IF; END $$;
+CREATE TABLE IF NOT EXISTS "agent_conversations"."agent_schema_migrations" (
   version integer PRIMARY KEY,
   name text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now()
 );
-ALTER TABLE "public"."agent_conversations"
+ALTER TABLE "agent_conversations"."agent_conversations"
   ADD COLUMN IF NOT EXISTS prefix_count integer NOT NULL DEFAULT 0,
   ADD COLUMN IF NOT EXISTS prefix_digest bigint;
-INSERT INTO "public"."agent_schema_migrations" (version, name) VALUES (3, 'prefix_digest') ON CONFLICT (version) DO NOTHING;
+INSERT INTO "agent_conversations"."agent_schema_migrations" (version, name) VALUES (3, 'prefix_digest') ON CONFLICT (version) DO NOTHING;
 COMMIT;

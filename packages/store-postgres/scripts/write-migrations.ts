@@ -1,4 +1,4 @@
-// Regenerates migrations/*.sql (schema "public", prefix "agent_") from src/migrations.ts; a test checks they stay in sync.
+// Regenerates migrations/*.sql (the default schema "agent_conversations", prefix "agent_") from src/migrations.ts; a test checks they stay in sync.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { migrationFiles } from '../src/migrations.js';

@@ -26,7 +26,7 @@ export interface PgCompatiblePool {
 
 /** Tuning of the Postgres store; every field is optional. */
 export interface PostgresStoreOptions {
-  /** Schema holding the tables; default the URL's `schema=` parameter (Prisma), else `public`. */
+  /** Schema holding the tables; default `agent_conversations`, the store's own, so Prisma and drizzle-kit never see them (a URL's `schema=` is Prisma's and is not used). */
   schema?: string;
   /** Prefix of the table names; default `agent_` (tables `agent_conversations`, `agent_messages`, `agent_schema_migrations`). */
   tablePrefix?: string;
@@ -72,6 +72,8 @@ export interface ResolvedConfig {
   poolConfig?: PoolConfig;
 }
 
+/** The schema the tables live in unless `schema` says otherwise: their own, beside whatever an ORM manages. */
+export const DEFAULT_SCHEMA = 'agent_conversations';
 const SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const PREFIX = /^([A-Za-z_][A-Za-z0-9_]{0,39})?$/;
 /** Prisma-only URL parameters that `pg` does not know; removed before connecting. */
@@ -84,7 +86,7 @@ function configError(message: string, secrets: string[] = []): never {
 const quote = (name: string): string => `"${name}"`;
 
 /** Table names for a schema and prefix, validated and quoted. */
-export function tableNames(schema = 'public', prefix = 'agent_'): TableNames {
+export function tableNames(schema = DEFAULT_SCHEMA, prefix = 'agent_'): TableNames {
   if (!SCHEMA.test(schema)) configError(`schema must be 1-63 letters, digits or _ starting with a letter or _ (got "${schema}")`);
   if (!PREFIX.test(prefix)) configError(`tablePrefix must be up to 40 letters, digits or _ starting with a letter or _ (got "${prefix}")`);
   const table = (name: string): string => `${quote(schema)}.${quote(prefix + name)}`;
@@ -102,7 +104,7 @@ export interface ConnectionSettings {
   /** The URL without the Prisma-only parameters: what `pg` gets. */
   connectionString: string;
   password: string | undefined;
-  /** `schema=` */
+  /** `schema=`: Prisma's schema, reported but not used for the store's tables (they stay out of Prisma's way). */
   schema?: string;
   /** `pgbouncer=true` */
   pgbouncer: boolean;
@@ -197,5 +199,5 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
     ...(pgbouncer ? {} : { statement_timeout: statementTimeoutMs }),
     ...('ssl' in connection && connection.ssl !== undefined ? { ssl: connection.ssl } : {}),
   };
-  return { ...base, prepare: !pgbouncer, secrets, target: redactUrl(connectionString), names: tableNames(options.schema ?? url.schema, options.tablePrefix), poolConfig };
+  return { ...base, prepare: !pgbouncer, secrets, target: redactUrl(connectionString), names: tableNames(options.schema, options.tablePrefix), poolConfig };
 }

@@ -12,6 +12,7 @@ interface ServerFacts {
   database: string;
   schema_usage: boolean | null;
   schema_create: boolean | null;
+  database_create: boolean;
 }
 
 const MIN_VERSION = 130000;
@@ -24,7 +25,8 @@ export async function diagnose(db: Db, t: TableNames, ctx: ErrorContext, autoMig
       `SELECT split_part(version(), ' ', 2) AS version, current_setting('server_version_num') AS version_num,
         current_setting('server_encoding') AS encoding, current_user AS user, current_database() AS database,
         CASE WHEN EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) THEN has_schema_privilege($1, 'USAGE') END AS schema_usage,
-        CASE WHEN EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) THEN has_schema_privilege($1, 'CREATE') END AS schema_create`,
+        CASE WHEN EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) THEN has_schema_privilege($1, 'CREATE') END AS schema_create,
+        has_database_privilege(current_database(), 'CREATE') AS database_create`,
       [t.schema],
     );
     facts = rows[0]!;
@@ -60,7 +62,8 @@ export async function diagnose(db: Db, t: TableNames, ctx: ErrorContext, autoMig
 
 async function grants(db: Db, t: TableNames, facts: ServerFacts, current: boolean): Promise<HealthCheck> {
   if (facts.schema_usage === null) {
-    return { name: 'grants', ok: !current && facts.schema_create !== false, detail: `schema "${t.schema}" does not exist; migrate creates it if the user may (CREATE on the database)` };
+    if (facts.database_create) return { name: 'grants', ok: !current, detail: `schema "${t.schema}" does not exist yet; migrate creates it ("${facts.user}" has CREATE on the database)` };
+    return { name: 'grants', ok: false, detail: `"${facts.user}" lacks CREATE on database "${facts.database}" to create schema "${t.schema}"; grant it, or have an admin run CREATE SCHEMA "${t.schema}" AUTHORIZATION "${facts.user}"` };
   }
   const missing: string[] = [];
   if (!facts.schema_usage) missing.push(`USAGE on schema "${t.schema}"`);

@@ -42,6 +42,9 @@ function classify(error: unknown, ctx: ErrorContext): { code: ErrorCode; retryab
   if (code === '40001' || code === '40P01' || code === '55P03') return { code: 'UNAVAILABLE', retryable: true, message: `${where} aborted the write because of a concurrent transaction (${detail}); retry it` };
   if (code === '53100' || code === '53200' || code === '53400') return { code: 'UNAVAILABLE', retryable: true, message: `${where} is out of resources (${detail}); retry later` };
   if (code === '28P01' || code === '28000') return { code: 'UNAUTHORIZED', retryable: false, message: `${where} rejected the login (${detail}); check the user and password in the connection string (DATABASE_URL)` };
+  if (code === '42501' && /for database/.test(detail)) {
+    return { code: 'UNAUTHORIZED', retryable: false, message: `the database user may not create the store's schema on ${where} (${detail}); grant CREATE on the database, have an admin create the schema (CREATE SCHEMA agent_conversations AUTHORIZATION <user>), or pick an existing schema with the schema option` };
+  }
   if (code === '42501') return { code: 'UNAUTHORIZED', retryable: false, message: `the database user lacks a privilege on ${where} (${detail}); grant CREATE, SELECT, INSERT, UPDATE and DELETE on the schema` };
   if (code === '3D000') return { code: 'CONFIG', retryable: false, message: `${where}: ${detail}; create the database or fix its name in the connection string` };
   if (code === '42P01' || code === '3F000') return { code: 'CONFIG', retryable: false, message: `${where}: ${detail}; run the store's migrate() or apply its SQL migrations (autoMigrate is off)` };

@@ -89,6 +89,8 @@ export const messageIdConstraint = (t: TableNames): string => `${tableOnly(t.mes
 
 /** A transaction-scoped advisory lock key for this schema and prefix (53-bit, fits a bigint). */
 export const lockKey = (t: TableNames): string => String(parseInt(fingerprint(`agent-conversations:${t.schema}.${t.prefix}`), 16));
+/** The lock taken before creating the schema, so stores with other prefixes creating it at once do not collide. */
+const schemaLockKey = (t: TableNames): string => String(parseInt(fingerprint(`agent-conversations:schema:${t.schema}`), 16));
 
 const versionsTable = (t: TableNames): string => `CREATE TABLE IF NOT EXISTS ${t.versions} (
   version integer PRIMARY KEY,
@@ -102,6 +104,7 @@ export function migrationFile(migration: Migration, names: TableNames = tableNam
 -- Schema "${names.schema}", table prefix "${names.prefix}". Safe to re-run: every statement is idempotent.
 BEGIN;
 SELECT pg_advisory_xact_lock(${lockKey(names)});
+DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '${names.schema}') THEN CREATE SCHEMA "${names.schema}"; END IF; END $$;
 ${versionsTable(names)}
 ${migration.sql(names)}
 INSERT INTO ${names.versions} (version, name) VALUES (${migration.version}, '${migration.name}') ON CONFLICT (version) DO NOTHING;
@@ -153,7 +156,10 @@ export async function migrate(db: Db, t: TableNames): Promise<MigrationReport> {
       [t.schema],
     );
     if (rows[0]?.encoding !== 'UTF8') throw storeError('CONFIG', `the database encoding is ${rows[0]?.encoding}; conversations need a UTF8 database (CREATE DATABASE ... ENCODING 'UTF8')`);
-    if (!rows[0]?.schema_exists) await query(`CREATE SCHEMA "${t.schema}"`, [], false);
+    if (!rows[0]?.schema_exists) {
+      await query('SELECT pg_advisory_xact_lock($1)', [schemaLockKey(t)], false);
+      await query(`CREATE SCHEMA IF NOT EXISTS "${t.schema}"`, [], false);
+    }
     const from = await currentVersion(query, t);
     checkNotNewer(from);
     if (from === 0) await query(versionsTable(t), [], false);

@@ -64,12 +64,14 @@ describe('adapter', () => {
     expect((await store.get('u', 'c'))?.title).toBe('from DATABASE_URL');
   });
 
-  it('POSTGRES_PRISMA_URL alone works, with its schema parameter', async () => {
+  it('POSTGRES_PRISMA_URL alone works; its schema parameter stays Prisma\'s and the tables go to their own schema', async () => {
     const store = await resolve({ POSTGRES_PRISMA_URL: `${db.url}?schema=from_prisma&pgbouncer=true&connection_limit=2` });
-    expect(store.tables.schema).toBe('from_prisma');
+    expect(store.tables.schema).toBe('agent_conversations');
     await store.upsert({ userId: 'u', id: 'c', messages: [] });
-    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM from_prisma.agent_conversations");
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM agent_conversations.agent_conversations WHERE user_id = 'u'");
     expect(rows).toEqual([{ n: 1 }]);
+    const { rows: prisma } = await db.pool.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'from_prisma'");
+    expect(prisma).toEqual([{ n: 0 }]);
   });
 
   it('isConfigured says why when no URL is set, and create refuses', () => {

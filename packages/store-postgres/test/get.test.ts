@@ -57,7 +57,7 @@ describe('get', () => {
     const store = open({ poolSize: 1 });
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ userId: u, id: c, messages: conversation(300) });
-    await ctx.db.pool.query("UPDATE public.agent_messages SET json = '{broken' WHERE user_id = $1 AND conversation_id = $2 AND seq = 140", [u, c]);
+    await ctx.db.pool.query("UPDATE agent_conversations.agent_messages SET json = '{broken' WHERE user_id = $1 AND conversation_id = $2 AND seq = 140", [u, c]);
     const error = await store.get(u, c).catch((e: unknown) => e);
     expect(isConversationStoreError(error) && error.code).toBe('STORAGE');
     await store.upsert({ userId: u, id: 'other', messages: conversation(3) });
@@ -77,7 +77,7 @@ describe('get', () => {
     const store = open();
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ userId: u, id: 'known', messages: conversation(300) });
-    await ctx.db.pool.query('ANALYZE public.agent_messages');
+    await ctx.db.pool.query('ANALYZE agent_conversations.agent_messages');
     await store.upsert({ userId: u, id: c, messages: conversation(1000) });
     const client = await ctx.db.pool.connect();
     try {

@@ -32,11 +32,11 @@ function open(db: TestDatabase, options: Parameters<typeof createPostgresStore>[
   return store;
 }
 async function versions(db: TestDatabase): Promise<number[]> {
-  const { rows } = await db.pool.query<{ version: number }>('SELECT version FROM public.agent_schema_migrations ORDER BY version');
+  const { rows } = await db.pool.query<{ version: number }>('SELECT version FROM agent_conversations.agent_schema_migrations ORDER BY version');
   return rows.map((r) => r.version);
 }
 async function indexes(db: TestDatabase): Promise<string[]> {
-  const { rows } = await db.pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'agent_%' ORDER BY 1");
+  const { rows } = await db.pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'agent_conversations' AND tablename LIKE 'agent_%' ORDER BY 1");
   return rows.map((r) => r.indexname);
 }
 
@@ -75,8 +75,8 @@ describe('migrations', () => {
   it('a database at an older version (v1, applied from the shipped SQL file) is upgraded and keeps its data', async () => {
     const db = await freshDatabase();
     await db.pool.query(migrationFiles()[0]!.sql);
-    await db.pool.query(`INSERT INTO public.agent_conversations (user_id, id, title, message_count, created_at, updated_at, version) VALUES ('alice', 'old', 'From v1', 1, 1, 2, 1)`);
-    await db.pool.query(`INSERT INTO public.agent_messages VALUES ('alice', 'old', 1, 'm1', 'h', '{"id":"m1","role":"user","content":"hi"}')`);
+    await db.pool.query(`INSERT INTO agent_conversations.agent_conversations (user_id, id, title, message_count, created_at, updated_at, version) VALUES ('alice', 'old', 'From v1', 1, 1, 2, 1)`);
+    await db.pool.query(`INSERT INTO agent_conversations.agent_messages VALUES ('alice', 'old', 1, 'm1', 'h', '{"id":"m1","role":"user","content":"hi"}')`);
     expect(await versions(db)).toEqual([1]);
     const store = open(db);
     const report = await store.migrate();
@@ -89,10 +89,10 @@ describe('migrations', () => {
   it('a database newer than the package is refused with a CONFIG error, and nothing is written', async () => {
     const db = await freshDatabase();
     await open(db).migrate();
-    await db.pool.query("INSERT INTO public.agent_schema_migrations (version, name) VALUES (99, 'from the future')");
+    await db.pool.query("INSERT INTO agent_conversations.agent_schema_migrations (version, name) VALUES (99, 'from the future')");
     const store = open(db);
     await expect(store.upsert({ userId: 'u', id: 'c', messages: [] })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/version 99/) });
-    expect((await db.pool.query('SELECT count(*)::int AS n FROM public.agent_conversations')).rows).toEqual([{ n: 0 }]);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM agent_conversations.agent_conversations')).rows).toEqual([{ n: 0 }]);
   });
 
   it('refuses a database whose encoding is not UTF8', async () => {
@@ -136,6 +136,15 @@ describe('concurrent migrations', () => {
     const metas = await Promise.all(group.map((store, i) => store.upsert({ userId: 'u', id: `c${i}`, messages: [] })));
     expect(metas.map((m) => m.version)).toEqual([1, 1, 1, 1, 1]);
     expect(await versions(db)).toEqual([1, 2, 3]);
+  });
+
+  it('stores with different table prefixes creating the default schema at once all succeed (it is created once)', async () => {
+    const db = await freshDatabase();
+    const group = ['a_', 'b_', 'c_', 'd_'].map((tablePrefix) => open(db, { tablePrefix }));
+    const reports = await Promise.all(group.map((store) => store.migrate()));
+    expect(reports.map((r) => r.to)).toEqual([LATEST_VERSION, LATEST_VERSION, LATEST_VERSION, LATEST_VERSION]);
+    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'agent_conversations' AND tablename LIKE '%_conversations'");
+    expect(rows).toEqual([{ n: 4 }]);
   });
 });
 

@@ -1,4 +1,5 @@
-// The database user needs only what the spec lists: CREATE (tables, indexes) plus SELECT, INSERT, UPDATE, DELETE on its schema.
+// The database user needs only what the spec lists: CREATE (tables, indexes) plus SELECT, INSERT, UPDATE, DELETE on its schema;
+// the default schema, agent_conversations, is created by the store (CREATE on the database) or once by an admin.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -74,5 +75,23 @@ describe('privileges', () => {
     expect((error as Error).message).toMatch(/grant CREATE/);
     const grants = (await store.diagnose()).find((c) => c.name === 'grants');
     expect(grants).toMatchObject({ ok: false, detail: expect.stringMatching(/CREATE on schema "read_only"/) });
+  });
+
+  it('the default schema: without CREATE on the database the store says how to get it; once an admin creates it for the user, it works', async () => {
+    const { name, url } = await role();
+    const denied = createPostgresStore({ connectionString: url });
+    stores.push(denied);
+    const error = await denied.list('u').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', retryable: false });
+    expect((error as Error).message).toMatch(/grant CREATE on the database, have an admin create the schema \(CREATE SCHEMA agent_conversations AUTHORIZATION <user>\)/);
+    const grants = (await denied.diagnose()).find((c) => c.name === 'grants');
+    expect(grants).toMatchObject({ ok: false, detail: expect.stringContaining(`CREATE SCHEMA "agent_conversations" AUTHORIZATION "${name}"`) });
+
+    await db.pool.query(`CREATE SCHEMA agent_conversations AUTHORIZATION ${name}`);
+    const store = createPostgresStore({ connectionString: url });
+    stores.push(store);
+    expect(store.tables.schema).toBe('agent_conversations');
+    await roundTrip(store);
+    expect((await store.diagnose()).filter((c) => !c.ok)).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ interface RowVersion {
 }
 async function rows(userId: string, id: string): Promise<RowVersion[]> {
   const { rows: found } = await ctx.db.pool.query<RowVersion>(
-    'SELECT seq, message_id, json, ctid::text || xmin::text AS version FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq',
+    'SELECT seq, message_id, json, ctid::text || xmin::text AS version FROM agent_conversations.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq',
     [userId, id],
   );
   return found;
@@ -37,9 +37,9 @@ describe('storage layout', () => {
     expect(stored.map((r) => r.json)).toEqual(messages.map((m) => JSON.stringify(m)));
     expect(stored[0]!.json).toContain('hello\\u0000world');
     // The hash the store sends equals SHA-256 of the stored JSON computed by the server (what earlier versions stored).
-    const { rows: hashes } = await ctx.db.pool.query("SELECT hash = encode(sha256(convert_to(json, 'UTF8')), 'base64') AS same FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2", [u, c]);
+    const { rows: hashes } = await ctx.db.pool.query("SELECT hash = encode(sha256(convert_to(json, 'UTF8')), 'base64') AS same FROM agent_conversations.agent_messages WHERE user_id = $1 AND conversation_id = $2", [u, c]);
     expect(hashes).toEqual([{ same: true }, { same: true }, { same: true }]);
-    const { rows: conv } = await ctx.db.pool.query('SELECT message_count, version FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [u, c]);
+    const { rows: conv } = await ctx.db.pool.query('SELECT message_count, version FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2', [u, c]);
     expect(conv).toEqual([{ message_count: 3, version: 1 }]);
   });
 
@@ -72,7 +72,7 @@ describe('storage layout', () => {
   it('an upsert of a list that starts with the stored messages writes only the new rows, also after appends and over rows from before the digest', async () => {
     const store = open();
     const [u, c] = [uid('u'), uid('c')];
-    const prefix = async () => (await ctx.db.pool.query('SELECT prefix_count, prefix_digest FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [u, c])).rows[0];
+    const prefix = async () => (await ctx.db.pool.query('SELECT prefix_count, prefix_digest FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2', [u, c])).rows[0];
     let list = [msg('1', 'one'), msg('2', 'two', 'assistant'), msg('3', 'three')];
     await store.upsert({ userId: u, id: c, messages: list });
     expect(await prefix()).toMatchObject({ prefix_count: 3 });
@@ -87,7 +87,7 @@ describe('storage layout', () => {
     expect(after.map((r) => r.json)).toEqual(list.map((m) => JSON.stringify(m)));
     expect(await prefix()).toMatchObject({ prefix_count: 6 });
     // A row written before migration 3 has no digest: its messages are compared by hash, and the upsert still keeps them.
-    await ctx.db.pool.query('UPDATE public.agent_conversations SET prefix_count = 0, prefix_digest = NULL WHERE user_id = $1 AND id = $2', [u, c]);
+    await ctx.db.pool.query('UPDATE agent_conversations.agent_conversations SET prefix_count = 0, prefix_digest = NULL WHERE user_id = $1 AND id = $2', [u, c]);
     list = [...list, msg('7', 'seven')];
     await store.upsert({ userId: u, id: c, messages: list });
     expect((await rows(u, c)).slice(0, 6)).toEqual(after);
@@ -190,7 +190,7 @@ describe('storage layout', () => {
     await expect(store.update(u, c, { model: 'm\u0000' })).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(store.update(u, c, { provider: '\udc00p' })).rejects.toMatchObject({ code: 'VALIDATION' });
     await store.update(u, c, { model: 'plain' });
-    const { rows: raw } = await ctx.db.pool.query('SELECT model, title FROM public.agent_conversations WHERE id = $1', [c]);
+    const { rows: raw } = await ctx.db.pool.query('SELECT model, title FROM agent_conversations.agent_conversations WHERE id = $1', [c]);
     expect(raw).toEqual([{ model: 'plain', title: 'nul and lone \ufffd here' }]);
   });
 
@@ -332,16 +332,16 @@ describe('configuration', () => {
     }
   });
 
-  it('a Prisma URL works: schema= is honoured, pgbouncer=true sends no startup parameters and prepares no named statements', async () => {
+  it('a Prisma URL works: schema= stays Prisma\'s, pgbouncer=true sends no startup parameters and prepares no named statements', async () => {
     const url = new URL(ctx.db.url);
     url.search = '?schema=prisma_app&pgbouncer=true&connection_limit=1&connect_timeout=5';
-    const prisma = open();
     const store = open({}, url.toString());
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
     await store.get(u, c);
-    expect(store.tables.conversations).toBe('"prisma_app"."agent_conversations"');
-    expect(await prisma.get(u, c)).toBeNull();
+    expect(store.tables.conversations).toBe('"agent_conversations"."agent_conversations"');
+    const { rows: prisma } = await store.pool.query("SELECT to_regclass('prisma_app.agent_conversations') AS t");
+    expect(prisma).toEqual([{ t: null }]);
     const { rows: found } = await store.pool.query("SELECT current_setting('statement_timeout') AS timeout, (SELECT count(*)::int FROM pg_prepared_statements) AS prepared");
     expect(found).toEqual([{ timeout: '0', prepared: 0 }]);
     expect(store.pool.options.max).toBe(1);

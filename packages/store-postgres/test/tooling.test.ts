@@ -14,7 +14,7 @@ describe('timeouts', () => {
     const blocker = await ctx.db.pool.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query('SELECT 1 FROM public.agent_conversations WHERE user_id = $1 AND id = $2 FOR UPDATE', [u, c]);
+      await blocker.query('SELECT 1 FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2 FOR UPDATE', [u, c]);
       await expect(store.append(u, c, [msg('1', 'blocked')])).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
       await blocker.query('ROLLBACK');
     } finally {
@@ -32,7 +32,7 @@ describe('timeouts', () => {
     const blocker = await ctx.db.pool.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE public.stuck_messages IN ACCESS EXCLUSIVE MODE');
+      await blocker.query('LOCK TABLE agent_conversations.stuck_messages IN ACCESS EXCLUSIVE MODE');
       const started = Date.now();
       await expect(store.get(u, c)).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_100);
@@ -50,7 +50,7 @@ describe('timeouts', () => {
     const blocker = await ctx.db.pool.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE public.stuck2_conversations IN ACCESS EXCLUSIVE MODE');
+      await blocker.query('LOCK TABLE agent_conversations.stuck2_conversations IN ACCESS EXCLUSIVE MODE');
       await expect(store.append(u, c, [msg('2', 'two')])).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true, message: expect.stringContaining('Query read timeout') });
       await blocker.query('ROLLBACK');
     } finally {

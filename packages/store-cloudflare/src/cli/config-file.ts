@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isUuid, type ConfigEditor } from './d1-entry.js';
+import { isUuid, type ConfigEditor, type FoundEntry } from './d1-entry.js';
 import { CliError, type CliIo } from './io.js';
 import { jsoncEditor } from './jsonc-editor.js';
 import { tomlEditor } from './toml-editor.js';
@@ -46,7 +46,9 @@ export function deployPath(path: string): string {
   return join(dirname(path), `${basename(path, ext)}.deploy${ext}`);
 }
 
-/** The migrations folder shipped in this package (dist/cli.js and src/cli/*.ts both find it). */
+const PACKAGE_PATH = ['@agent-conversations', 'store-cloudflare'];
+
+/** The migrations folder shipped in this package, at its real path (dist/cli.js and src/cli/*.ts both find it). */
 export function packageMigrationsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const found = [join(here, '..', 'migrations'), join(here, '..', '..', 'migrations')].find((dir) => existsSync(join(dir, '0001_init.sql')));
@@ -54,10 +56,39 @@ export function packageMigrationsDir(): string {
   return found;
 }
 
-/** `migrations_dir` for the config: the package's folder relative to the config's directory, with forward slashes. */
+/** `node_modules/@agent-conversations/store-cloudflare/migrations` in `from` or the nearest parent that has it, as Node resolves the package (through pnpm's symlink, not its target). */
+export function installedMigrationsDir(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', ...PACKAGE_PATH, 'migrations');
+    if (existsSync(join(candidate, '0001_init.sql'))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** A path inside pnpm's versioned store (`node_modules/.pnpm/<name>@<version>.../`): it changes, and breaks, on every upgrade. */
+export function isVersionedStorePath(path: string): boolean {
+  return /(^|[\\/])\.pnpm[\\/]/.test(path);
+}
+
+/**
+ * `migrations_dir` for the config, relative to its directory with forward slashes: the package as the app's
+ * node_modules has it (stable across upgrades and package managers), else this package's own folder when it is
+ * not inside a node_modules (a workspace checkout); never a path into a package manager's store or npx's cache.
+ */
 export function migrationsDirFor(configPath: string, override: string | undefined): string {
   if (override) return override;
-  return relative(dirname(configPath), packageMigrationsDir()).split(sep).join('/');
+  const installed = installedMigrationsDir(dirname(configPath));
+  const dir = installed ?? packageMigrationsDir();
+  if (!installed && dir.split(sep).includes('node_modules')) {
+    throw new CliError(`no node_modules/${PACKAGE_PATH.join('/')} above ${dirname(configPath)}: install the package in the app (npm install ${PACKAGE_PATH.join('/')}) so migrations_dir can point at it, or pass --migrations-dir <dir>`);
+  }
+  return relative(dirname(configPath), dir).split(sep).join('/');
+}
+
+/** The entry's migrations_dir, kept unless it points into pnpm's versioned store: then the stable path replaces it. */
+export function migrationsDirOf(found: FoundEntry | undefined, configPath: string, override: string | undefined): string {
+  const current = found?.migrationsDir;
+  return current !== undefined && !isVersionedStorePath(current) ? current : migrationsDirFor(configPath, override);
 }
 
 /** The database id from CONVERSATIONS_D1_DATABASE_ID or its alias AGENT_CONVERSATIONS_D1_DATABASE_ID; checked to be a UUID. */

@@ -19,7 +19,7 @@ export interface ConfigEditor {
   workerName(text: string): string | undefined;
   /** The top-level d1_databases entry with this binding, if any. */
   find(text: string, binding: string): FoundEntry | undefined;
-  /** Adds the entry, or sets its database_id and adds the keys it lacks (existing values other than the id are kept). */
+  /** Adds the entry, or sets its database_id and migrations_dir and adds the keys it lacks (an existing database_name is kept). */
   ensure(text: string, entry: D1Entry): string;
   /** Removes the entry with this binding (nothing when absent). */
   remove(text: string, binding: string): string;

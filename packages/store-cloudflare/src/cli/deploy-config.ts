@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { BINDING, databaseIdFromEnv, deployPath, migrationsDirFor, openConfig, shown, writeIfChanged } from './config-file.js';
+import { BINDING, databaseIdFromEnv, deployPath, migrationsDirOf, openConfig, shown, writeIfChanged } from './config-file.js';
 import type { CliIo } from './io.js';
 import { defaultName } from './setup.js';
 
@@ -22,7 +22,7 @@ export async function deployConfig(argv: string[], io: CliIo): Promise<number> {
         binding: BINDING,
         database_name: found?.databaseName ?? defaultName(config.editor.workerName(config.text)),
         database_id: id,
-        migrations_dir: found?.migrationsDir ?? migrationsDirFor(config.path, values['migrations-dir']),
+        migrations_dir: migrationsDirOf(found, config.path, values['migrations-dir']),
       })
     : config.editor.remove(config.text, BINDING);
   writeIfChanged(out, text);

@@ -82,8 +82,10 @@ export const jsoncEditor: ConfigEditor = {
       return appendMember(text, list, (indent) => layout(entry, indent, unit), unit);
     }
     let out = text;
-    const id = prop(existing, 'database_id');
-    if (id) out = `${out.slice(0, id.start)}${JSON.stringify(entry.database_id)}${out.slice(id.end)}`;
+    for (const key of ['database_id', 'migrations_dir'] as const) {
+      const node = prop(entryOf(parseJsonc(out), entry.binding)!, key);
+      if (node && !(node.kind === 'value' && node.value === entry[key])) out = `${out.slice(0, node.start)}${JSON.stringify(entry[key])}${out.slice(node.end)}`;
+    }
     for (const key of ['database_name', 'database_id', 'migrations_dir'] as const) {
       root = parseJsonc(out);
       const current = entryOf(root, entry.binding)!;

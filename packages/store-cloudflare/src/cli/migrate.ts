@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BINDING, openConfig, shown } from './config-file.js';
+import { BINDING, isVersionedStorePath, openConfig, shown } from './config-file.js';
 import { CliError, runWrangler, type CliIo } from './io.js';
 
 /** Usage of `migrate`. */
@@ -19,6 +19,9 @@ export async function migrate(argv: string[], io: CliIo): Promise<number> {
   if (!found) throw new CliError(`${shown(io, config.path)} has no ${BINDING} binding; run agent-conversations-cloudflare setup first`);
   if (!found.migrationsDir) {
     throw new CliError(`the ${BINDING} entry in ${shown(io, config.path)} has no migrations_dir; run agent-conversations-cloudflare setup to add it`);
+  }
+  if (isVersionedStorePath(found.migrationsDir)) {
+    io.stderr.write(`warning: migrations_dir points into pnpm's versioned store (${found.migrationsDir}) and breaks on the next upgrade; run agent-conversations-cloudflare setup to repair it\n`);
   }
   const args = ['d1', 'migrations', 'apply', BINDING, values.local ? '--local' : '--remote', '--config', config.path];
   if (values.env) args.push('--env', values.env);

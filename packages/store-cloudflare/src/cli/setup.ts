@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BINDING, databaseIdFromEnv, migrationsDirFor, openConfig, shown, writeIfChanged } from './config-file.js';
+import { BINDING, databaseIdFromEnv, isVersionedStorePath, migrationsDirOf, openConfig, shown, writeIfChanged } from './config-file.js';
 import { isUuid } from './d1-entry.js';
 import { CliError, runWrangler, type CliIo } from './io.js';
 
@@ -46,9 +46,12 @@ export async function setup(argv: string[], io: CliIo): Promise<number> {
     binding: BINDING,
     database_name: name,
     database_id: id,
-    migrations_dir: found?.migrationsDir ?? migrationsDirFor(config.path, values['migrations-dir']),
+    migrations_dir: migrationsDirOf(found, config.path, values['migrations-dir']),
   });
   const file = shown(io, config.path);
+  if (found?.migrationsDir && isVersionedStorePath(found.migrationsDir)) {
+    io.stdout.write(`migrations_dir pointed into pnpm's versioned store (${found.migrationsDir}), which breaks on every upgrade; replacing it.\n`);
+  }
   const source = envId ? ' (from CONVERSATIONS_D1_DATABASE_ID)' : existingId ? ' (already configured)' : '';
   io.stdout.write(writeIfChanged(config.path, text)
     ? `Wrote the ${BINDING} binding to ${file}: database "${name}", id ${id}${source}.\n`

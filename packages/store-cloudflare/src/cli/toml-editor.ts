@@ -89,9 +89,11 @@ export const tomlEditor: ConfigEditor = {
       const trimmed = text.replace(/\s*$/, '');
       return `${trimmed}${trimmed ? '\n\n' : ''}[[d1_databases]]\n${body.join('\n')}\n`;
     }
-    const id = readKey(lines, block, 'database_id');
-    if (id) {
-      lines[id.line] = lines[id.line]!.replace(/^(\s*database_id\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*')/, `$1${JSON.stringify(entry.database_id)}`);
+    for (const key of ['database_id', 'migrations_dir'] as const) {
+      const found = readKey(lines, block, key);
+      if (found && found.value !== entry[key]) {
+        lines[found.line] = lines[found.line]!.replace(new RegExp(`^(\\s*${key}\\s*=\\s*)("(?:[^"\\\\]|\\\\.)*"|'[^']*')`), `$1${JSON.stringify(entry[key])}`);
+      }
     }
     const indent = /^\s*/.exec(lines[readKey(lines, block, 'binding')!.line]!)![0];
     const missing = (['database_name', 'database_id', 'migrations_dir'] as const).filter((key) => !readKey(lines, block, key));

@@ -41,11 +41,11 @@ export const msg = (id: string, text: string, role = 'user'): Message => ({ id, 
 export function tableInspector(db: () => TestDatabase): ConformanceInspector {
   return {
     async messages(userId, id) {
-      const { rows } = await db().pool.query<{ json: string }>('SELECT json FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq', [userId, id]);
+      const { rows } = await db().pool.query<{ json: string }>('SELECT json FROM agent_conversations.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq', [userId, id]);
       return rows.map((r) => JSON.parse(r.json) as Message);
     },
     async exists(userId, id) {
-      const { rowCount } = await db().pool.query('SELECT 1 FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [userId, id]);
+      const { rowCount } = await db().pool.query('SELECT 1 FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2', [userId, id]);
       return (rowCount ?? 0) > 0;
     },
   };
