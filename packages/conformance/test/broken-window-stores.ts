@@ -1,8 +1,20 @@
-import { ConversationStoreError, createMemoryStore, parseWindowOptions, windowRange, type ConversationStore, type MessageWindow, type WindowOptions } from '@agent-conversations/core';
+import { ConversationStoreError, createMemoryStore, encodeWindowCursor, parseWindowOptions, windowRange, type ConversationStore, type MessageWindow, type StoredConversation, type WindowOptions } from '@agent-conversations/core';
+import { leaksAcrossUsers } from './broken-stores.js';
 
 /** Deliberately broken `window`s: each wraps the memory store and breaks one promise the window checks must catch. */
 
-/** A window of the whole conversation as `get` has it, with the positions a correct store would pick. */
+type WindowCut = ReturnType<typeof windowRange>;
+
+/** A window cut from a conversation `get` returned (options checked first, as a store must); `next` picks its cursor. */
+async function cut(conversation: StoredConversation | null, options: WindowOptions | undefined, next = (range: WindowCut, _limit: number) => range.nextCursor): Promise<MessageWindow | null> {
+  const parsed = parseWindowOptions(options);
+  if (!conversation) return null;
+  const { messages, ...meta } = conversation;
+  const range = windowRange(messages.length, parsed);
+  return { meta, messages: messages.slice(range.start, range.end), nextCursor: next(range, parsed.limit) };
+}
+
+/** The memory store's own window. */
 async function correct(store: ConversationStore, userId: string, id: string, options?: WindowOptions): Promise<MessageWindow | null> {
   return store.window!(userId, id, options);
 }
@@ -26,34 +38,17 @@ export function windowCountsFromNewest(): ConversationStore {
   };
 }
 
-/** window() ignores the user: anyone with the conversation id reads it. */
+/** window() ignores the user: anyone with the conversation id reads it (cut from the leaky get of broken-stores). */
 export function windowLeaksAcrossUsers(): ConversationStore {
-  const inner = createMemoryStore();
-  const owners = new Map<string, string>();
-  return {
-    ...inner,
-    async upsert(input, opts) {
-      if (!owners.has(input.id)) owners.set(input.id, input.userId);
-      return inner.upsert(input, opts);
-    },
-    window: (userId, id, options) => correct(inner, owners.get(id) ?? userId, id, options),
-  };
+  const leaky = leaksAcrossUsers();
+  return { ...leaky, window: async (userId, id, options) => cut(await leaky.get(userId, id), options) };
 }
 
 /** Gives a nextCursor after every full window, so an exact multiple ends with an empty one. */
 export function windowEndsWithEmptyPage(): ConversationStore {
   const inner = createMemoryStore();
-  return {
-    ...inner,
-    async window(userId, id, options) {
-      const parsed = parseWindowOptions(options);
-      const all = await inner.get(userId, id);
-      if (!all) return null;
-      const { messages, ...meta } = all;
-      const { start, end } = windowRange(messages.length, parsed);
-      return { meta, messages: messages.slice(start, end), nextCursor: end - start === parsed.limit ? `w1.${start}` : null };
-    },
-  };
+  const full = (range: WindowCut, limit: number): string | null => (range.end - range.start === limit ? encodeWindowCursor(range.start) : null);
+  return { ...inner, window: async (userId, id, options) => cut(await inner.get(userId, id), options, full) };
 }
 
 /** Gives the window's messages newest first. */
@@ -80,22 +75,17 @@ export function windowClampsLimit(): ConversationStore {
   };
 }
 
-/** Caches each conversation's messages at its first window and never forgets them. */
+/** Caches each conversation at its first window and never forgets it. */
 export function windowCachesMessages(): ConversationStore {
   const inner = createMemoryStore();
-  const cache = new Map<string, MessageWindow['messages']>();
+  const cache = new Map<string, StoredConversation>();
   return {
     ...inner,
     async window(userId, id, options) {
-      const parsed = parseWindowOptions(options);
-      const all = await inner.get(userId, id);
-      if (!all) return null;
-      const { messages: fresh, ...meta } = all;
       const key = `${userId}\n${id}`;
-      const messages = cache.get(key) ?? fresh;
-      cache.set(key, messages);
-      const { start, end, nextCursor } = windowRange(messages.length, parsed);
-      return { meta, messages: messages.slice(start, end), nextCursor };
+      const conversation = cache.get(key) ?? (await inner.get(userId, id));
+      if (conversation) cache.set(key, conversation);
+      return cut(conversation, options);
     },
   };
 }
