@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import {
   addUsage, assertConversationId, assertUserId, checkVersion, cleanMeta, compareForList, ConversationStoreError, encodeCursor,
   firstChangedIndex, parseListOptions, prepareInput, prepareMessages, preparePatch, resolveTitle, upsertedMeta,
-  validateExpectedVersion, validateUsage,
+  parseWindowOptions, validateExpectedVersion, validateUsage, windowRange,
 } from '@agent-conversations/core';
 
 export const KIND = 'file';
@@ -85,6 +85,17 @@ export function createFileStore(options) {
       return withData((data) => {
         const record = data[userId]?.[id];
         return { value: record ? { ...record.meta, messages: record.messages.map((json) => JSON.parse(json)) } : null };
+      });
+    },
+    window: async (userId, id, opts) => {
+      assertUserId(userId);
+      assertConversationId(id);
+      const parsed = parseWindowOptions(opts);
+      return withData((data) => {
+        const record = data[userId]?.[id];
+        if (!record) return { value: null };
+        const { start, end, nextCursor } = windowRange(record.messages.length, parsed);
+        return { value: { meta: record.meta, messages: record.messages.slice(start, end).map((json) => JSON.parse(json)), nextCursor } };
       });
     },
     upsert: async (raw, opts) => {

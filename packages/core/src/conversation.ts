@@ -1,9 +1,10 @@
 import { DEFAULT_TITLE } from './limits.js';
-import type { ConversationMeta, Message, Usage } from './types.js';
+import type { ConversationMeta, Message, MessageInput, Usage } from './types.js';
 import type { ScannedInput } from './scan.js';
 import type { PreparedInput, PreparedMessage } from './validation.js';
 
-function textOf(message: Message): string {
+function textOf(input: MessageInput): string {
+  const message = input as Message; // read as JSON: parts or content, whatever the app's type says
   if (Array.isArray(message.parts)) {
     return message.parts
       .map((part: { type?: unknown; text?: unknown } | null | undefined) => (part?.type === 'text' ? String(part.text ?? '') : ''))
@@ -12,8 +13,8 @@ function textOf(message: Message): string {
   return typeof message.content === 'string' ? message.content : '';
 }
 
-/** The first user message's text (AI SDK `parts` or a `content` string), whitespace and control characters collapsed, lone surrogates replaced, max 100 chars; else "New Conversation". */
-export function defaultTitle(messages: readonly Message[]): string {
+/** The first user message's text (AI SDK `parts` or a `content` string), whitespace and control characters collapsed, lone surrogates replaced, max 100 chars; else "New Conversation". Takes the app's message type as it is (an AI SDK `UIMessage[]`). */
+export function defaultTitle<M extends MessageInput>(messages: readonly M[]): string {
   for (const message of messages) {
     if (message.role !== 'user') continue;
     // A title is display text: control characters become spaces and lone surrogates U+FFFD.

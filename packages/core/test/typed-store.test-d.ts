@@ -1,7 +1,7 @@
 // Type tests (run by `tsc` in the typecheck target): a store typed by the app's message type gives that type back
 // with no cast. Each expectation fails if the type collapses to `any` or to the base `Message`.
 import { describe, expectTypeOf, it } from 'vitest';
-import { createMemoryStore, createStoreResolver, resolveConversationStore, type ConversationStore, type Message, type StoredConversation } from '../src/index.js';
+import { createMemoryStore, createStoreResolver, defaultTitle, resolveConversationStore, type ConversationStore, type Message, type StoredConversation } from '../src/index.js';
 
 interface AppMessage {
   id: string;
@@ -41,5 +41,10 @@ describe('ConversationStore<M>', () => {
     const message: AppMessage = { id: 'm1', role: 'user', parts: [] };
     await store.upsert({ id: 'c', userId: 'u', messages: [message] });
     await store.append('u', 'c', [message]);
+  });
+
+  it('defaultTitle takes the app message type as it is (no index signature needed)', () => {
+    const messages: AppMessage[] = [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }];
+    expectTypeOf(defaultTitle(messages)).toEqualTypeOf<string>();
   });
 });

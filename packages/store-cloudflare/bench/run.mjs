@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 process.env.WRANGLER_SEND_METRICS = 'false';
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 const { unstable_startWorker } = await import('wrangler');
+const { benchWindows } = await import('./window-run.mjs');
 
 const persist = mkdtempSync(join(tmpdir(), 'cf-bench-'));
 const worker = await unstable_startWorker({
@@ -70,6 +71,9 @@ try {
   const scan = median(client.map((c) => c.msPerScan));
   const stringify = median(client.map((c) => c.msPerStringify));
   console.table([{ 'list of 1,002 msgs': 'inside workerd', 'ms/scanInput (validate + fingerprint)': scan.toFixed(2), 'ms/JSON.stringify': stringify.toFixed(2), ratio: (scan / stringify).toFixed(2) }]);
+
+  // Message windows: the newest 50 of 10,000 vs get of a whole 50-message conversation (goal <= 1.3).
+  if (!(await benchWindows(worker))) process.exitCode = 1;
 } finally {
   await worker.dispose();
   rmSync(persist, { recursive: true, force: true });

@@ -3,6 +3,8 @@ import { scanInput, type ConversationStore, type Message } from '@agent-conversa
 import { createD1Store, createDurableObjectStore, migrateD1 } from '../src/index.js';
 import type { AgentConversationsDurableObject } from '../src/durable-object.js';
 
+import { timeWindows } from './window.js';
+
 export { AgentConversationsDurableObject } from '../src/durable-object.js';
 
 interface Env {
@@ -100,6 +102,12 @@ export default {
         totals.stringify += performance.now() - start;
       }
       return Response.json({ msPerScan: totals.scan / rounds, msPerStringify: totals.stringify / rounds });
+    }
+    if (url.searchParams.get('measure') === 'window') {
+      const backend = url.searchParams.get('backend') === 'd1' ? 'd1' : 'durable-object';
+      if (backend === 'd1') await migrateD1(env.CONVERSATIONS_D1);
+      const store = backend === 'd1' ? createD1Store({ binding: env.CONVERSATIONS_D1 }) : createDurableObjectStore({ namespace: env.AGENT_CONVERSATIONS_DO });
+      return Response.json(await timeWindows(store, backend, (n) => range(0, n), rounds));
     }
     const saves = url.searchParams.get('measure') === 'saves';
     const key = `${url.searchParams.get('backend')}-${length}-${saves ? 'saves' : 'appends'}`;

@@ -1,4 +1,4 @@
-// npm run bench: starts a throwaway PostgreSQL (default settings), measures the store against bare `pg` statements on
+// npm run bench (`npm run bench -- window`: only the message windows): starts a throwaway PostgreSQL (default settings), measures the store against bare `pg` statements on
 // the same server and prints the ratios. DATABASE_URL runs it against your server instead (it creates a database there).
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -8,6 +8,7 @@ import { buildQueries } from '../src/queries.js';
 import { tailParams } from '../src/upsert.js';
 import { createTestDatabase } from '@agent-conversations/pg-test-server';
 import { startPgServer, type PgServer } from '@agent-conversations/pg-test-server';
+import { windowBench } from './window.js';
 
 const message = (i: number) => ({ id: `m-${i}-${randomBytes(4).toString('hex')}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i} ${'lorem ipsum dolor sit amet '.repeat(6)}` }] });
 const messages = (n: number) => Array.from({ length: n }, (_, i) => message(i));
@@ -126,6 +127,21 @@ async function appendPlan(store: PostgresStore): Promise<string> {
   }
 }
 
+/** Prints every measure with its ratio and target; true when one missed its target. */
+async function printRows(pool: pg.Pool, given: string | undefined): Promise<boolean> {
+  console.log(`\n@agent-conversations/store-postgres benchmark (PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version} on ${given ? 'DATABASE_URL' : '127.0.0.1, throwaway server, default settings'}; pool of 4; sequential calls; ms per call)\n`);
+  console.log('| measure | store | baseline | ratio | target |');
+  console.log('|---|---:|---:|---:|---:|');
+  let failed = false;
+  for (const r of rows) {
+    const ratio = r.store / r.baseline;
+    const ok = r.limit === null || ratio <= r.limit;
+    failed ||= !ok;
+    console.log(`| ${r.goal} | ${r.store.toFixed(3)} | ${r.baseline.toFixed(3)} | ${ratio.toFixed(2)} | ${r.limit === null ? '-' : `≤ ${r.limit} ${ok ? 'ok' : 'MISSED'}`} |`);
+  }
+  return failed;
+}
+
 async function main(): Promise<void> {
   const given = process.env.DATABASE_URL;
   const server: PgServer | undefined = given ? undefined : await startPgServer({ durable: true });
@@ -139,6 +155,12 @@ async function main(): Promise<void> {
   try {
     await store.migrate();
     const t = store.tables;
+    if (process.argv[2] === 'window') {
+      // `npm run bench -- window`: only the message windows.
+      await windowBench(store, messages, race, report);
+      if (await printRows(pool, given)) process.exitCode = 1;
+      return;
+    }
     // The 100,000 conversations of 1,000 users that list reads, first: appends then find their row in a table of a realistic
     // size, through the primary key (in a table of a few hundred rows the planner prefers a sequential scan).
     await seedList(pool, store);
@@ -163,6 +185,7 @@ async function main(): Promise<void> {
     report('get 1,000 msgs (parsed) vs bare SELECT of its rows', got, 'store', 'bare', 400, 1.5);
     report('get 1,000 msgs vs bare SELECT + JSON.parse of each row (same output, informational)', got, 'store', 'bareParsed', 400, null);
     report('JSON.parse of those 1,000 messages alone vs bare SELECT (the floor, informational)', got, 'parseOnly', 'bare', 400, null);
+    await windowBench(store, messages, race, report);
 
     // List: a page of 50 for one user among 100,000 conversations of 1,000 users (seeded above).
     const user = (i: number) => `user-${(i * 37) % 1000}`;
@@ -179,16 +202,7 @@ async function main(): Promise<void> {
     const planText = plan.map((r) => r['QUERY PLAN']).join('\n');
     const appendPlanText = await appendPlan(store);
 
-    console.log(`\n@agent-conversations/store-postgres benchmark (PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version} on ${given ? 'DATABASE_URL' : '127.0.0.1, throwaway server, default settings'}; pool of 4; sequential calls; ms per call)\n`);
-    console.log('| measure | store | baseline | ratio | target |');
-    console.log('|---|---:|---:|---:|---:|');
-    let failed = false;
-    for (const r of rows) {
-      const ratio = r.store / r.baseline;
-      const ok = r.limit === null || ratio <= r.limit;
-      failed ||= !ok;
-      console.log(`| ${r.goal} | ${r.store.toFixed(3)} | ${r.baseline.toFixed(3)} | ${ratio.toFixed(2)} | ${r.limit === null ? '-' : `≤ ${r.limit} ${ok ? 'ok' : 'MISSED'}`} |`);
-    }
+    const failed = await printRows(pool, given);
     const indexScan = /Index Scan using \S*list_idx/.test(planText) && !/\bSort\b/.test(planText);
     console.log(`\nlist plan (${indexScan ? 'an index scan, no sort: ok' : 'NOT an index scan'}):\n${planText}`);
     const getBaselineIndexed = /Index Scan using \S*messages_pkey/.test(getPlan) && !/\bSort\b/.test(getPlan);

@@ -1,7 +1,7 @@
 import type { TableNames } from './config.js';
 
 /** The columns every meta-returning statement selects. */
-const META = 'id, user_id, title, message_count, model, provider, usage_set, input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost_usd, duration_ms, metadata, created_at, updated_at, version';
+export const META = 'id, user_id, title, message_count, model, provider, usage_set, input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost_usd, duration_ms, metadata, created_at, updated_at, version';
 const USAGE_COLUMNS = ['input_tokens', 'output_tokens', 'reasoning_tokens', 'cached_tokens', 'cost_usd', 'duration_ms'] as const;
 
 /** Messages per row of `get`. */

@@ -20,8 +20,10 @@ import {
   type ListPage,
   type Message,
   type MessageInput,
+  type MessageWindow,
   type MigrationReport,
   type StoredConversation,
+  type WindowOptions,
   type WriteOptions,
 } from '@agent-conversations/core';
 import type { Pool } from 'pg';
@@ -34,6 +36,7 @@ import { buildQueries, type Queries } from './queries.js';
 import { decodeText, encodeOptional, encodeText } from './text.js';
 import { metaOf, toMeta, usageParams, type ConversationRow } from './rows.js';
 import { autoTitle, columns, upsert, type MetaRow } from './upsert.js';
+import { readWindow, windowParams, windowSql } from './window.js';
 
 /** The Postgres conversation store: the common interface plus explicit migrations. */
 export interface PostgresStore<M extends MessageInput = Message> extends ConversationStore<M> {
@@ -48,6 +51,8 @@ export interface PostgresStore<M extends MessageInput = Message> extends Convers
   listUsers(options?: { limit?: number; cursor?: string }): Promise<{ items: string[]; nextCursor: string | null }>;
   /** Live checks for `doctor`: reachable, credentials, server version, encoding, schema version, grants. */
   diagnose(): Promise<HealthCheck[]>;
+  /** The newest `limit` messages (or those just older than `before`) in one statement that reads only them; null when missing. */
+  window(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
 }
 
 const bigintParam = (value: number): number => Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(value)));
@@ -85,6 +90,7 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
     secrets: config.secrets,
   });
   const q = buildQueries(config.names);
+  const windowQuery = windowSql(config.names);
   const errorContext = { target: config.target, secrets: config.secrets };
   let ready: Promise<unknown> | null = null;
   let closed = false;
@@ -166,6 +172,11 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
         }),
       );
       return meta ? { ...meta, messages: chunks.flat() } : null;
+    },
+
+    async window(userId: string, id: string, opts?: WindowOptions): Promise<MessageWindow | null> {
+      const request = windowParams(userId, id, opts);
+      return run('window', () => readWindow(db, windowQuery, request));
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {

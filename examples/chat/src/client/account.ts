@@ -1,4 +1,4 @@
-import { ConversationStoreError, type ConversationStore } from '@agent-conversations/core';
+import { baseStore, ConversationStoreError, type ConversationStore, type MessageInput } from '@agent-conversations/core';
 import { importLocalHistory, type ImportLocalHistoryResult } from '@agent-conversations/store-browser';
 import type { ApiErrorBody, SessionInfo } from '../shared/api.js';
 
@@ -29,9 +29,10 @@ export function signOut(): Promise<SessionInfo> {
  * Copies this browser's signed-out history into the signed-in user's server store and clears the local
  * copies the server acknowledged. `to` talks to the server over HTTP; the server scopes it by the session.
  */
-export async function importBrowserHistory(from: ConversationStore, anonymousId: string, to: ConversationStore, userId: string): Promise<{ result: ImportLocalHistoryResult; titles: string[] }> {
+export async function importBrowserHistory<M extends MessageInput>(from: ConversationStore<M>, anonymousId: string, to: ConversationStore<M>, userId: string): Promise<{ result: ImportLocalHistoryResult; titles: string[] }> {
   const titles = (await from.list(anonymousId, { limit: 200 })).items.map((meta) => meta.title);
-  const result = await importLocalHistory({ from, to, userId, fromUserId: anonymousId, clearLocal: true });
+  // importLocalHistory copies messages of any type as they are: it takes the stores as the base type.
+  const result = await importLocalHistory({ from: baseStore(from), to: baseStore(to), userId, fromUserId: anonymousId, clearLocal: true });
   return { result, titles };
 }
 

@@ -1,7 +1,6 @@
 import { defaultTitle, type ConversationMeta } from '@agent-conversations/core';
 import type { ChatStatus } from 'ai';
 import type { ChatMessage } from '../shared/chat.js';
-import { toStoreMessages } from '../shared/messages.js';
 import { formatDateTime, formatTime, formatUsage } from './format.js';
 import { renderMarkdown } from './markdown.js';
 import { $, element, textOf } from './view.js';
@@ -48,7 +47,7 @@ function messageItem(message: ChatMessage): HTMLLIElement {
 export function renderChat(view: ChatView): void {
   const { messages, status, error, meta } = view;
   const busy = status === 'submitted' || status === 'streaming';
-  $('chat-title').textContent = meta?.title ?? (messages.length > 0 ? defaultTitle(toStoreMessages(messages)) : 'New conversation');
+  $('chat-title').textContent = meta?.title ?? (messages.length > 0 ? defaultTitle(messages) : 'New conversation');
   $('chat-meta').textContent = meta ? `version ${meta.version} · ${meta.messageCount} messages · saved ${view.storeLabel}` : 'Not saved yet: the first reply saves it.';
   const totals = formatUsage(meta?.usage);
   $('chat-usage').hidden = totals === null;

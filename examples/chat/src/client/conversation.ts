@@ -10,7 +10,8 @@ import { $, showNotice } from './view.js';
 
 /** Where this session's history lives: this browser when signed out, the server (over HTTP) when signed in. */
 export interface Scope {
-  store: ConversationStore;
+  /** Typed by the demo's message type: what it loads comes back as ChatMessage, with no cast. */
+  store: ConversationStore<ChatMessage>;
   userId: string;
   signedIn: boolean;
   label: string;

@@ -3,6 +3,8 @@ import {
   type ConversationMeta,
   type ConversationStore,
   type ListPage,
+  type Message,
+  type MessageInput,
   type StoredConversation,
   type StoreKind,
 } from '@agent-conversations/core';
@@ -26,6 +28,7 @@ const ADAPTER = 'http';
  * which runs it on its resolved store for the session's user. Errors come back as ConversationStoreError
  * with the server's code, so importLocalHistory sees CONFLICT and VALIDATION as it would in-process.
  */
+export function createHttpStore<M extends MessageInput = Message>(options: HttpStoreOptions): ConversationStore<M>;
 export function createHttpStore({ userId, kind, persistent, baseUrl = '/api/conversations' }: HttpStoreOptions): ConversationStore {
   const mine = (id: string): void => {
     if (id !== userId) throw new ConversationStoreError('UNAUTHORIZED', `this page is signed in as "${userId}"; the server only serves that user's conversations`, { adapter: ADAPTER });

@@ -1,6 +1,7 @@
 import { createBrowserStore } from '@agent-conversations/store-browser';
 import { generateId } from 'ai';
 import type { SessionInfo } from '../shared/api.js';
+import type { ChatMessage } from '../shared/chat.js';
 import { describeImport, fetchSession, importBrowserHistory, signIn, signOut } from './account.js';
 import { setUpComposer } from './composer.js';
 import { discardUnsaved, listPages, load, loadMore, refreshList, retry, run, saveAgain, show, startNew, state, type Scope } from './conversation.js';
@@ -8,7 +9,7 @@ import { createHttpStore } from './http-store.js';
 import { setUpRename } from './rename.js';
 import { $, renderAccount, renderStatus, showNotice } from './view.js';
 
-const browserStore = createBrowserStore({ namespace: 'chat-demo' });
+const browserStore = createBrowserStore<ChatMessage>({ namespace: 'chat-demo' });
 const ANONYMOUS_KEY = 'chat-demo.anonymous-id';
 let session: SessionInfo;
 
@@ -22,7 +23,7 @@ function anonymousId(): string {
 function scopeFor(next: SessionInfo): Scope {
   if (next.user === null) return { store: browserStore, userId: anonymousId(), signedIn: false, label: 'in this browser' };
   const kind = next.store.kind ?? 'memory';
-  return { store: createHttpStore({ userId: next.user, kind, persistent: next.store.persistent }), userId: next.user, signedIn: true, label: `on the server (${kind})` };
+  return { store: createHttpStore<ChatMessage>({ userId: next.user, kind, persistent: next.store.persistent }), userId: next.user, signedIn: true, label: `on the server (${kind})` };
 }
 
 /** Switches the page to a session: loads its history first, then shows everything at once. */

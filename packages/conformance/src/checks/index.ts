@@ -14,6 +14,7 @@ import { orderingChecks } from './ordering.js';
 import { upsertChecks } from './upsert.js';
 import { validationChecks } from './validation.js';
 import { versioningChecks } from './versioning.js';
+import { windowChecks } from './window.js';
 
 /** Every check of the suite, grouped by concern in this order. */
 export const ALL_CHECKS: readonly Check[] = [
@@ -23,6 +24,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ...versioningChecks,
   ...listChecks,
   ...tieChecks,
+  ...windowChecks,
   ...copyChecks,
   ...isolationChecks,
   ...deleteChecks,

@@ -3,8 +3,9 @@ import { createSqlStore } from '../shared/engine.js';
 import { applyMigrations, schemaVersion } from '../shared/migrate.js';
 import { sql, type SqlRunner } from '../shared/runner.js';
 import { MIGRATIONS } from '../shared/schema.js';
+import { readWindow } from '../shared/window.js';
 import { d1Runner, isD1Database, type D1DatabaseLike } from './runner.js';
-import type { Message, MessageInput } from '@agent-conversations/core';
+import type { Message, MessageInput, MessageWindow, WindowOptions } from '@agent-conversations/core';
 
 /** The table wrangler records applied migrations in; migrateD1 uses the same one, so both see each other's work. */
 export const D1_MIGRATIONS_TABLE = 'd1_migrations';
@@ -28,6 +29,8 @@ export interface D1ConversationStore<M extends MessageInput = Message> extends C
   listUsers(options?: { limit?: number; cursor?: string }): Promise<{ items: string[]; nextCursor: string | null }>;
   /** Live checks: the database answers, and its schema version is the latest. */
   diagnose(): Promise<HealthCheck[]>;
+  /** The newest `limit` messages (or those just older than `before`), reading only them; null when missing. */
+  window(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
 }
 
 /** Applies the package's migrations to a D1 database from code (or only lists them with dryRun). */
@@ -93,5 +96,6 @@ export function createD1Store(options: D1StoreOptions): D1ConversationStore {
     migrate: (opts?: { dryRun?: boolean }) => migrateD1(binding, opts),
     listUsers: (opts?: { limit?: number; cursor?: string }) => listUsers(base, opts),
     diagnose: () => diagnose(base),
+    window: (userId: string, id: string, opts?: WindowOptions) => readWindow(runner, userId, id, opts, 'SQLite'),
   });
 }

@@ -1,4 +1,4 @@
-import { ConversationStoreError, type AppendOptions, type ConversationInput, type ConversationPatch, type ListOptions, type Message, type WriteOptions } from '@agent-conversations/core';
+import { ConversationStoreError, type AppendOptions, type ConversationInput, type ConversationPatch, type ListOptions, type Message, type WindowOptions, type WriteOptions } from '@agent-conversations/core';
 import { DurableObject } from 'cloudflare:workers';
 import { createSqlStore, type SqlConversationStore } from '../shared/engine.js';
 import { applyMigrations } from '../shared/migrate.js';
@@ -6,6 +6,7 @@ import type { SqlRunner } from '../shared/runner.js';
 import type { ExtendChange } from '../shared/statements.js';
 import { toReply, type ConversationsReply, type ConversationsRpc } from './protocol.js';
 import { durableObjectRunner } from './runner.js';
+import { parseWindowCall, windowText } from '../shared/window.js';
 
 function parseJson(text: unknown, name: string): unknown {
   try {
@@ -55,6 +56,11 @@ export class AgentConversationsDurableObject<Env = unknown> extends DurableObjec
   /** One conversation with its messages as stored (JSON), or null. */
   async getConversation(userId: string, id: string): Promise<ConversationsReply> {
     return this.#run(userId, async () => (await this.#store.getText(userId, id)) ?? 'null');
+  }
+
+  /** The newest messages of one conversation (or those just older than `options.before`) as stored (JSON), or null. */
+  async windowConversation(userId: string, id: string, options?: WindowOptions): Promise<ConversationsReply> {
+    return this.#run(userId, async () => (await windowText(this.#runner, userId, id, parseWindowCall(userId, id, options, 'a Durable Object'))) ?? 'null');
   }
 
   /** Creates or replaces a conversation given as JSON. */

@@ -1,4 +1,4 @@
-import { ConversationStoreError, isConversationStoreError, type AppendOptions, type ErrorCode, type ListOptions, type WriteOptions } from '@agent-conversations/core';
+import { ConversationStoreError, isConversationStoreError, type AppendOptions, type ErrorCode, type ListOptions, type WindowOptions, type WriteOptions } from '@agent-conversations/core';
 import { mapSqlError } from '../shared/errors.js';
 
 /** What every RPC method of the Durable Object resolves to: JSON text on success, a serializable error otherwise (error classes do not survive RPC). */
@@ -12,6 +12,8 @@ export interface ConversationsRpc {
   listConversations(userId: string, options?: ListOptions): Promise<ConversationsReply>;
   /** A StoredConversation as JSON, or `null`. */
   getConversation(userId: string, id: string): Promise<ConversationsReply>;
+  /** A MessageWindow as JSON (its messages as stored), or `null`. */
+  windowConversation(userId: string, id: string, options?: WindowOptions): Promise<ConversationsReply>;
   /** Takes a ConversationInput as JSON; replies with the ConversationMeta. */
   upsertConversation(inputJson: string, options?: WriteOptions): Promise<ConversationsReply>;
   /** Takes an ExtendChange as JSON (an upsert the caller validated); replies with the ConversationMeta, or `null` when the stored

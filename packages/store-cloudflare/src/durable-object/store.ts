@@ -1,10 +1,12 @@
 import {
   assertConversationId, assertUtf8UserId, ConversationStoreError, parseListOptions, prepareMessages, preparePatch, scanInput,
   validateExpectedVersion, validateUsage, type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch,
-  type ConversationStore, type ListOptions, type ListPage, type MessageInput, type StoredConversation, type WriteOptions,
+  type ConversationStore, type ListOptions, type ListPage, type MessageInput, type MessageWindow, type StoredConversation, type WindowOptions,
+  type WriteOptions,
 } from '@agent-conversations/core';
 import { extendChange } from '../shared/engine.js';
 import { mapSqlError } from '../shared/errors.js';
+import { parseWindowCall } from '../shared/window.js';
 import { fromReplyError, type ConversationsReply, type ConversationsRpc } from './protocol.js';
 import type { Message } from '@agent-conversations/core';
 
@@ -20,6 +22,13 @@ export interface DurableObjectStoreOptions {
   namespace: DurableObjectNamespaceLike;
 }
 
+/** The Durable Object store: the common interface, with message windows. */
+export interface DurableObjectConversationStore<M extends MessageInput = Message> extends ConversationStore<M> {
+  readonly kind: 'durable-object';
+  /** The newest `limit` messages (or those just older than `before`), reading only them inside the user's object; null when missing. */
+  window(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
+}
+
 /** True when `value` looks like a Durable Object namespace binding. */
 export function isDurableObjectNamespace(value: unknown): value is DurableObjectNamespaceLike {
   return typeof value === 'object' && value !== null
@@ -32,9 +41,9 @@ const listOptions = (o: ListOptions | undefined): ListOptions | undefined => (o 
  * A conversation store with one SQLite-backed Durable Object per user (`idFromName(userId)`), called over RPC.
  * Input is validated here before any call; errors from the object arrive as ConversationStoreError.
  */
-export function createDurableObjectStore<M extends MessageInput = Message>(options: DurableObjectStoreOptions): ConversationStore<M>;
-export function createDurableObjectStore(options: DurableObjectStoreOptions): ConversationStore;
-export function createDurableObjectStore(options: DurableObjectStoreOptions): ConversationStore {
+export function createDurableObjectStore<M extends MessageInput = Message>(options: DurableObjectStoreOptions): DurableObjectConversationStore<M>;
+export function createDurableObjectStore(options: DurableObjectStoreOptions): DurableObjectConversationStore;
+export function createDurableObjectStore(options: DurableObjectStoreOptions): DurableObjectConversationStore {
   const namespace = options?.namespace;
   if (!isDurableObjectNamespace(namespace)) {
     throw new ConversationStoreError('CONFIG', 'createDurableObjectStore needs { namespace: env.AGENT_CONVERSATIONS_DO } (a Durable Object namespace binding)', { adapter: 'durable-object' });
@@ -65,6 +74,12 @@ export function createDurableObjectStore(options: DurableObjectStoreOptions): Co
       assertUtf8UserId(userId, 'a Durable Object');
       assertConversationId(id);
       return call(userId, (o) => o.getConversation(userId, id));
+    },
+
+    async window(userId: string, id: string, opts?: WindowOptions): Promise<MessageWindow | null> {
+      // Validated here and again in the object; only the two options cross (the cursor as given).
+      const { limit } = parseWindowCall(userId, id, opts, 'a Durable Object');
+      return call(userId, (o) => o.windowConversation(userId, id, { limit, before: opts?.before }));
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
