@@ -9,7 +9,9 @@ const file = [HEADER, ...Array.from({ length: 300 }, (_, i) => JSON.stringify({ 
 
 /** Runs the CLI inside a pseudo-terminal (util-linux `script`), as a user at a terminal sees it. */
 function inTerminal(args: string[], env: Record<string, string>, cwd: string): Promise<string> {
-  const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
+  // Deno turns a spawn of its own binary into `deno run -A`, but not a shell command line: say it there, else it prompts for permissions.
+  const runtime = 'Deno' in globalThis ? [process.execPath, 'run', '-A'] : [process.execPath];
+  const command = [...runtime, bin, ...args].map((a) => `'${a}'`).join(' ');
   return new Promise((resolve, reject) => {
     execFile('script', ['-qec', command, '/dev/null'], { cwd, env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });

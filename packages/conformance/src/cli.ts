@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import { formatSummary, type ConformanceReport } from './report.js';
@@ -75,9 +75,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const root = process.cwd();
   const target = isAbsolute(args.file) ? args.file : resolve(root, args.file);
-  const dir = resolve(root, '.agent-conversations-conformance');
-  const testFile = resolve(dir, `run-${process.pid}.test.ts`);
-  const reportFile = resolve(dir, `report-${process.pid}.json`);
+  // One folder per run, so runs at once in one folder (vitest workers, a CI matrix) never delete each other's files.
+  const base = resolve(root, '.agent-conversations-conformance');
+  const dir = resolve(base, `run-${process.pid}`);
+  const testFile = resolve(dir, 'run.test.ts');
+  const reportFile = resolve(dir, 'report.json');
   await mkdir(dir, { recursive: true });
   await writeFile(testFile, testSource(relative(dir, target).split('\\').join('/'), args, reportFile));
   try {
@@ -96,6 +98,10 @@ async function main(argv: string[]): Promise<number> {
     return report.ok && vitestCode === 0 ? 0 : 1;
   } finally {
     await rm(dir, { recursive: true, force: true });
+    // The shared parent goes with the last run out; another run still inside keeps it.
+    await rmdir(base).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'ENOENT') throw error;
+    });
   }
 }
 

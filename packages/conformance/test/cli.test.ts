@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,21 @@ describe('the conformance CLI', () => {
     const report = JSON.parse(again.stdout) as ConformanceReport;
     expect(report.checks.find((c) => c.id === 'model.sequences')).toMatchObject({ status: 'failed', message: expect.stringContaining(`seed ${seed}, path "${path}"`) });
   });
+
+  it('two runs at once in one folder each finish with their own report and remove only their own files', async () => {
+    const start = () => {
+      const child = spawn(process.execPath, [cli, 'test/fixtures/memory-adapter.ts', '--json', '--no-peer', '--runs', '5'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.resume();
+      return new Promise<{ pid: number; status: number | null; stdout: string }>((done) => child.on('close', (status) => done({ pid: child.pid!, status, stdout })));
+    };
+    for (const result of await Promise.all([start(), start()])) {
+      expect((JSON.parse(result.stdout) as ConformanceReport).ok).toBe(true);
+      expect(result.status).toBe(0);
+      expect(existsSync(join(root, '.agent-conversations-conformance', `run-${result.pid}`))).toBe(false);
+    }
+  }, 240_000);
 
   it('prints usage without an argument and refuses an unknown option', () => {
     expect(run()).toMatchObject({ status: 2, output: expect.stringContaining('Usage: agent-conversations-conformance <adapter-module>') });

@@ -29,7 +29,9 @@ async function main(): Promise<number> {
   const still = missing();
   if (still.length) {
     const packages = still.filter((b) => !process.env[b.envVar]).map((b) => b.debianPackage);
-    const how = packages.length ? `install with: sudo apt-get update && sudo apt-get install -y ${packages.join(' ')} (Debian 12; or set ${still.map((b) => b.envVar).join(', ')})` : still.map(missingMessage).join('; ');
+    const debian = packages.length === still.length && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+    // On Debian one command brings them all; elsewhere each binary says where it looked and what to install.
+    const how = debian ? `install with: sudo apt-get update && sudo apt-get install -y ${packages.join(' ')} (Debian 12; or set ${still.map((b) => b.envVar).join(', ')})` : `\n${still.map(missingMessage).join('\n')}`;
     console.error(`npm test: missing ${still.map((b) => b.name).join(', ')}; ${how}`);
     return 1;
   }

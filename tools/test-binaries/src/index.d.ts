@@ -6,11 +6,15 @@ export interface TestBinary {
   envVar: string;
   /** Where Debian (and for Chromium, macOS and other distributions) install it. */
   paths: string[];
+  /** Places computed at lookup time, tried after `paths` (Chromium: playwright's browser cache). */
+  morePaths?: () => string[];
   /** The Debian 12 package that provides it. */
   debianPackage: string;
+  /** What to install on each platform, when it is more than the Debian package. */
+  install?: string;
 }
 
-/** Chromium for the browser tests: CHROMIUM_PATH, else Debian's /usr/bin/chromium or another usual path. */
+/** Chromium for the browser tests: CHROMIUM_PATH, else Debian's /usr/bin/chromium or another usual path, else playwright's cache. */
 export declare const CHROMIUM: TestBinary;
 /** PgBouncer for the transaction-pooling tests: PGBOUNCER_PATH, else /usr/sbin/pgbouncer. */
 export declare const PGBOUNCER: TestBinary;
@@ -18,6 +22,8 @@ export declare const PGBOUNCER: TestBinary;
 export declare const OLD_CLICKHOUSE: TestBinary;
 /** Every binary above. */
 export declare const TEST_BINARIES: TestBinary[];
+/** Every place looked in after the env variable, in order: the usual paths, then the computed ones. */
+export declare function searchPaths(binary: TestBinary): string[];
 /** The binary's path, or null when it is not there. */
 export declare function findBinary(binary: TestBinary): string | null;
 /** Why the binary cannot be found and how to get it, in one line. */
