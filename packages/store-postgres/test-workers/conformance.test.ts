@@ -3,12 +3,13 @@ import type { Message } from '@agent-conversations/core';
 import { env } from 'cloudflare:workers';
 import pg from 'pg';
 import { isLocalClose } from '../src/errors.js';
-import { createPostgresStore } from '../src/index.js';
+import { createPostgresStore, tableNames } from '../src/index.js';
 import { gatedStore } from '../test/support/gated-pool.js';
 
 // The whole suite in workerd, through the Hyperdrive binding an app on Workers uses.
 const url = (): string => env.HYPERDRIVE.connectionString;
 let tables: pg.Pool;
+const names = tableNames();
 
 runConformanceSuite({
   name: 'postgres in workerd (Hyperdrive)',
@@ -24,11 +25,11 @@ runConformanceSuite({
   createPeerStore: () => createPostgresStore({ hyperdrive: env.HYPERDRIVE }),
   inspect: {
     async messages(userId, id) {
-      const { rows } = await tables.query<{ json: string }>('SELECT json FROM public.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq', [userId, id]);
+      const { rows } = await tables.query<{ json: string }>(`SELECT json FROM ${names.messages} WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq`, [userId, id]);
       return rows.map((r) => JSON.parse(r.json) as Message);
     },
     async exists(userId, id) {
-      const { rowCount } = await tables.query('SELECT 1 FROM public.agent_conversations WHERE user_id = $1 AND id = $2', [userId, id]);
+      const { rowCount } = await tables.query(`SELECT 1 FROM ${names.conversations} WHERE user_id = $1 AND id = $2`, [userId, id]);
       return (rowCount ?? 0) > 0;
     },
   },

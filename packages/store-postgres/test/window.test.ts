@@ -16,7 +16,7 @@ describe('window', () => {
     const [u, c] = [uid('u'), uid('c')];
     const messages = conversation(10_000);
     await store.upsert({ userId: u, id: c, messages });
-    await ctx.db.pool.query('ANALYZE public.agent_messages');
+    await ctx.db.pool.query(`ANALYZE ${store.tables.messages}`);
     for (const [before, expected] of [[null, messages.slice(9_950)], [5_000, messages.slice(4_950, 5_000)], [30, messages.slice(0, 30)]] as const) {
       const { rows } = await ctx.db.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${windowSql(store.tables)}`, [u, c, 50, before]);
       const scans = nodes(rows[0]!['QUERY PLAN'][0].Plan).filter((n) => n['Relation Name'] === 'agent_messages');
