@@ -5,7 +5,11 @@ import { spawn } from 'node:child_process';
 
 const TIMEOUT_MS = 5 * 60_000; // the first start builds every package
 
-const child = spawn('npm', ['start'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+const child = spawn('npm', ['start'], {
+  env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+  stdio: ['ignore', 'pipe', 'pipe'],
+  detached: true,
+});
 let output = '';
 const stop = () => {
   if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM'); // npm, tsx and the server: the whole group
@@ -14,14 +18,18 @@ const stop = () => {
 async function check(url) {
   const page = await fetch(url);
   const html = await page.text();
-  if (page.status !== 200 || !html.includes('<html')) throw new Error(`GET ${url} answered ${page.status}: ${html.slice(0, 200)}`);
+  if (page.status !== 200 || !html.includes('<html'))
+    throw new Error(`GET ${url} answered ${page.status}: ${html.slice(0, 200)}`);
   const session = await fetch(new URL('api/session', url));
   if (session.status !== 200) throw new Error(`GET ${url}api/session answered ${session.status}`);
   return (await session.json()).store?.kind;
 }
 
 const url = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`npm start printed no "Open http://..." line within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+  const timer = setTimeout(
+    () => reject(new Error(`npm start printed no "Open http://..." line within ${TIMEOUT_MS / 1000} s`)),
+    TIMEOUT_MS,
+  );
   const onData = (chunk) => {
     output += chunk;
     const match = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
@@ -42,7 +50,9 @@ const url = await new Promise((resolve, reject) => {
 try {
   const kind = await check(url);
   const chosen = /Chat demo on .*/.exec(output)?.[0] ?? '';
-  console.log(`check-start: npm start served ${url} and ${url}api/session (a signed-out visitor's store: ${kind}); ${chosen}`);
+  console.log(
+    `check-start: npm start served ${url} and ${url}api/session (a signed-out visitor's store: ${kind}); ${chosen}`,
+  );
 } catch (error) {
   console.error(`${output}\ncheck-start: ${error.message}`);
   process.exitCode = 1;

@@ -14,7 +14,12 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
  * the types of @clickhouse/client and of `ai` import Node modules), `@types/json-schema` (ai's own types import
  * `json-schema`, which ships none) and `@cloudflare/workers-types` (what a Worker project compiles against).
  */
-export const TYPE_CONSUMER_PACKAGES = ['ai@6', '@types/node@^20.19.0', '@types/json-schema@^7.0.15', '@cloudflare/workers-types@4.20260426.1'];
+export const TYPE_CONSUMER_PACKAGES = [
+  'ai@6',
+  '@types/node@^20.19.0',
+  '@types/json-schema@^7.0.15',
+  '@cloudflare/workers-types@4.20260426.1',
+];
 
 /**
  * The consumers to compile. An app (Node or browser: DOM lib, @types/node through the packages that need it)
@@ -22,9 +27,15 @@ export const TYPE_CONSUMER_PACKAGES = ['ai@6', '@types/node@^20.19.0', '@types/j
  * imports the Cloudflare and AgentState entries, as `wrangler types` or @cloudflare/workers-types give a Worker project.
  */
 export function consumers(entries) {
-  const worker = entries.filter((e) => e === '@agent-conversations/core' || /^@agent-conversations\/store-(cloudflare|agentstate)(\/|$)/.test(e));
+  const worker = entries.filter(
+    (e) => e === '@agent-conversations/core' || /^@agent-conversations\/store-(cloudflare|agentstate)(\/|$)/.test(e),
+  );
   return [
-    { name: 'app', entries: entries.filter((e) => !e.endsWith('/durable-object')), compilerOptions: { lib: ['ES2022', 'DOM'] } },
+    {
+      name: 'app',
+      entries: entries.filter((e) => !e.endsWith('/durable-object')),
+      compilerOptions: { lib: ['ES2022', 'DOM'] },
+    },
     { name: 'worker', entries: worker, compilerOptions: { lib: ['ES2022'], types: ['@cloudflare/workers-types'] } },
   ];
 }
@@ -49,11 +60,25 @@ export function checkConsumerTypes(project, entries, installer) {
   for (const consumer of consumers(entries)) {
     const dir = join(project, `types-${consumer.name}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${consumer.name}`, private: true, type: 'module' }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: `consumer-${consumer.name}`, private: true, type: 'module' }),
+    );
     writeFileSync(join(dir, 'index.mts'), source(consumer.entries));
     writeFileSync(join(dir, 'index.cts'), source(consumer.entries));
-    const compilerOptions = { strict: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', target: 'ES2022', noEmit: true, ...consumer.compilerOptions };
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.mts', 'index.cts'] }, null, 2));
+    const compilerOptions = {
+      strict: true,
+      skipLibCheck: false,
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      target: 'ES2022',
+      noEmit: true,
+      ...consumer.compilerOptions,
+    };
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions, files: ['index.mts', 'index.cts'] }, null, 2),
+    );
     const started = Date.now();
     const run = spawnSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8' });
     const label = `${installer}: strict consumer (${consumer.name}: ESM and CJS, skipLibCheck false) of ${consumer.entries.length} entries`;

@@ -22,7 +22,10 @@ const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--')); // optional package folder names; default: all
 const packages = readdirSync(join(root, 'packages'))
   .filter((dir) => only.length === 0 || only.includes(dir) || dir === 'core')
-  .map((dir) => ({ dir: join(root, 'packages', dir), pkg: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+  .map((dir) => ({
+    dir: join(root, 'packages', dir),
+    pkg: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
+  }))
   .filter(({ pkg }) => !pkg.private);
 
 // Beyond loading: a round trip through the installed package (`m` is its main entry).
@@ -41,9 +44,22 @@ function fail(message) {
 
 /** Runs `node_modules/.bin/<name> --help` in `cwd`: ok when it prints its help (exit code below 3), no stack trace, no "not built". */
 function runBin(cwd, name) {
-  const result = spawnSync(join(cwd, 'node_modules', '.bin', name), ['--help'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
+  const result = spawnSync(join(cwd, 'node_modules', '.bin', name), ['--help'], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? result.error.message : ''}`.trim();
-  return { ok: !result.error && result.status !== null && result.status < 3 && /usage|<command>/i.test(output) && !/not built|\n\s+at /.test(output), output, status: result.status };
+  return {
+    ok:
+      !result.error &&
+      result.status !== null &&
+      result.status < 3 &&
+      /usage|<command>/i.test(output) &&
+      !/not built|\n\s+at /.test(output),
+    output,
+    status: result.status,
+  };
 }
 
 /** A fresh clone of HEAD: after `npm ci` every workspace bin is linked and runs (saying how to build), and after the build it works. */
@@ -60,11 +76,18 @@ function checkFreshClone() {
   for (const { name } of bins) {
     const before = spawnSync(join(clone, 'node_modules', '.bin', name), ['--help'], { cwd: clone, encoding: 'utf8' });
     const said = `${before.stdout ?? ''}${before.stderr ?? ''}${before.error ? before.error.message : ''}`;
-    if (before.error || !/not built yet.*npm run build/.test(said)) failed += fail(`fresh clone: ${name} after npm ci (before the build) should say how to build it, got: ${said.trim()}`);
+    if (before.error || !/not built yet.*npm run build/.test(said))
+      failed += fail(
+        `fresh clone: ${name} after npm ci (before the build) should say how to build it, got: ${said.trim()}`,
+      );
     else console.log(`ok   fresh clone: ${name} is linked after npm ci and says how to build before the build`);
   }
   const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static', '-p', ...new Set(bins.map((b) => b.pkg))], { cwd: clone, stdio: 'pipe', env });
+  execFileSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '--outputStyle=static', '-p', ...new Set(bins.map((b) => b.pkg))],
+    { cwd: clone, stdio: 'pipe', env },
+  );
   for (const { name } of bins) {
     const run = runBin(clone, name);
     if (run.ok) console.log(`ok   fresh clone: ${name} --help runs after the build`);
@@ -83,15 +106,36 @@ for (const { dir, pkg } of packages) {
 let failures = 0;
 for (const { pkg } of packages) {
   const project = mkdtempSync(join(work, 'app-'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pack-check-app', private: true, version: '1.0.0' }));
-  const install = [...new Set([tarballs.get('@agent-conversations/core'), tarballs.get(pkg.name)]), ...(PEERS[pkg.name] ?? [])];
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'pack-check-app', private: true, version: '1.0.0' }),
+  );
+  const install = [
+    ...new Set([tarballs.get('@agent-conversations/core'), tarballs.get(pkg.name)]),
+    ...(PEERS[pkg.name] ?? []),
+  ];
   npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...install], project);
-  const entries = Object.keys(pkg.exports).filter((e) => e !== './package.json').map((e) => (e === '.' ? pkg.name : `${pkg.name}/${e.slice(2)}`));
+  const entries = Object.keys(pkg.exports)
+    .filter((e) => e !== './package.json')
+    .map((e) => (e === '.' ? pkg.name : `${pkg.name}/${e.slice(2)}`));
   const smoke = SMOKE[pkg.name] ?? '';
-  const esm = entries.map((e, i) => `{ const m = await import(${JSON.stringify(e)}); if (${i} === 0 && Object.keys(m).length === 0) throw new Error('no exports: ${e}'); ${i === 0 ? smoke : ''} }`).join('\n');
-  const cjs = entries.map((e, i) => `{ const m = require(${JSON.stringify(e)}); if (${i} === 0 && Object.keys(m).length === 0) throw new Error('no exports: ${e}'); }`).join('\n');
+  const esm = entries
+    .map(
+      (e, i) =>
+        `{ const m = await import(${JSON.stringify(e)}); if (${i} === 0 && Object.keys(m).length === 0) throw new Error('no exports: ${e}'); ${i === 0 ? smoke : ''} }`,
+    )
+    .join('\n');
+  const cjs = entries
+    .map(
+      (e, i) =>
+        `{ const m = require(${JSON.stringify(e)}); if (${i} === 0 && Object.keys(m).length === 0) throw new Error('no exports: ${e}'); }`,
+    )
+    .join('\n');
   writeFileSync(join(project, 'check.mjs'), `${esm}\nconsole.log('esm ok');\n`);
-  writeFileSync(join(project, 'check.cjs'), `${cjs}\n(async () => { const m = require('@agent-conversations/core'); ${pkg.name === '@agent-conversations/core' ? smoke : ''} console.log('cjs ok'); })().catch((e) => { console.error(e); process.exit(1); });\n`);
+  writeFileSync(
+    join(project, 'check.cjs'),
+    `${cjs}\n(async () => { const m = require('@agent-conversations/core'); ${pkg.name === '@agent-conversations/core' ? smoke : ''} console.log('cjs ok'); })().catch((e) => { console.error(e); process.exit(1); });\n`,
+  );
   for (const name of Object.keys(pkg.bin ?? {})) {
     const run = runBin(project, name);
     if (run.ok) console.log(`ok   ${pkg.name} bin ${name} --help runs from the installed tarball`);
@@ -109,14 +153,35 @@ for (const { pkg } of packages) {
   }
 }
 /** Every entry point of the packed packages, as a consumer imports it. */
-const allEntries = packages.flatMap(({ pkg }) => Object.keys(pkg.exports).filter((e) => e !== './package.json').map((e) => (e === '.' ? pkg.name : `${pkg.name}/${e.slice(2)}`)));
+const allEntries = packages.flatMap(({ pkg }) =>
+  Object.keys(pkg.exports)
+    .filter((e) => e !== './package.json')
+    .map((e) => (e === '.' ? pkg.name : `${pkg.name}/${e.slice(2)}`)),
+);
 
 /** All tarballs in one npm project, and the strict consumer compile against them. */
 function checkTypesWithNpm() {
   const project = mkdtempSync(join(work, 'types-'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pack-check-types', private: true, version: '1.0.0' }));
-  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.values(), ...TYPE_CONSUMER_PACKAGES], project);
-  return checkConsumerTypes(project, allEntries, 'npm').reduce((n, { label, output }) => n + fail(`${label}:\n${output}`), 0);
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'pack-check-types', private: true, version: '1.0.0' }),
+  );
+  npm(
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      ...tarballs.values(),
+      ...TYPE_CONSUMER_PACKAGES,
+    ],
+    project,
+  );
+  return checkConsumerTypes(project, allEntries, 'npm').reduce(
+    (n, { label, output }) => n + fail(`${label}:\n${output}`),
+    0,
+  );
 }
 
 const timed = (name, check) => {
@@ -126,7 +191,8 @@ const timed = (name, check) => {
   return failed;
 };
 failures += timed('strict consumer compile (npm)', checkTypesWithNpm);
-if (!flags.includes('--no-pnpm')) failures += timed('pnpm install, types, quick start, cloudflare setup', () => checkPnpm(work, tarballs, allEntries));
+if (!flags.includes('--no-pnpm'))
+  failures += timed('pnpm install, types, quick start, cloudflare setup', () => checkPnpm(work, tarballs, allEntries));
 if (!flags.includes('--no-clone')) failures += timed('fresh clone', checkFreshClone);
 rmSync(work, { recursive: true, force: true });
 if (failures > 0) {

@@ -2,7 +2,12 @@
 // Quick start, as an app author uses the library: register the installed store packages,
 // resolve the store from the environment, explain the decision, then do a round trip.
 import { registerInstalledStores } from '@agent-conversations/cli';
-import { explainStoreResolution, formatExplanation, isConversationStoreError, resolveConversationStore } from '@agent-conversations/core';
+import {
+  explainStoreResolution,
+  formatExplanation,
+  isConversationStoreError,
+  resolveConversationStore,
+} from '@agent-conversations/core';
 
 const installed = await registerInstalledStores();
 for (const name of installed.registered) console.log(`registered ${name}/register`);
@@ -32,9 +37,17 @@ const user = (text) => ({ id: crypto.randomUUID(), role: 'user', parts: [{ type:
 const assistant = (text) => ({ id: crypto.randomUUID(), role: 'assistant', parts: [{ type: 'text', text }] });
 
 try {
-  const saved = await store.upsert({ id, userId, messages: [user('What can you store for me?'), assistant('Every conversation, per user.')] });
-  console.log(`saved     ${saved.id}: "${saved.title}" (${saved.messageCount} messages, version ${saved.version}) on ${store.kind}`);
-  const appended = await store.append(userId, id, [user('And usage?'), assistant('Token and cost totals too.')], { usage: { inputTokens: 42, outputTokens: 17, costUsd: 0.0004 } });
+  const saved = await store.upsert({
+    id,
+    userId,
+    messages: [user('What can you store for me?'), assistant('Every conversation, per user.')],
+  });
+  console.log(
+    `saved     ${saved.id}: "${saved.title}" (${saved.messageCount} messages, version ${saved.version}) on ${store.kind}`,
+  );
+  const appended = await store.append(userId, id, [user('And usage?'), assistant('Token and cost totals too.')], {
+    usage: { inputTokens: 42, outputTokens: 17, costUsd: 0.0004 },
+  });
   console.log(`appended  2 messages -> ${appended.messageCount} messages, usage ${JSON.stringify(appended.usage)}`);
   const page = await store.list(userId, { limit: 10 });
   console.log(`listed    ${page.items.length} conversation(s): ${page.items.map((c) => `"${c.title}"`).join(', ')}`);

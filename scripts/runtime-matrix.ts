@@ -21,7 +21,13 @@ const PACKAGES = [
   // store-postgres: its `node` project only, with 50 model cases per check. Its `workers` project runs the store inside
   // workerd, whatever runs vitest; neon.test.ts and drizzle.test.ts prove a driver and a neighbour, not the runtime; and
   // the full 200 model cases run in CI's Node 22 suite.
-  { name: 'store-postgres', dir: 'packages/store-postgres', exclude: ['test/neon.test.ts', 'test/drizzle.test.ts'], args: ['--project', 'node'], env: { CONFORMANCE_RUNS: '50' } },
+  {
+    name: 'store-postgres',
+    dir: 'packages/store-postgres',
+    exclude: ['test/neon.test.ts', 'test/drizzle.test.ts'],
+    args: ['--project', 'node'],
+    env: { CONFORMANCE_RUNS: '50' },
+  },
   { name: 'cli', dir: 'packages/cli', exclude: [] },
 ] as { name: string; dir: string; exclude: string[]; args?: string[]; env?: Record<string, string> }[];
 
@@ -33,7 +39,11 @@ interface Step {
   detail: string;
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; echo: boolean }): Promise<{ code: number; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; echo: boolean },
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -49,7 +59,8 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
 }
 
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
-const vitestCounts = (output: string) => /\bTests\s+(.*\(\d+\))\s*$/m.exec(plain(output))?.[1]?.trim() ?? 'no test count';
+const vitestCounts = (output: string) =>
+  /\bTests\s+(.*\(\d+\))\s*$/m.exec(plain(output))?.[1]?.trim() ?? 'no test count';
 
 async function runOn(rt: Runtime, databaseUrl: string): Promise<Step[]> {
   const bin = install(rt);
@@ -63,16 +74,38 @@ async function runOn(rt: Runtime, databaseUrl: string): Promise<Step[]> {
     const result = await run(bin, args, { cwd: `${root}/${pkg.dir}`, env: { ...env, ...pkg.env }, echo: false });
     // One block per step, printed when it ends, so two lanes never interleave their lines.
     console.log(`\n--- ${rt.label} (${version}): ${pkg.name}\n${plain(result.output).trimEnd()}`);
-    steps.push({ runtime: rt.id, name: pkg.name, ok: result.code === 0, seconds: (Date.now() - started) / 1000, detail: vitestCounts(result.output) });
+    steps.push({
+      runtime: rt.id,
+      name: pkg.name,
+      ok: result.code === 0,
+      seconds: (Date.now() - started) / 1000,
+      detail: vitestCounts(result.output),
+    });
   }
   // The quick start as a user runs it: memory when nothing is configured, Postgres from DATABASE_URL.
-  for (const [store, extra] of [['memory', {}], ['postgres', { DATABASE_URL: databaseUrl }]] as const) {
+  for (const [store, extra] of [
+    ['memory', {}],
+    ['postgres', { DATABASE_URL: databaseUrl }],
+  ] as const) {
     const started = Date.now();
-    const result = await run(bin, [...rt.run, 'scripts/quickstart.mjs'], { cwd: root, env: { ...env, ...extra }, echo: false });
+    const result = await run(bin, [...rt.run, 'scripts/quickstart.mjs'], {
+      cwd: root,
+      env: { ...env, ...extra },
+      echo: false,
+    });
     const text = plain(result.output);
-    const ok = result.code === 0 && new RegExp(`^saved .* on ${store}$`, 'm').test(text) && /^deleted\s+true; get afterwards -> null$/m.test(text);
+    const ok =
+      result.code === 0 &&
+      new RegExp(`^saved .* on ${store}$`, 'm').test(text) &&
+      /^deleted\s+true; get afterwards -> null$/m.test(text);
     console.log(`\n--- ${rt.label} (${version}): quick start on ${store}\n${text.trimEnd()}`);
-    steps.push({ runtime: rt.id, name: `quick start (${store})`, ok, seconds: (Date.now() - started) / 1000, detail: ok ? `round trip on ${store}` : `exit ${result.code}` });
+    steps.push({
+      runtime: rt.id,
+      name: `quick start (${store})`,
+      ok,
+      seconds: (Date.now() - started) / 1000,
+      detail: ok ? `round trip on ${store}` : `exit ${result.code}`,
+    });
   }
   return steps;
 }
@@ -85,7 +118,11 @@ const ids = args.filter((a) => a !== lanesArg);
 const selected = ids.length ? ids.map(runtime) : RUNTIMES.filter((r) => r.id !== 'node22');
 for (const rt of selected) install(rt); // every install first, so a registry failure shows before any test runs
 // The system binaries store-postgres's tests use (PgBouncer), found or installed as `npm test`'s pretest does.
-const ensured = await run(process.execPath, ['--import', 'tsx', 'tools/test-binaries/src/ensure.ts'], { cwd: root, env: process.env, echo: true });
+const ensured = await run(process.execPath, ['--import', 'tsx', 'tools/test-binaries/src/ensure.ts'], {
+  cwd: root,
+  env: process.env,
+  echo: true,
+});
 if (ensured.code !== 0) process.exit(1);
 const pg = await startPgServer();
 const steps: Step[] = [];
@@ -102,7 +139,14 @@ try {
 steps.sort((a, b) => selected.findIndex((r) => r.id === a.runtime) - selected.findIndex((r) => r.id === b.runtime));
 
 console.log('\nruntime matrix');
-for (const s of steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'}  ${s.runtime.padEnd(7)} ${s.name.padEnd(20)} ${s.seconds.toFixed(0).padStart(4)} s  ${s.detail}`);
+for (const s of steps)
+  console.log(
+    `  ${s.ok ? 'ok  ' : 'FAIL'}  ${s.runtime.padEnd(7)} ${s.name.padEnd(20)} ${s.seconds.toFixed(0).padStart(4)} s  ${s.detail}`,
+  );
 const failed = steps.filter((s) => !s.ok);
-console.log(failed.length ? `runtime matrix: ${failed.length} of ${steps.length} steps failed` : `runtime matrix: all ${steps.length} steps green`);
+console.log(
+  failed.length
+    ? `runtime matrix: ${failed.length} of ${steps.length} steps failed`
+    : `runtime matrix: all ${steps.length} steps green`,
+);
 process.exitCode = failed.length ? 1 : 0;

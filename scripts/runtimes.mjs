@@ -34,15 +34,28 @@ export function runtime(id) {
 /** Path of the runtime's binary, installing its npm package into the cache first when it is not there. */
 export function install(rt) {
   if (process.platform !== 'linux' || !arch) {
-    throw new Error(`the runtime matrix installs Linux x64/arm64 builds from npm; this is ${process.platform}-${process.arch}`);
+    throw new Error(
+      `the runtime matrix installs Linux x64/arm64 builds from npm; this is ${process.platform}-${process.arch}`,
+    );
   }
   const prefix = join(cache, `${rt.id}-${rt.version}`);
   const bin = join(prefix, 'node_modules', rt.pkg, rt.bin);
   if (existsSync(bin)) return bin;
   // --ignore-scripts: the packages hold the binary itself; nothing needs to run at install.
-  const args = ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', `${rt.pkg}@${rt.version}`];
+  const args = [
+    'install',
+    '--prefix',
+    prefix,
+    '--no-save',
+    '--no-package-lock',
+    '--ignore-scripts',
+    '--no-audit',
+    '--no-fund',
+    `${rt.pkg}@${rt.version}`,
+  ];
   const result = spawnSync('npm', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0 || !existsSync(bin)) throw new Error(`npm ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
+  if (result.status !== 0 || !existsSync(bin))
+    throw new Error(`npm ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
   return bin;
 }
 
@@ -50,7 +63,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [command, ...ids] = process.argv.slice(2);
   try {
     if (command === 'install') {
-      for (const rt of ids.length ? ids.map(runtime) : RUNTIMES) console.log(`${rt.label} (${rt.pkg}@${rt.version}): ${install(rt)}`);
+      for (const rt of ids.length ? ids.map(runtime) : RUNTIMES)
+        console.log(`${rt.label} (${rt.pkg}@${rt.version}): ${install(rt)}`);
     } else if (command === 'bin-dir' && ids.length === 1) {
       console.log(dirname(install(runtime(ids[0]))));
     } else {

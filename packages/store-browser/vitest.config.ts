@@ -20,7 +20,9 @@ export default defineConfig({
           name: 'chromium',
           include: ['test/browser/**/*.test.ts'],
           // The page has no process.env: the model-based checks read CI and CONFORMANCE_* from import.meta.env.
-          env: Object.fromEntries(['CI', 'CONFORMANCE_RUNS', 'CONFORMANCE_SEED', 'CONFORMANCE_PATH'].map((k) => [k, process.env[k] ?? ''])),
+          env: Object.fromEntries(
+            ['CI', 'CONFORMANCE_RUNS', 'CONFORMANCE_SEED', 'CONFORMANCE_PATH'].map((k) => [k, process.env[k] ?? '']),
+          ),
           browser: {
             enabled: true,
             headless: true,
@@ -33,7 +35,11 @@ export default defineConfig({
                 // CHROMIUM_PATH, else Debian's Chromium or another usual path (missing: the one-line reason fails the run);
                 // nothing downloaded; no sandbox as CI runs as root; no look-ups of outside hosts.
                 executablePath: requireBinary(CHROMIUM),
-                args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+                ],
               },
             }),
             instances: [{ browser: 'chromium' }],

@@ -24,7 +24,9 @@ export default defineConfig(async () => ({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(here('./migrations')),
           // workerd has no process.env: the model-based checks read CI and CONFORMANCE_* from these bindings.
-          ...Object.fromEntries(['CI', 'CONFORMANCE_RUNS', 'CONFORMANCE_SEED', 'CONFORMANCE_PATH'].map((k) => [k, process.env[k] ?? ''])),
+          ...Object.fromEntries(
+            ['CI', 'CONFORMANCE_RUNS', 'CONFORMANCE_SEED', 'CONFORMANCE_PATH'].map((k) => [k, process.env[k] ?? '']),
+          ),
         },
       },
     }),

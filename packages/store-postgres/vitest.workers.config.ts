@@ -29,7 +29,9 @@ export default defineConfig({
         bindings: {
           DATABASE_URL: inject('pgWorkersUrl'),
           // workerd has no process.env: the model-based checks read CI and CONFORMANCE_* from these bindings.
-          ...Object.fromEntries(['CI', 'CONFORMANCE_RUNS', 'CONFORMANCE_SEED', 'CONFORMANCE_PATH'].map((k) => [k, process.env[k] ?? ''])),
+          ...Object.fromEntries(
+            ['CI', 'CONFORMANCE_RUNS', 'CONFORMANCE_SEED', 'CONFORMANCE_PATH'].map((k) => [k, process.env[k] ?? '']),
+          ),
         },
       },
     })),
@@ -39,7 +41,15 @@ export default defineConfig({
     include: ['test-workers/**/*.test.ts'],
     // The runner loads pg's CommonJS files one by one and hands its require('pg-protocol') the ESM entry (cloudflare/workers-sdk
     // #12984): pre-bundle pg instead, as wrangler's bundler does for a deployed Worker, keeping Node's built-ins external.
-    deps: { optimizer: { ssr: { enabled: true, include: ['pg'], rolldownOptions: { external: [...builtinModules, /^node:/, /^cloudflare:/] } } } },
+    deps: {
+      optimizer: {
+        ssr: {
+          enabled: true,
+          include: ['pg'],
+          rolldownOptions: { external: [...builtinModules, /^node:/, /^cloudflare:/] },
+        },
+      },
+    },
     testTimeout: 60_000,
   },
 });

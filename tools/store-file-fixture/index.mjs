@@ -6,9 +6,25 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
-  addUsage, assertConversationId, assertUserId, checkVersion, cleanMeta, compareForList, ConversationStoreError, encodeCursor,
-  firstChangedIndex, parseListOptions, prepareInput, prepareMessages, preparePatch, resolveTitle, upsertedMeta,
-  parseWindowOptions, validateExpectedVersion, validateUsage, windowRange,
+  addUsage,
+  assertConversationId,
+  assertUserId,
+  checkVersion,
+  cleanMeta,
+  compareForList,
+  ConversationStoreError,
+  encodeCursor,
+  firstChangedIndex,
+  parseListOptions,
+  prepareInput,
+  prepareMessages,
+  preparePatch,
+  resolveTitle,
+  upsertedMeta,
+  parseWindowOptions,
+  validateExpectedVersion,
+  validateUsage,
+  windowRange,
 } from '@agent-conversations/core';
 
 export const KIND = 'file';
@@ -45,14 +61,20 @@ async function withFile(path, work, io) {
     }
     return value;
   });
-  queues.set(path, run.catch(() => undefined));
+  queues.set(
+    path,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
 /** @param {FileData} data @param {string} userId @param {string} id */
 function mustFind(data, userId, id) {
   const record = data[userId]?.[id];
-  if (!record) throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter: KIND });
+  if (!record)
+    throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, {
+      adapter: KIND,
+    });
   return record;
 }
 
@@ -71,8 +93,12 @@ export function createFileStore(options) {
       assertUserId(userId);
       const { limit, after, updatedAfter } = parseListOptions(opts);
       return withData((data) => {
-        const all = Object.values(data[userId] ?? {}).map((r) => r.meta)
-          .filter((m) => (updatedAfter === null || m.updatedAt > updatedAfter) && (after === null || compareForList(m, after) > 0))
+        const all = Object.values(data[userId] ?? {})
+          .map((r) => r.meta)
+          .filter(
+            (m) =>
+              (updatedAfter === null || m.updatedAt > updatedAfter) && (after === null || compareForList(m, after) > 0),
+          )
           .sort(compareForList);
         const items = all.slice(0, limit);
         const last = items[items.length - 1];
@@ -95,7 +121,13 @@ export function createFileStore(options) {
         const record = data[userId]?.[id];
         if (!record) return { value: null };
         const { start, end, nextCursor } = windowRange(record.messages.length, parsed);
-        return { value: { meta: record.meta, messages: record.messages.slice(start, end).map((json) => JSON.parse(json)), nextCursor } };
+        return {
+          value: {
+            meta: record.meta,
+            messages: record.messages.slice(start, end).map((json) => JSON.parse(json)),
+            nextCursor,
+          },
+        };
       });
     },
     upsert: async (raw, opts) => {
@@ -124,10 +156,22 @@ export function createFileStore(options) {
         const stored = record.messages.map((json) => JSON.parse(json));
         const ids = new Set(stored.map((m) => m.id));
         const dup = prepared.find((m) => ids.has(m.message.id));
-        if (dup) throw new ConversationStoreError('CONFLICT', `message id "${dup.message.id}" is already in conversation "${id}"`, { adapter: KIND });
+        if (dup)
+          throw new ConversationStoreError(
+            'CONFLICT',
+            `message id "${dup.message.id}" is already in conversation "${id}"`,
+            { adapter: KIND },
+          );
         record.messages.push(...prepared.map((m) => m.json));
         const title = resolveTitle(undefined, record.meta.title, [...stored, ...prepared.map((m) => m.message)]);
-        record.meta = cleanMeta({ ...record.meta, title, messageCount: record.messages.length, usage: addUsage(record.meta.usage, delta), updatedAt: touch(record), version: record.meta.version + 1 });
+        record.meta = cleanMeta({
+          ...record.meta,
+          title,
+          messageCount: record.messages.length,
+          usage: addUsage(record.meta.usage, delta),
+          updatedAt: touch(record),
+          version: record.meta.version + 1,
+        });
         return { value: record.meta, save: true };
       });
     },
@@ -139,7 +183,12 @@ export function createFileStore(options) {
       return withData((data) => {
         const record = mustFind(data, userId, id);
         checkVersion(expected, record.meta.version, KIND);
-        record.meta = cleanMeta({ ...record.meta, ...patch, updatedAt: touch(record), version: record.meta.version + 1 });
+        record.meta = cleanMeta({
+          ...record.meta,
+          ...patch,
+          updatedAt: touch(record),
+          version: record.meta.version + 1,
+        });
         return { value: record.meta, save: true };
       });
     },
@@ -162,11 +211,16 @@ export function createFileStore(options) {
     },
     listUsers: async (opts) => {
       const limit = opts?.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 1000', { adapter: KIND });
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 1000', { adapter: KIND });
       return withData((data) => {
-        const all = Object.keys(data).filter((u) => Object.keys(data[u] ?? {}).length > 0 && (opts?.cursor === undefined || u > opts.cursor)).sort();
+        const all = Object.keys(data)
+          .filter((u) => Object.keys(data[u] ?? {}).length > 0 && (opts?.cursor === undefined || u > opts.cursor))
+          .sort();
         const items = all.slice(0, limit);
-        return { value: { items, nextCursor: all.length > limit ? /** @type {string} */ (items[items.length - 1]) : null } };
+        return {
+          value: { items, nextCursor: all.length > limit ? /** @type {string} */ (items[items.length - 1]) : null },
+        };
       });
     },
     close: async () => undefined,
@@ -179,6 +233,9 @@ export const fileAdapter = {
   packageName: 'acme-file-store',
   auto: 'last',
   variables: ['FILE_STORE_PATH'],
-  detect: (_config, { env }) => (env.FILE_STORE_PATH ? { available: true, reason: `FILE_STORE_PATH is set (${env.FILE_STORE_PATH})` } : { available: false, reason: 'FILE_STORE_PATH is not set' }),
+  detect: (_config, { env }) =>
+    env.FILE_STORE_PATH
+      ? { available: true, reason: `FILE_STORE_PATH is set (${env.FILE_STORE_PATH})` }
+      : { available: false, reason: 'FILE_STORE_PATH is not set' },
   create: (_config, { env }) => createFileStore({ path: /** @type {string} */ (env.FILE_STORE_PATH) }),
 };

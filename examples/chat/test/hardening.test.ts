@@ -9,14 +9,21 @@ const SECRET = 'hardening-test-secret-0123456789abcdef';
 const demo = useDemo({ CHAT_DEMO_SESSION_SECRET: SECRET });
 
 /** A hand-made request with any Host, Origin and cookie, as a script outside the browser sends it. */
-function send(method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const url = new URL(demo.server.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers: { host: url.host, ...headers }, setHost: false }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, method, path, headers: { host: url.host, ...headers }, setHost: false },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -38,7 +45,8 @@ const cookie = (user: string, expiry: number, secret = SECRET): string => {
   const signature = createHmac('sha256', secret).update(`${user}.${expiry}`).digest('base64url');
   return `chat_demo_session=${user}.${expiry}.${signature}`;
 };
-const userOf = async (headers: Record<string, string>): Promise<unknown> => (JSON.parse((await send('GET', '/api/session', headers)).body) as { user: unknown }).user;
+const userOf = async (headers: Record<string, string>): Promise<unknown> =>
+  (JSON.parse((await send('GET', '/api/session', headers)).body) as { user: unknown }).user;
 
 test('every response carries CSP, X-Frame-Options and nosniff; the session cookie is HttpOnly, SameSite and expires', async () => {
   for (const path of ['/', '/app.js', '/styles.css', '/api/session', '/no-such-page']) {
@@ -78,7 +86,9 @@ test('a foreign Host (DNS rebinding), a malformed Host and a bad path get a 400,
 
   const badPath = await send('GET', '/api/conversations/%ZZ', signedIn);
   expect(badPath.status).toBe(400);
-  expect(JSON.parse(badPath.body)).toEqual({ error: { code: 'VALIDATION', message: 'the path is not valid percent-encoding' } });
+  expect(JSON.parse(badPath.body)).toEqual({
+    error: { code: 'VALIDATION', message: 'the path is not valid percent-encoding' },
+  });
   expect((await send('GET', '/%E0%A4%A', signedIn)).status).toBe(400);
 
   for (const host of ['[zz', 'a b', '127.0.0.1:99x', 'exa_mple..com:1:2', '']) {
@@ -107,10 +117,19 @@ test('state-changing requests from another site are refused: a cross-site form c
 
   // By hand: another Origin, or a browser's cross-site fetch metadata, is refused; the page's own origin is not.
   expect((await send('POST', '/api/sign-out', { origin: 'http://attacker.test' })).status).toBe(403);
-  expect((await send('DELETE', '/api/conversations', { origin: 'null', cookie: cookie('victor', Math.floor(Date.now() / 1000) + 60) })).status).toBe(403);
+  expect(
+    (
+      await send('DELETE', '/api/conversations', {
+        origin: 'null',
+        cookie: cookie('victor', Math.floor(Date.now() / 1000) + 60),
+      })
+    ).status,
+  ).toBe(403);
   expect((await send('POST', '/api/sign-out', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
   expect((await send('POST', '/api/sign-out', { origin: demo.server.url })).status).toBe(200);
-  const left = await page.evaluate(async () => (await (await fetch('/api/conversations')).json()) as { items: unknown[] });
+  const left = await page.evaluate(
+    async () => (await (await fetch('/api/conversations')).json()) as { items: unknown[] },
+  );
   expect(left.items).toHaveLength(1);
   await page.context().close();
 });

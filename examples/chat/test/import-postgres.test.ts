@@ -1,6 +1,11 @@
 // importLocalHistory from a browser store into the real Postgres store (no page needed: the browser
 // store runs on any Storage-like object). Proves idempotency, conflict reporting and clearing against SQL.
-import { createTestDatabase, startPgServer, type PgServer, type TestDatabase } from '@agent-conversations/pg-test-server';
+import {
+  createTestDatabase,
+  startPgServer,
+  type PgServer,
+  type TestDatabase,
+} from '@agent-conversations/pg-test-server';
 import { createBrowserStore, createMemoryStorage, importLocalHistory } from '@agent-conversations/store-browser';
 import { createPostgresStore } from '@agent-conversations/store-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,8 +28,17 @@ describe('importLocalHistory into Postgres', () => {
     const local = createBrowserStore({ storage: createMemoryStorage() });
     const remote = createPostgresStore({ connectionString: db.url });
     try {
-      await local.upsert({ id: 'trip', userId: 'anon-1', messages: [say('a1', 'user', 'Plan a trip to Rome'), say('a2', 'assistant', 'Day 1: the Forum')] });
-      await local.upsert({ id: 'list', userId: 'anon-1', messages: [say('b1', 'user', 'Packing list?')], metadata: { pinned: true } });
+      await local.upsert({
+        id: 'trip',
+        userId: 'anon-1',
+        messages: [say('a1', 'user', 'Plan a trip to Rome'), say('a2', 'assistant', 'Day 1: the Forum')],
+      });
+      await local.upsert({
+        id: 'list',
+        userId: 'anon-1',
+        messages: [say('b1', 'user', 'Packing list?')],
+        metadata: { pinned: true },
+      });
       await local.upsert({ id: 'clash', userId: 'anon-1', messages: [say('c1', 'user', 'local version')] });
       await remote.upsert({ id: 'clash', userId: 'alice', messages: [say('c1', 'user', 'server version')] });
 
@@ -36,7 +50,13 @@ describe('importLocalHistory into Postgres', () => {
       expect(JSON.stringify(trip?.messages)).toBe(JSON.stringify((await local.get('anon-1', 'trip'))?.messages));
       expect((await remote.get('alice', 'clash'))?.messages[0]).toMatchObject({ parts: [{ text: 'server version' }] });
 
-      const again = await importLocalHistory({ from: local, to: remote, userId: 'alice', fromUserId: 'anon-1', clearLocal: true });
+      const again = await importLocalHistory({
+        from: local,
+        to: remote,
+        userId: 'alice',
+        fromUserId: 'anon-1',
+        clearLocal: true,
+      });
       expect(again).toMatchObject({ imported: 0, skipped: 2, cleared: 2 });
       expect(again.conflicts.map((c) => c.id)).toEqual(['clash']);
       expect((await local.list('anon-1')).items.map((c) => c.id)).toEqual(['clash']);

@@ -31,7 +31,8 @@ test('at 1280 px a long word and a long URL wrap: no horizontal scrolling, Send/
   await sendMessage(page, LONG_URL);
   const { scrollWidth, innerWidth } = await overflowsX(page);
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
-  for (const selector of ['#send', '#rename', '#delete', '#conversations li:first-child']) await inside(page, selector, 1280);
+  for (const selector of ['#send', '#rename', '#delete', '#conversations li:first-child'])
+    await inside(page, selector, 1280);
   // The sidebar is a column beside the chat, not a drawer.
   expect(await page.locator('#menu').isVisible()).toBe(false);
   await inside(page, '#sidebar', 1280);

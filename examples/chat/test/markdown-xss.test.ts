@@ -8,10 +8,14 @@ const IMG = '<img src=x onerror="window.pwned=1">';
 const say = (id: string, role: 'user' | 'assistant', text: string) => ({ id, role, parts: [{ type: 'text', text }] });
 
 /** What an injected script would have left behind: a global, or live handlers and javascript: links in the DOM. */
-function traces(page: Page): Promise<{ pwned: unknown; handlers: number; jsLinks: number; scripts: number; frames: number }> {
+function traces(
+  page: Page,
+): Promise<{ pwned: unknown; handlers: number; jsLinks: number; scripts: number; frames: number }> {
   return page.evaluate(() => ({
     pwned: (window as unknown as { pwned?: unknown }).pwned,
-    handlers: [...document.querySelectorAll('#main *')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+    handlers: [...document.querySelectorAll('#main *')].filter((el) =>
+      [...el.attributes].some((a) => a.name.startsWith('on')),
+    ).length,
     jsLinks: document.querySelectorAll('#main a[href^="javascript"]').length,
     scripts: document.querySelectorAll('#main script').length,
     frames: document.querySelectorAll('#main iframe, #main object, #main embed').length,
@@ -25,7 +29,9 @@ test('replies render markdown (bold, lists, code blocks), and an XSS payload in 
   const reply = page.locator('.message.assistant .body').last();
   expect(await reply.locator('strong', { hasText: 'scripted model' }).count()).toBe(1);
   expect(await reply.locator('ul > li').count()).toBe(2);
-  expect((await reply.locator('pre > code').innerText()).trim()).toBe('await saveChat(store, { chat, messages, usage });');
+  expect((await reply.locator('pre > code').innerText()).trim()).toBe(
+    'await saveChat(store, { chat, messages, usage });',
+  );
   // What the user typed is shown as typed; the reply quotes it as markdown, sanitized.
   expect(await userTexts(page)).toEqual([`Look: ${IMG} **bold**`]);
   expect(await page.locator('#chat-title').innerText()).toBe(`Look: ${IMG} **bold**`);
@@ -40,7 +46,12 @@ test('replies render markdown (bold, lists, code blocks), and an XSS payload in 
     '<form action="/api/sign-out" method="post"><button>win</button></form>',
     '<div style="position:fixed;inset:0" onmouseover="window.pwned=7">cover</div>',
   ].join('\n\n');
-  const put = await api(page, 'PUT', '/api/conversations/stored-xss', { input: { title: '<img src=y onerror="window.pwned=8">', messages: [say('u1', 'user', 'hi'), say('a1', 'assistant', payload)] } });
+  const put = await api(page, 'PUT', '/api/conversations/stored-xss', {
+    input: {
+      title: '<img src=y onerror="window.pwned=8">',
+      messages: [say('u1', 'user', 'hi'), say('a1', 'assistant', payload)],
+    },
+  });
   expect(put.status).toBe(200);
   await page.reload();
   await page.locator('#chat-title', { hasText: '<img src=y onerror="window.pwned=8">' }).waitFor();

@@ -1,7 +1,15 @@
 import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, listTitles, openVisitor, screenshot, sendMessage, signIn, userTexts } from './support/browser.js';
+import {
+  launchBrowser,
+  listTitles,
+  openVisitor,
+  screenshot,
+  sendMessage,
+  signIn,
+  userTexts,
+} from './support/browser.js';
 import { startPgServer, type PgServer } from '@agent-conversations/pg-test-server';
 import { startServer, type DemoServer } from './support/server.js';
 
@@ -10,7 +18,9 @@ function storePostgresBuilt(): boolean {
     createRequire(import.meta.url).resolve('@agent-conversations/store-postgres/register');
     return true;
   } catch (error) {
-    console.warn(`postgres restart test skipped: @agent-conversations/store-postgres is not built (${(error as Error).message.split('\n')[0]})`);
+    console.warn(
+      `postgres restart test skipped: @agent-conversations/store-postgres is not built (${(error as Error).message.split('\n')[0]})`,
+    );
     return false;
   }
 }
@@ -65,7 +75,12 @@ describe.skipIf(!storePostgresBuilt())('with DATABASE_URL on Postgres', () => {
 
     // Restart: a new process on the same port, in production this time. The open page is not reloaded.
     await first.stop();
-    const second = await startServer({ DATABASE_URL: url, NODE_ENV: 'production', CHAT_DEMO_SESSION_SECRET: sessionSecret, PORT: new URL(first.url).port });
+    const second = await startServer({
+      DATABASE_URL: url,
+      NODE_ENV: 'production',
+      CHAT_DEMO_SESSION_SECRET: sessionSecret,
+      PORT: new URL(first.url).port,
+    });
     servers.push(second);
     expect(second.url).toBe(first.url);
     expect(second.output()).toContain('conversation store: postgres');
@@ -76,9 +91,15 @@ describe.skipIf(!storePostgresBuilt())('with DATABASE_URL on Postgres', () => {
     await page.locator('#user-label', { hasText: user }).waitFor();
     await page.locator('#chat-title', { hasText: 'Flight preferences' }).waitFor();
     expect(await listTitles(page)).toEqual(['Flight preferences']);
-    expect(await userTexts(page)).toEqual(['Remember my seat: 14A', 'And a vegetarian meal', 'And an aisle seat next time']);
+    expect(await userTexts(page)).toEqual([
+      'Remember my seat: 14A',
+      'And a vegetarian meal',
+      'And an aisle seat next time',
+    ]);
     expect(await page.locator('.message.assistant').count()).toBe(3);
-    expect(await page.locator('#chat-meta').innerText()).toMatch(/^version 4 · 6 messages · saved on the server \(postgres\)$/);
+    expect(await page.locator('#chat-meta').innerText()).toMatch(
+      /^version 4 · 6 messages · saved on the server \(postgres\)$/,
+    );
     await page.context().close();
   });
 });

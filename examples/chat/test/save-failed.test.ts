@@ -38,7 +38,11 @@ test('a reply the store refuses to save is shown as not saved, and "Save again" 
   const id = (data as { items: { id: string }[] }).items[0]!.id;
   const stored = (await api(page, 'GET', `/api/conversations/${id}`)).data as Stored;
   expect(stored.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
-  expect(stored.usage).toMatchObject({ inputTokens: expect.any(Number), outputTokens: expect.any(Number), costUsd: expect.any(Number) });
+  expect(stored.usage).toMatchObject({
+    inputTokens: expect.any(Number),
+    outputTokens: expect.any(Number),
+    costUsd: expect.any(Number),
+  });
   expect(await page.locator('#chat-usage').innerText()).toMatch(/^Total: \d+ tokens · \$0\.\d+$/);
 
   // The conversation goes on normally, and a reload shows everything.

@@ -12,7 +12,11 @@ test('the sidebar shows 50 conversations, then loads older ones with the storeâ€
   await page.evaluate(async (count) => {
     for (let i = 1; i <= count; i++) {
       const input = { messages: [{ id: `m${i}`, role: 'user', parts: [{ type: 'text', text: `Topic ${i}` }] }] };
-      const response = await fetch(`/api/conversations/c${i}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input }) });
+      const response = await fetch(`/api/conversations/c${i}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ input }),
+      });
       if (!response.ok) throw new Error(await response.text());
       await new Promise((resolve) => setTimeout(resolve, 2)); // distinct updatedAt, newest last
     }

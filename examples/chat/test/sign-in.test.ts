@@ -12,12 +12,18 @@ test('signing in imports the browser history into the server store; rename and d
   expect(await listTitles(page)).toEqual(['Which trains go to Porto?', 'Draft a packing list']);
 
   await signIn(page, 'alice');
-  await expect.poll(() => page.locator('#notice-text').innerText()).toContain('Imported 2 conversations from this browser');
+  await expect
+    .poll(() => page.locator('#notice-text').innerText())
+    .toContain('Imported 2 conversations from this browser');
   expect(await listTitles(page)).toEqual(['Which trains go to Porto?', 'Draft a packing list']);
   // The import cleared the local copies the server acknowledged.
-  expect(await page.evaluate(() => Object.values(localStorage).some((value) => value.includes('Draft a packing list')))).toBe(false);
+  expect(
+    await page.evaluate(() => Object.values(localStorage).some((value) => value.includes('Draft a packing list'))),
+  ).toBe(false);
   expect(await page.locator('#store-kind').innerText()).toBe('memory');
-  expect(await page.locator('#store-reason').innerText()).toBe('auto: no persistent backend is configured; memory is used in development/test only');
+  expect(await page.locator('#store-reason').innerText()).toBe(
+    'auto: no persistent backend is configured; memory is used in development/test only',
+  );
   await screenshot(page, 'signed-in-imported');
 
   // The newest conversation is open; a signed-in reply is saved by the server in onFinish (upsert).
@@ -47,7 +53,9 @@ test('signing in imports the browser history into the server store; rename and d
 
   // Signing in again finds the server history and nothing new to import.
   await signIn(page, 'alice');
-  await expect.poll(() => page.locator('#notice-text').innerText()).toBe('Signed in as alice. Nothing to import from this browser.');
+  await expect
+    .poll(() => page.locator('#notice-text').innerText())
+    .toBe('Signed in as alice. Nothing to import from this browser.');
   expect(await listTitles(page)).toEqual(['Rail trip']);
   await page.click('#notice-close');
   await page.click('#status summary');
@@ -73,7 +81,9 @@ test('a rename based on an old version is refused with CONFLICT instead of overw
   await second.click('#rename');
   await second.fill('#rename-input', 'Hardware store');
   await second.click('#rename-form button[type=submit]');
-  await expect.poll(() => second.locator('#notice-text').innerText()).toContain('Not renamed: “Shared shopping list” was changed elsewhere');
+  await expect
+    .poll(() => second.locator('#notice-text').innerText())
+    .toContain('Not renamed: “Shared shopping list” was changed elsewhere');
   await second.locator('#chat-title', { hasText: 'Groceries' }).waitFor();
   expect(await listTitles(second)).toEqual(['Groceries']);
   await first.context().close();

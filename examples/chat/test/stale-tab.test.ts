@@ -24,7 +24,12 @@ test('each turn saves its usage and cost; a tab that is behind gets CONFLICT and
   await sendMessage(first, 'Plan a trip');
   const afterOne = await stored(first);
   expect(afterOne.version).toBe(1);
-  expect(afterOne.usage).toMatchObject({ inputTokens: expect.any(Number), outputTokens: expect.any(Number), costUsd: expect.any(Number), durationMs: expect.any(Number) });
+  expect(afterOne.usage).toMatchObject({
+    inputTokens: expect.any(Number),
+    outputTokens: expect.any(Number),
+    costUsd: expect.any(Number),
+    durationMs: expect.any(Number),
+  });
   expect(afterOne.usage!.costUsd).toBeGreaterThan(0);
 
   // A second tab of the same session opens the same conversation at version 1.
@@ -53,6 +58,8 @@ test('each turn saves its usage and cost; a tab that is behind gets CONFLICT and
   expect((await stored(first)).version).toBe(3);
   // The totals shown are the conversation's: tokens and cost of all three turns.
   const totals = (await stored(first)).usage!;
-  expect(await second.locator('#chat-usage').innerText()).toBe(`Total: ${(totals.inputTokens! + totals.outputTokens!).toLocaleString('en-US')} tokens · $${totals.costUsd!.toFixed(6)}`);
+  expect(await second.locator('#chat-usage').innerText()).toBe(
+    `Total: ${(totals.inputTokens! + totals.outputTokens!).toLocaleString('en-US')} tokens · $${totals.costUsd!.toFixed(6)}`,
+  );
   await first.context().close();
 });

@@ -23,7 +23,9 @@ const textOf = (message: Stored['messages'][number]): string => message.parts.ma
 async function stopMidReply(page: Page, text: string): Promise<void> {
   await page.fill('#prompt', text);
   await page.click('#send');
-  await page.waitForFunction(() => (document.querySelector('.message.assistant .body')?.textContent ?? '').split(' ').length >= 6);
+  await page.waitForFunction(
+    () => (document.querySelector('.message.assistant .body')?.textContent ?? '').split(' ').length >= 6,
+  );
   await page.click('#stop');
 }
 
@@ -102,8 +104,19 @@ test('a conversation changed elsewhere while a reply streams is not overwritten:
   await page.click('#send');
   await page.waitForFunction(() => document.querySelectorAll('.message.assistant').length === 2);
   // Another tab renames it while the reply is still streaming (version 1 -> 2).
-  expect((await api(page, 'PATCH', `/api/conversations/${id}`, { patch: { title: 'Garden' }, options: { expectedVersion: 1 } })).status).toBe(200);
-  await page.locator('#notice-text', { hasText: 'Your message and its reply were not saved: this conversation was changed in another tab' }).waitFor();
+  expect(
+    (
+      await api(page, 'PATCH', `/api/conversations/${id}`, {
+        patch: { title: 'Garden' },
+        options: { expectedVersion: 1 },
+      })
+    ).status,
+  ).toBe(200);
+  await page
+    .locator('#notice-text', {
+      hasText: 'Your message and its reply were not saved: this conversation was changed in another tab',
+    })
+    .waitFor();
   await page.locator('#chat-title', { hasText: 'Garden' }).waitFor();
   expect(await userTexts(page)).toEqual(['Plan the garden']);
   expect(await page.locator('#prompt').inputValue()).toBe('Add tomatoes');

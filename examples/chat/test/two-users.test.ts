@@ -26,12 +26,19 @@ test('two signed-in users never see or change each other’s conversations', asy
   expect(await api(bob, 'DELETE', path)).toEqual({ status: 200, data: { deleted: false } });
   expect((await api(bob, 'PATCH', path, { patch: { title: 'hijacked' } })).status).toBe(404);
   // A userId in the body is ignored: the write lands in Bob's own history.
-  const forged = await api(bob, 'PUT', path, { input: { userId: 'alice', messages: [{ id: 'x1', role: 'user', parts: [{ type: 'text', text: 'forged' }] }] } });
+  const forged = await api(bob, 'PUT', path, {
+    input: { userId: 'alice', messages: [{ id: 'x1', role: 'user', parts: [{ type: 'text', text: 'forged' }] }] },
+  });
   expect(forged.status).toBe(200);
   expect((forged.data as { userId: string }).userId).toBe('bob');
 
   const untouched = await api(alice, 'GET', path);
-  expect(untouched.data).toMatchObject({ userId: 'alice', title: 'Alice’s secret plan', version: aliceItem.version, messageCount: 2 });
+  expect(untouched.data).toMatchObject({
+    userId: 'alice',
+    title: 'Alice’s secret plan',
+    version: aliceItem.version,
+    messageCount: 2,
+  });
   await alice.reload();
   await alice.locator('#chat-title', { hasText: 'Alice’s secret plan' }).waitFor();
   expect(await listTitles(alice)).toEqual(['Alice’s secret plan']);

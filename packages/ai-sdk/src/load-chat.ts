@@ -1,8 +1,18 @@
-import { baseStore, checkVersion, ConversationStoreError, validateExpectedVersion, type ConversationMeta, type ConversationStore } from '@agent-conversations/core';
+import {
+  baseStore,
+  checkVersion,
+  ConversationStoreError,
+  validateExpectedVersion,
+  type ConversationMeta,
+  type ConversationStore,
+} from '@agent-conversations/core';
 import { validateUIMessages, type UIMessage } from 'ai';
 
 /** The app's schemas for `validateUIMessages`: metadata, data parts and tools of its `UIMessage` type. */
-export type ChatSchemas<UI_MESSAGE extends UIMessage> = Omit<Parameters<typeof validateUIMessages<UI_MESSAGE>>[0], 'messages'>;
+export type ChatSchemas<UI_MESSAGE extends UIMessage> = Omit<
+  Parameters<typeof validateUIMessages<UI_MESSAGE>>[0],
+  'messages'
+>;
 
 /** Options of {@link loadChat}. */
 export type LoadChatOptions<UI_MESSAGE extends UIMessage> = ChatSchemas<UI_MESSAGE> & {
@@ -51,21 +61,34 @@ export function loadedPrefix(chat: object): LoadedPrefix | undefined {
   return prefixes.get(chat);
 }
 
-async function validated<UI_MESSAGE extends UIMessage>(messages: unknown[], schemas: ChatSchemas<UI_MESSAGE>, what: string): Promise<UI_MESSAGE[]> {
+async function validated<UI_MESSAGE extends UIMessage>(
+  messages: unknown[],
+  schemas: ChatSchemas<UI_MESSAGE>,
+  what: string,
+): Promise<UI_MESSAGE[]> {
   try {
     return await validateUIMessages<UI_MESSAGE>({ ...schemas, messages });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new ConversationStoreError('VALIDATION', `${what} is not a valid UI message for this app's schemas: ${reason}`, { adapter: 'ai-sdk', cause });
+    throw new ConversationStoreError(
+      'VALIDATION',
+      `${what} is not a valid UI message for this app's schemas: ${reason}`,
+      { adapter: 'ai-sdk', cause },
+    );
   }
 }
 
 function acceptMessage(message: UIMessage, history: readonly UIMessage[]): number {
   const at = history.findIndex((m) => m.id === message.id);
   if (at < 0 && message.role === 'user') return history.length;
-  if (at >= 0 && history[at]!.role === message.role && (message.role === 'user' || message.role === 'assistant')) return at;
+  if (at >= 0 && history[at]!.role === message.role && (message.role === 'user' || message.role === 'assistant'))
+    return at;
   const found = at < 0 ? 'a new' : `stored message "${message.id}" is a ${history[at]!.role} message, not a`;
-  throw new ConversationStoreError('VALIDATION', `the client may send a user message or a stored assistant message with its tool results; ${found} ${message.role} message`, { adapter: 'ai-sdk' });
+  throw new ConversationStoreError(
+    'VALIDATION',
+    `the client may send a user message or a stored assistant message with its tool results; ${found} ${message.role} message`,
+    { adapter: 'ai-sdk' },
+  );
 }
 
 /**
@@ -74,15 +97,22 @@ function acceptMessage(message: UIMessage, history: readonly UIMessage[]): numbe
  * sent only its last message, puts it in place. Throws CONFLICT for a stale client and VALIDATION for a
  * bad message, before anything is written or any model is called.
  */
-export async function loadChat<UI_MESSAGE extends UIMessage = UIMessage>(typed: ConversationStore<UI_MESSAGE> | ConversationStore, options: LoadChatOptions<UI_MESSAGE>): Promise<LoadedChat<UI_MESSAGE>> {
+export async function loadChat<UI_MESSAGE extends UIMessage = UIMessage>(
+  typed: ConversationStore<UI_MESSAGE> | ConversationStore,
+  options: LoadChatOptions<UI_MESSAGE>,
+): Promise<LoadedChat<UI_MESSAGE>> {
   const store = baseStore(typed);
   const { userId, id, message, expectedVersion, ...schemas } = options;
   const expected = validateExpectedVersion(expectedVersion);
-  const incoming = message === undefined ? undefined : (await validated<UI_MESSAGE>([message], schemas, 'the message'))[0]!;
+  const incoming =
+    message === undefined ? undefined : (await validated<UI_MESSAGE>([message], schemas, 'the message'))[0]!;
   const stored = await store.get(userId, id);
   const version = stored?.version ?? 0;
   checkVersion(expected, version, 'ai-sdk');
-  const history = stored && stored.messages.length > 0 ? await validated<UI_MESSAGE>(stored.messages, schemas, `a stored message of chat "${id}"`) : [];
+  const history =
+    stored && stored.messages.length > 0
+      ? await validated<UI_MESSAGE>(stored.messages, schemas, `a stored message of chat "${id}"`)
+      : [];
   const kept = incoming ? acceptMessage(incoming, history) : history.length;
   const messages = incoming ? [...history.slice(0, kept), incoming] : history;
   let meta: ConversationMeta | null = null;

@@ -14,9 +14,18 @@ export interface LastMessageBody<UI_MESSAGE extends UIMessage = UIMessage> {
  * page last saw, so a stale tab gets CONFLICT instead of overwriting newer history. Extra `body` fields
  * of `sendMessage` are kept.
  */
-export function sendLastMessage<UI_MESSAGE extends UIMessage>(expectedVersion?: (chatId: string) => number | undefined): PrepareSendMessagesRequest<UI_MESSAGE> {
+export function sendLastMessage<UI_MESSAGE extends UIMessage>(
+  expectedVersion?: (chatId: string) => number | undefined,
+): PrepareSendMessagesRequest<UI_MESSAGE> {
   return ({ id, messages, body }) => {
     const version = expectedVersion?.(id);
-    return { body: { ...body, id, message: messages[messages.length - 1], ...(version === undefined ? {} : { expectedVersion: version }) } };
+    return {
+      body: {
+        ...body,
+        id,
+        message: messages[messages.length - 1],
+        ...(version === undefined ? {} : { expectedVersion: version }),
+      },
+    };
   };
 }

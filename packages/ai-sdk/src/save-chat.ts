@@ -1,4 +1,14 @@
-import { addUsage, baseStore, checkVersion, isConversationStoreError, validateExpectedVersion, type ConversationInput, type ConversationMeta, type ConversationStore, type Usage } from '@agent-conversations/core';
+import {
+  addUsage,
+  baseStore,
+  checkVersion,
+  isConversationStoreError,
+  validateExpectedVersion,
+  type ConversationInput,
+  type ConversationMeta,
+  type ConversationStore,
+  type Usage,
+} from '@agent-conversations/core';
 import type { LanguageModelUsage, UIMessage } from 'ai';
 import { loadedPrefix, type LoadedChat } from './load-chat.js';
 import { turnUsage, type CostFunction } from './usage.js';
@@ -35,15 +45,22 @@ const RETRIES = 3;
 
 // The messages a loaded chat gained at its end, when everything it loaded is still there unchanged (the
 // same objects, as onFinish passes them on); undefined when the turn rewrote history or the chat is new.
-function appendedTail<UI_MESSAGE extends UIMessage>(chat: LoadedChat<UI_MESSAGE>, messages: UI_MESSAGE[]): UI_MESSAGE[] | undefined {
+function appendedTail<UI_MESSAGE extends UIMessage>(
+  chat: LoadedChat<UI_MESSAGE>,
+  messages: UI_MESSAGE[],
+): UI_MESSAGE[] | undefined {
   const prefix = loadedPrefix(chat);
-  if (!prefix || chat.version === 0 || prefix.kept !== prefix.stored || messages.length <= prefix.kept) return undefined;
+  if (!prefix || chat.version === 0 || prefix.kept !== prefix.stored || messages.length <= prefix.kept)
+    return undefined;
   for (let i = 0; i < prefix.kept; i++) if (messages[i] !== chat.messages[i]) return undefined;
   return messages.slice(prefix.kept);
 }
 
 // The fields that are not stored as they are given; append cannot change them.
-function changesMeta(fields: Pick<ConversationInput, 'title' | 'model' | 'provider' | 'metadata'>, meta: ConversationMeta | null): boolean {
+function changesMeta(
+  fields: Pick<ConversationInput, 'title' | 'model' | 'provider' | 'metadata'>,
+  meta: ConversationMeta | null,
+): boolean {
   return (
     fields.metadata !== undefined ||
     (fields.title !== undefined && fields.title !== meta?.title) ||
@@ -53,7 +70,13 @@ function changesMeta(fields: Pick<ConversationInput, 'title' | 'model' | 'provid
 }
 
 // Upsert whose usage is the stored totals plus `delta`, compare-and-set on the version the totals were read at.
-async function upsertAddingUsage(store: ConversationStore, input: ConversationInput, delta: Usage, expected: number | undefined, base: { version: number; usage?: Usage } | undefined): Promise<ConversationMeta> {
+async function upsertAddingUsage(
+  store: ConversationStore,
+  input: ConversationInput,
+  delta: Usage,
+  expected: number | undefined,
+  base: { version: number; usage?: Usage } | undefined,
+): Promise<ConversationMeta> {
   for (let attempt = 0; ; attempt++) {
     let current = base;
     if (!current) {
@@ -63,10 +86,19 @@ async function upsertAddingUsage(store: ConversationStore, input: ConversationIn
     base = undefined;
     checkVersion(expected, current.version, 'ai-sdk');
     try {
-      return await store.upsert({ ...input, usage: addUsage(current.usage, delta) }, { expectedVersion: current.version });
+      return await store.upsert(
+        { ...input, usage: addUsage(current.usage, delta) },
+        { expectedVersion: current.version },
+      );
     } catch (error) {
       // Without a client version the caller asked for last-writer-wins messages: read the new totals and write again.
-      if (expected !== undefined || attempt === RETRIES || !isConversationStoreError(error) || error.code !== 'CONFLICT') throw error;
+      if (
+        expected !== undefined ||
+        attempt === RETRIES ||
+        !isConversationStoreError(error) ||
+        error.code !== 'CONFLICT'
+      )
+        throw error;
     }
   }
 }
@@ -81,7 +113,10 @@ async function upsertAddingUsage(store: ConversationStore, input: ConversationIn
  * `expectedVersion` from the client is checked on every path: a stale tab gets CONFLICT and nothing is
  * written.
  */
-export async function saveChat<UI_MESSAGE extends UIMessage>(typed: ConversationStore<UI_MESSAGE> | ConversationStore, options: SaveChatOptions<UI_MESSAGE>): Promise<ConversationMeta> {
+export async function saveChat<UI_MESSAGE extends UIMessage>(
+  typed: ConversationStore<UI_MESSAGE> | ConversationStore,
+  options: SaveChatOptions<UI_MESSAGE>,
+): Promise<ConversationMeta> {
   const store = baseStore(typed);
   const { chat, messages, usage, cost, durationMs, title, model, provider, metadata } = options;
   const userId = chat ? chat.userId : options.userId;

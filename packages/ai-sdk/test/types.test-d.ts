@@ -20,7 +20,9 @@ declare const body: { id: string; message: unknown; expectedVersion?: number };
 const schemas = {
   metadataSchema: z.object({ sentAt: z.number() }),
   dataSchemas: { progress: z.object({ percent: z.number() }) },
-  tools: { weather: tool({ inputSchema: z.object({ city: z.string() }), outputSchema: z.object({ tempC: z.number() }) }) },
+  tools: {
+    weather: tool({ inputSchema: z.object({ city: z.string() }), outputSchema: z.object({ tempC: z.number() }) }),
+  },
 };
 
 describe('loadChat', () => {
@@ -55,7 +57,12 @@ describe('a chat route', () => {
       onFinish: async ({ messages, responseMessage }) => {
         expectTypeOf(messages).toEqualTypeOf<AppMessage[]>();
         expectTypeOf(responseMessage).toEqualTypeOf<AppMessage>();
-        const meta = await saveChat(store, { chat, messages, usage: result.totalUsage, cost: (usage) => (usage.outputTokens ?? 0) * 1e-6 });
+        const meta = await saveChat(store, {
+          chat,
+          messages,
+          usage: result.totalUsage,
+          cost: (usage) => (usage.outputTokens ?? 0) * 1e-6,
+        });
         expectTypeOf(meta).toEqualTypeOf<ConversationMeta>();
       },
     });
@@ -77,7 +84,9 @@ describe('a chat route', () => {
 describe('sendLastMessage', () => {
   it('fits the transport of the app message type', () => {
     const prepare = sendLastMessage<AppMessage>(() => 1);
-    expectTypeOf(new DefaultChatTransport<AppMessage>({ prepareSendMessagesRequest: prepare })).toEqualTypeOf<DefaultChatTransport<AppMessage>>();
+    expectTypeOf(new DefaultChatTransport<AppMessage>({ prepareSendMessagesRequest: prepare })).toEqualTypeOf<
+      DefaultChatTransport<AppMessage>
+    >();
     expectTypeOf(prepare).parameter(0).toHaveProperty('messages').toEqualTypeOf<AppMessage[]>();
   });
 });

@@ -29,7 +29,11 @@ export async function openWorkerEnv(configPath: string, options: WranglerOptions
   try {
     wrangler = await import('wrangler');
   } catch (error) {
-    throw new ConversationStoreError('CONFIG', `${configPath} is a wrangler config; reaching its bindings needs wrangler: npm install -D wrangler`, { cause: error });
+    throw new ConversationStoreError(
+      'CONFIG',
+      `${configPath} is a wrangler config; reaching its bindings needs wrangler: npm install -D wrangler`,
+      { cause: error },
+    );
   }
   try {
     const proxy = await wrangler.getPlatformProxy<Record<string, unknown>>({
@@ -39,6 +43,10 @@ export async function openWorkerEnv(configPath: string, options: WranglerOptions
     });
     return { env: proxy.env, dispose: () => proxy.dispose() };
   } catch (error) {
-    throw new ConversationStoreError('CONFIG', `wrangler could not start the bindings of ${configPath}: ${(error as Error).message}`, { cause: error });
+    throw new ConversationStoreError(
+      'CONFIG',
+      `wrangler could not start the bindings of ${configPath}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

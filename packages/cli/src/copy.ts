@@ -1,4 +1,9 @@
-import { isConversationStoreError, type ConversationMeta, type ConversationStore, type StoredConversation } from '@agent-conversations/core';
+import {
+  isConversationStoreError,
+  type ConversationMeta,
+  type ConversationStore,
+  type StoredConversation,
+} from '@agent-conversations/core';
 import { userConversations, userMetas, writeConversation } from './jsonl.js';
 import { selectedUsers, type UserSelection } from './transfer.js';
 
@@ -41,10 +46,16 @@ export interface CopyOptions {
 }
 
 /** A conversation's version for the closing check: store version counters differ between stores, timestamps and counts travel. */
-const versionOf = (c: Pick<ConversationMeta, 'updatedAt' | 'messageCount'>): string => `updatedAt ${c.updatedAt}, ${c.messageCount} messages`;
+const versionOf = (c: Pick<ConversationMeta, 'updatedAt' | 'messageCount'>): string =>
+  `updatedAt ${c.updatedAt}, ${c.messageCount} messages`;
 
 /** Compares every source conversation of a user with the destination by id and version; reported ones are left out. */
-async function checkUser(from: ConversationStore, to: ConversationStore, userId: string, reported: Set<string>): Promise<{ checked: number; mismatches: CopyResult['mismatches'] }> {
+async function checkUser(
+  from: ConversationStore,
+  to: ConversationStore,
+  userId: string,
+  reported: Set<string>,
+): Promise<{ checked: number; mismatches: CopyResult['mismatches'] }> {
   const destination = new Map<string, string>();
   for await (const meta of userMetas(to, userId)) destination.set(meta.id, versionOf(meta));
   const mismatches: CopyResult['mismatches'] = [];
@@ -54,7 +65,8 @@ async function checkUser(from: ConversationStore, to: ConversationStore, userId:
     if (reported.has(meta.id)) continue;
     const there = destination.get(meta.id);
     if (there === undefined) mismatches.push({ userId, id: meta.id, reason: 'missing in the destination' });
-    else if (there !== versionOf(meta)) mismatches.push({ userId, id: meta.id, reason: `source has ${versionOf(meta)}, destination ${there}` });
+    else if (there !== versionOf(meta))
+      mismatches.push({ userId, id: meta.id, reason: `source has ${versionOf(meta)}, destination ${there}` });
   }
   return { checked, mismatches };
 }
@@ -69,22 +81,39 @@ export async function copyConversations(options: CopyOptions): Promise<CopyResul
   const saved = (await options.checkpoint?.load()) ?? null;
   if (saved) options.onResume?.(saved);
   const result: CopyResult = {
-    users: saved?.users ?? 0, copied: saved?.copied ?? 0, skipped: saved?.skipped ?? 0,
-    conflicts: [...(saved?.conflicts ?? [])], failures: [], mismatches: [], checked: 0, resumed: saved !== null,
+    users: saved?.users ?? 0,
+    copied: saved?.copied ?? 0,
+    skipped: saved?.skipped ?? 0,
+    conflicts: [...(saved?.conflicts ?? [])],
+    failures: [],
+    mismatches: [],
+    checked: 0,
+    resumed: saved !== null,
   };
   const write = async (userId: string, conversation: StoredConversation): Promise<void> => {
     try {
       const outcome = await writeConversation(to, conversation);
-      if (outcome === 'conflict') result.conflicts.push({ userId, id: conversation.id, reason: 'a different conversation with this id exists in the destination; left as it is' });
+      if (outcome === 'conflict')
+        result.conflicts.push({
+          userId,
+          id: conversation.id,
+          reason: 'a different conversation with this id exists in the destination; left as it is',
+        });
       else result[outcome] += 1;
     } catch (error) {
       if (!isConversationStoreError(error)) throw error;
       result.failures.push({ userId, id: conversation.id, reason: `${error.code}: ${error.message}` });
     }
   };
-  const save = (lastUser: string | undefined): Promise<void> | undefined => options.checkpoint?.save({
-    lastUser, users: result.users, copied: result.copied, skipped: result.skipped, conflicts: result.conflicts, failures: result.failures,
-  });
+  const save = (lastUser: string | undefined): Promise<void> | undefined =>
+    options.checkpoint?.save({
+      lastUser,
+      users: result.users,
+      copied: result.copied,
+      skipped: result.skipped,
+      conflicts: result.conflicts,
+      failures: result.failures,
+    });
 
   // What failed before, first.
   for (const failure of saved?.failures ?? []) {
@@ -93,15 +122,25 @@ export async function copyConversations(options: CopyOptions): Promise<CopyResul
     await write(failure.userId, conversation);
     result.checked += 1;
     const there = await to.get(failure.userId, failure.id);
-    if (there && versionOf(there) !== versionOf(conversation) && !result.conflicts.some((c) => c.userId === failure.userId && c.id === failure.id)) {
-      result.mismatches.push({ userId: failure.userId, id: failure.id, reason: `source has ${versionOf(conversation)}, destination ${versionOf(there)}` });
+    if (
+      there &&
+      versionOf(there) !== versionOf(conversation) &&
+      !result.conflicts.some((c) => c.userId === failure.userId && c.id === failure.id)
+    ) {
+      result.mismatches.push({
+        userId: failure.userId,
+        id: failure.id,
+        reason: `source has ${versionOf(conversation)}, destination ${versionOf(there)}`,
+      });
     }
   }
   if (saved?.failures.length) await save(saved.lastUser);
 
   for await (const userId of selectedUsers(from, options.selection, saved?.lastUser)) {
     for await (const conversation of userConversations(from, userId)) await write(userId, conversation);
-    const reported = new Set([...result.conflicts, ...result.failures].filter((c) => c.userId === userId).map((c) => c.id));
+    const reported = new Set(
+      [...result.conflicts, ...result.failures].filter((c) => c.userId === userId).map((c) => c.id),
+    );
     const check = await checkUser(from, to, userId, reported);
     result.checked += check.checked;
     result.mismatches.push(...check.mismatches);

@@ -1,4 +1,14 @@
-import { explainStoreResolution, formatExplanation, isConversationStoreError, redact, redactUrl, resolveConversationStore, type ConversationStore, type HealthCheck, type StoreExplanation } from '@agent-conversations/core';
+import {
+  explainStoreResolution,
+  formatExplanation,
+  isConversationStoreError,
+  redact,
+  redactUrl,
+  resolveConversationStore,
+  type ConversationStore,
+  type HealthCheck,
+  type StoreExplanation,
+} from '@agent-conversations/core';
 import { backendVariablesSet, probableTypos } from './env-hints.js';
 import { detectPlatform, RECOMMENDED, type Platform } from './platform.js';
 import { resolveOptions, type StoreSide } from './stores.js';
@@ -21,13 +31,20 @@ export interface DoctorReport {
  * registered adapters), then checks the chosen backend for real. Not ok when the app would refuse to start, or would
  * run on memory or local while a backend variable is set (or one is probably mistyped).
  */
-export async function runDoctor(side: StoreSide, packages: DoctorReport['packages'], cwd?: string): Promise<DoctorReport> {
+export async function runDoctor(
+  side: StoreSide,
+  packages: DoctorReport['packages'],
+  cwd?: string,
+): Promise<DoctorReport> {
   const { platform, evidence } = detectPlatform(side.env, cwd);
   const options = resolveOptions(side, () => undefined);
   const explanation = explainStoreResolution(options);
   const decision = explanation.decision;
   const advice = RECOMMENDED[platform];
-  const recommendation = decision && !advice.stores.includes(decision) ? `on ${platform} the recommended store is ${advice.stores.join(' or ')} (${advice.why}); this app uses ${decision}` : null;
+  const recommendation =
+    decision && !advice.stores.includes(decision)
+      ? `on ${platform} the recommended store is ${advice.stores.join(' or ')} (${advice.why}); this app uses ${decision}`
+      : null;
   const checks: HealthCheck[] = [];
   const typos = probableTypos(side.env);
   const backendSet = backendVariablesSet(side.env);
@@ -37,14 +54,26 @@ export async function runDoctor(side: StoreSide, packages: DoctorReport['package
     checks.push({ name: 'app start', ok: true, detail: `resolveConversationStore() returns the ${store.kind} store` });
   } catch (error) {
     if (!isConversationStoreError(error)) throw error;
-    checks.push({ name: 'app start', ok: false, detail: `the app would refuse to start: resolveConversationStore() throws ${error.code}: ${error.message}` });
+    checks.push({
+      name: 'app start',
+      ok: false,
+      detail: `the app would refuse to start: resolveConversationStore() throws ${error.code}: ${error.message}`,
+    });
   }
   const onEphemeral = decision === 'memory' || decision === 'local' || decision === null;
   if (onEphemeral && backendSet.length > 0) {
-    checks.push({ name: 'persistence', ok: false, detail: `${backendSet.join(', ')} ${backendSet.length === 1 ? 'is' : 'are'} set, but the app resolves to ${decision ?? 'nothing'} (${explanation.reason})` });
+    checks.push({
+      name: 'persistence',
+      ok: false,
+      detail: `${backendSet.join(', ')} ${backendSet.length === 1 ? 'is' : 'are'} set, but the app resolves to ${decision ?? 'nothing'} (${explanation.reason})`,
+    });
   }
   for (const typo of typos) {
-    checks.push({ name: 'variable names', ok: !onEphemeral, detail: `${typo.given} is set; did you mean ${typo.meant}?` });
+    checks.push({
+      name: 'variable names',
+      ok: !onEphemeral,
+      detail: `${typo.given} is set; did you mean ${typo.meant}?`,
+    });
   }
   if (store) {
     try {
@@ -54,14 +83,31 @@ export async function runDoctor(side: StoreSide, packages: DoctorReport['package
     }
   }
   const ok = checks.every((c) => c.ok);
-  return { ok, runsOn: store?.kind ?? null, platform, platformEvidence: evidence, recommendation, explanation, checks, packages };
+  return {
+    ok,
+    runsOn: store?.kind ?? null,
+    platform,
+    platformEvidence: evidence,
+    recommendation,
+    explanation,
+    checks,
+    packages,
+  };
 }
 
 async function checkBackend(store: ConversationStore): Promise<HealthCheck[]> {
   try {
     if (store.diagnose) return await store.diagnose();
     await store.list('agent-conversations-doctor', { limit: 1 });
-    return [{ name: 'reachable', ok: true, detail: store.persistent ? 'a list call succeeded' : `${store.kind}: fine for development, lost on restart, refused in production` }];
+    return [
+      {
+        name: 'reachable',
+        ok: true,
+        detail: store.persistent
+          ? 'a list call succeeded'
+          : `${store.kind}: fine for development, lost on restart, refused in production`,
+      },
+    ];
   } catch (error) {
     if (!isConversationStoreError(error)) throw error;
     return [{ name: 'reachable', ok: false, detail: `${error.code}: ${error.message}` }];
@@ -69,8 +115,13 @@ async function checkBackend(store: ConversationStore): Promise<HealthCheck[]> {
 }
 
 function verdict(report: DoctorReport): string {
-  if (!report.ok) return report.runsOn ? `doctor: NOT ready: the app would start on ${report.runsOn}, but see FAIL above` : 'doctor: NOT ready: the app would refuse to start';
-  return report.runsOn === 'memory' ? 'doctor: the app would start on memory (development only: history is lost on restart)' : `doctor: ready: the app would start on ${report.runsOn}`;
+  if (!report.ok)
+    return report.runsOn
+      ? `doctor: NOT ready: the app would start on ${report.runsOn}, but see FAIL above`
+      : 'doctor: NOT ready: the app would refuse to start';
+  return report.runsOn === 'memory'
+    ? 'doctor: the app would start on memory (development only: history is lost on restart)'
+    : `doctor: ready: the app would start on ${report.runsOn}`;
 }
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`()]+/gi;

@@ -62,7 +62,9 @@ export function probableTypos(env: EnvRecord): { given: string; meant: string }[
   for (const [given] of strings(env)) {
     if (KNOWN_VARIABLES.includes(given)) continue;
     const upper = given.toUpperCase();
-    const meant = KNOWN_VARIABLES.find((known) => !(known in env) && distance(upper, known, known.length >= 10 ? 2 : 1) <= (known.length >= 10 ? 2 : 1));
+    const meant = KNOWN_VARIABLES.find(
+      (known) => !(known in env) && distance(upper, known, known.length >= 10 ? 2 : 1) <= (known.length >= 10 ? 2 : 1),
+    );
     if (meant) found.push({ given, meant });
   }
   return found;

@@ -1,4 +1,9 @@
-import { ConversationStoreError, type ConversationMeta, type ConversationStore, type StoredConversation } from '@agent-conversations/core';
+import {
+  ConversationStoreError,
+  type ConversationMeta,
+  type ConversationStore,
+  type StoredConversation,
+} from '@agent-conversations/core';
 
 /** The first line of every export file. */
 export const EXPORT_HEADER = { format: 'agent-conversations', version: 1 } as const;
@@ -18,16 +23,29 @@ export function checkHeader(line: string | undefined): void {
   try {
     header = JSON.parse(line ?? '') as typeof header;
   } catch (error) {
-    throw new ConversationStoreError('VALIDATION', 'not an agent-conversations export: the first line is not JSON', { cause: error });
+    throw new ConversationStoreError('VALIDATION', 'not an agent-conversations export: the first line is not JSON', {
+      cause: error,
+    });
   }
-  if (header?.format !== EXPORT_HEADER.format) throw new ConversationStoreError('VALIDATION', 'not an agent-conversations export: the first line must be {"format":"agent-conversations","version":1}');
-  if (header.version !== EXPORT_HEADER.version) throw new ConversationStoreError('VALIDATION', `export format version ${String(header.version)} is not supported by this CLI (it reads version ${EXPORT_HEADER.version}); upgrade @agent-conversations/cli`);
+  if (header?.format !== EXPORT_HEADER.format)
+    throw new ConversationStoreError(
+      'VALIDATION',
+      'not an agent-conversations export: the first line must be {"format":"agent-conversations","version":1}',
+    );
+  if (header.version !== EXPORT_HEADER.version)
+    throw new ConversationStoreError(
+      'VALIDATION',
+      `export format version ${String(header.version)} is not supported by this CLI (it reads version ${EXPORT_HEADER.version}); upgrade @agent-conversations/cli`,
+    );
 }
 
 /** Every user id of the store, page by page; CONFIG error when the store cannot enumerate users. */
 export async function* allUsers(store: ConversationStore, after?: string): AsyncGenerator<string> {
   if (!store.listUsers) {
-    throw new ConversationStoreError('CONFIG', `the ${store.kind} store cannot enumerate users; pass --user ID (repeatable) instead of --all`);
+    throw new ConversationStoreError(
+      'CONFIG',
+      `the ${store.kind} store cannot enumerate users; pass --user ID (repeatable) instead of --all`,
+    );
   }
   let cursor = after;
   do {
@@ -64,15 +82,22 @@ export async function* userMetas(store: ConversationStore, userId: string): Asyn
 export type WriteOutcome = 'copied' | 'skipped' | 'conflict';
 
 function sameContent(a: ExportedConversation, b: ExportedConversation): boolean {
-  const pick = (c: ExportedConversation): string => JSON.stringify([c.title, c.model, c.provider, c.usage, c.metadata, c.createdAt, c.updatedAt, c.messages]);
+  const pick = (c: ExportedConversation): string =>
+    JSON.stringify([c.title, c.model, c.provider, c.usage, c.metadata, c.createdAt, c.updatedAt, c.messages]);
   return pick(a) === pick(b);
 }
 
 /** Creates the conversation only if it does not exist; an existing identical one (same content and timestamps) is skipped, a different one is a conflict (never overwritten). */
-export async function writeConversation(store: ConversationStore, conversation: ExportedConversation): Promise<WriteOutcome> {
+export async function writeConversation(
+  store: ConversationStore,
+  conversation: ExportedConversation,
+): Promise<WriteOutcome> {
   const { id, userId, title, model, provider, usage, metadata, createdAt, updatedAt, messages } = conversation;
   try {
-    await store.upsert({ id, userId, title, model, provider, usage, metadata, createdAt, updatedAt, messages }, { expectedVersion: 0 });
+    await store.upsert(
+      { id, userId, title, model, provider, usage, metadata, createdAt, updatedAt, messages },
+      { expectedVersion: 0 },
+    );
     return 'copied';
   } catch (error) {
     if ((error as { code?: string }).code !== 'CONFLICT') throw error;

@@ -39,7 +39,8 @@ export function parseLine(text: string, check: 'shape' | 'full' = 'full'): Parse
   } catch (error) {
     return { ok: false, reason: `not JSON (${(error as Error).message})` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: `expected a conversation object, got ${describe(value)}` };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: `expected a conversation object, got ${describe(value)}` };
   if (check === 'shape') return { ok: true, conversation: value as ExportedConversation };
   try {
     prepareInput(value);

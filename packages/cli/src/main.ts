@@ -34,10 +34,24 @@ overwritten), 1 failure (bad lines, failed writes, a failed check, an error), 2 
 
 const WRANGLER = ['persist-to', 'wrangler-env', 'production', 'adapter'] as const;
 const OPTIONS = {
-  'env-file': { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, user: { type: 'string', multiple: true },
-  all: { type: 'boolean' }, out: { type: 'string' }, 'from-env': { type: 'string' }, 'to-env': { type: 'string' }, state: { type: 'string' },
-  restart: { type: 'boolean' }, strict: { type: 'boolean' }, 'allow-memory': { type: 'boolean' }, 'persist-to': { type: 'string' },
-  'wrangler-env': { type: 'string' }, production: { type: 'boolean' }, adapter: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
+  'env-file': { type: 'string' },
+  json: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  user: { type: 'string', multiple: true },
+  all: { type: 'boolean' },
+  out: { type: 'string' },
+  'from-env': { type: 'string' },
+  'to-env': { type: 'string' },
+  state: { type: 'string' },
+  restart: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  'allow-memory': { type: 'boolean' },
+  'persist-to': { type: 'string' },
+  'wrangler-env': { type: 'string' },
+  production: { type: 'boolean' },
+  adapter: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** The options each command takes; any other is a usage error. */
@@ -54,7 +68,8 @@ function parse(argv: string[]): { values: Values; positionals: string[] } {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${/'([^']+)'/.exec(message)?.[1] ?? message}`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new UsageError(`unknown option ${/'([^']+)'/.exec(message)?.[1] ?? message}`);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(message.replace(/\.$/, ''));
     throw error;
   }
@@ -74,15 +89,23 @@ async function run(argv: string[]): Promise<number> {
   const accepted = ACCEPTS[command];
   if (!accepted) throw new UsageError(`unknown command "${command}"`);
   const wrong = Object.keys(values).filter((key) => !accepted.includes(key));
-  if (wrong.length) throw new UsageError(`${wrong.map((k) => `--${k}`).join(', ')} ${wrong.length === 1 ? 'is not an option' : 'are not options'} of ${command}`);
+  if (wrong.length)
+    throw new UsageError(
+      `${wrong.map((k) => `--${k}`).join(', ')} ${wrong.length === 1 ? 'is not an option' : 'are not options'} of ${command}`,
+    );
   if (command !== 'import' && rest.length) throw new UsageError(`${command} takes no argument "${rest[0]}"`);
   if (command === 'import' && rest.length !== 1) throw new UsageError('import takes one FILE (the export to read)');
   switch (command) {
-    case 'doctor': return commandDoctor(values);
-    case 'migrate': return commandMigrate(values);
-    case 'export': return commandExport(values);
-    case 'import': return commandImport(rest[0]!, values);
-    default: return commandCopy(values);
+    case 'doctor':
+      return commandDoctor(values);
+    case 'migrate':
+      return commandMigrate(values);
+    case 'export':
+      return commandExport(values);
+    case 'import':
+      return commandImport(rest[0]!, values);
+    default:
+      return commandCopy(values);
   }
 }
 
@@ -92,7 +115,9 @@ export async function main(argv: string[]): Promise<number> {
     return await run(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`agent-conversations: ${error.message}\nRun agent-conversations --help for the commands and options.`);
+      console.error(
+        `agent-conversations: ${error.message}\nRun agent-conversations --help for the commands and options.`,
+      );
       return 2;
     }
     if (isConversationStoreError(error)) {

@@ -7,7 +7,10 @@ export type Platform = 'cloudflare-workers' | 'vercel' | 'kubernetes' | 'docker'
 
 /** The spec's recommendation per platform. */
 export const RECOMMENDED: Readonly<Record<Platform, { stores: StoreKind[]; why: string }>> = {
-  'cloudflare-workers': { stores: ['d1', 'durable-object'], why: 'managed SQL that is easy to inspect, migrate and export (durable-object for strictly colocated per-user state)' },
+  'cloudflare-workers': {
+    stores: ['d1', 'durable-object'],
+    why: 'managed SQL that is easy to inspect, migrate and export (durable-object for strictly colocated per-user state)',
+  },
   vercel: { stores: ['postgres'], why: 'works with Vercel Postgres or any external Postgres' },
   kubernetes: { stores: ['postgres'], why: 'the standard managed database pattern' },
   docker: { stores: ['clickhouse', 'postgres'], why: 'reuse the infrastructure you already run' },
@@ -24,7 +27,8 @@ function inContainer(): boolean {
 export function detectPlatform(env: EnvRecord, cwd = process.cwd()): { platform: Platform; evidence: string } {
   const vars = env as Record<string, unknown>;
   const has = (name: string): boolean => typeof vars[name] === 'string' && vars[name] !== '';
-  if (has('WORKERS_CI') || has('CF_PAGES')) return { platform: 'cloudflare-workers', evidence: 'Cloudflare build variables are set' };
+  if (has('WORKERS_CI') || has('CF_PAGES'))
+    return { platform: 'cloudflare-workers', evidence: 'Cloudflare build variables are set' };
   const wrangler = ['wrangler.toml', 'wrangler.jsonc', 'wrangler.json'].find((f) => existsSync(join(cwd, f)));
   if (wrangler) return { platform: 'cloudflare-workers', evidence: `${wrangler} is in ${cwd}` };
   if (has('VERCEL') || has('VERCEL_ENV')) return { platform: 'vercel', evidence: 'VERCEL is set' };

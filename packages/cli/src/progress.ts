@@ -14,7 +14,8 @@ export interface Progress {
 /** What is counted: `users`, `conversations`, or `bytes` (shown as MB). */
 export type ProgressUnit = 'users' | 'conversations' | 'bytes';
 
-const amount = (unit: ProgressUnit, n: number): string => (unit === 'bytes' ? `${(n / 1e6).toFixed(1)}` : String(Math.round(n)));
+const amount = (unit: ProgressUnit, n: number): string =>
+  unit === 'bytes' ? `${(n / 1e6).toFixed(1)}` : String(Math.round(n));
 const unitLabel = (unit: ProgressUnit): string => (unit === 'bytes' ? 'MB' : unit);
 
 function duration(seconds: number): string {
@@ -25,7 +26,14 @@ function duration(seconds: number): string {
 }
 
 /** The text of one progress line: `[bar] 40% | 40/100 users | 12.5 users/s | ETA 5s | detail` (no bar off a terminal). */
-export function formatProgress(unit: ProgressUnit, tty: boolean, params: Pick<Params, 'value' | 'total' | 'startTime' | 'eta'>, first: number, detail: string, now = Date.now()): string {
+export function formatProgress(
+  unit: ProgressUnit,
+  tty: boolean,
+  params: Pick<Params, 'value' | 'total' | 'startTime' | 'eta'>,
+  first: number,
+  detail: string,
+  now = Date.now(),
+): string {
   const ratio = params.total > 0 ? Math.min(1, params.value / params.total) : 1;
   const elapsed = Math.max(0.001, (now - params.startTime) / 1000);
   const rate = (params.value - first) / elapsed;
@@ -38,12 +46,24 @@ export function formatProgress(unit: ProgressUnit, tty: boolean, params: Pick<Pa
 }
 
 /** A progress display on `stream` (stderr by default); `interval` is how often a plain line is printed when not a terminal. */
-export function createProgress(unit: ProgressUnit, options: { stream?: NodeJS.WriteStream; interval?: number } = {}): Progress {
+export function createProgress(
+  unit: ProgressUnit,
+  options: { stream?: NodeJS.WriteStream; interval?: number } = {},
+): Progress {
   const stream = options.stream ?? process.stderr;
   const tty = Boolean(stream.isTTY);
   let first = 0;
-  const format = (_: Options, params: Params, payload: { detail?: string }): string => formatProgress(unit, tty, params, first, payload.detail ?? '');
-  const bar = new SingleBar({ stream, format, noTTYOutput: true, notTTYSchedule: options.interval ?? 2000, hideCursor: tty, etaBuffer: 50, fps: 10 });
+  const format = (_: Options, params: Params, payload: { detail?: string }): string =>
+    formatProgress(unit, tty, params, first, payload.detail ?? '');
+  const bar = new SingleBar({
+    stream,
+    format,
+    noTTYOutput: true,
+    notTTYSchedule: options.interval ?? 2000,
+    hideCursor: tty,
+    etaBuffer: 50,
+    fps: 10,
+  });
   let started = false;
   return {
     start(total, value = 0) {

@@ -27,7 +27,11 @@ export const SERVER_STORE_PACKAGES = [
 
 /** The adapters a module exports (any export shaped { kind, packageName, create }). */
 function exportedAdapters(module: Record<string, unknown>): StoreAdapter[] {
-  const isAdapter = (value: unknown): value is StoreAdapter => typeof value === 'object' && value !== null && typeof (value as StoreAdapter).kind === 'string' && typeof (value as StoreAdapter).create === 'function';
+  const isAdapter = (value: unknown): value is StoreAdapter =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StoreAdapter).kind === 'string' &&
+    typeof (value as StoreAdapter).create === 'function';
   return [...new Set(Object.values(module).filter(isAdapter))];
 }
 
@@ -42,18 +46,26 @@ export async function registerAdapterModule(specifier: string): Promise<string> 
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new ConversationStoreError('CONFIG', `--adapter ${specifier}: the module was not found (${isFile ? 'no such file' : 'npm install it next to the CLI'})`);
+    throw new ConversationStoreError(
+      'CONFIG',
+      `--adapter ${specifier}: the module was not found (${isFile ? 'no such file' : 'npm install it next to the CLI'})`,
+    );
   }
   const adapters = exportedAdapters(module);
   for (const adapter of adapters) registerStoreAdapter(adapter);
   if (adapters.length === 0 && getRegisteredAdapters().length === before) {
-    throw new ConversationStoreError('CONFIG', `--adapter ${specifier} neither registered a store adapter nor exports one`);
+    throw new ConversationStoreError(
+      'CONFIG',
+      `--adapter ${specifier} neither registered a store adapter nor exports one`,
+    );
   }
   return specifier;
 }
 
 /** Imports `<package>/register` for every installed store package, then each `--adapter` module; returns which were found. */
-export async function registerInstalledStores(adapterModules: readonly string[] = []): Promise<{ registered: string[]; missing: string[] }> {
+export async function registerInstalledStores(
+  adapterModules: readonly string[] = [],
+): Promise<{ registered: string[]; missing: string[] }> {
   const registered: string[] = [];
   const missing: string[] = [];
   for (const name of SERVER_STORE_PACKAGES) {
@@ -96,15 +108,38 @@ export interface SideOptions extends WranglerOptions {
  */
 export async function loadSide(file: string | undefined, options: SideOptions): Promise<StoreSide> {
   const none = async (): Promise<void> => undefined;
-  if (file === undefined) return { source: 'the environment', env: options.base, production: options.production || undefined, dispose: none };
-  if (!isWranglerConfig(file)) return { source: file, env: { ...options.base, ...(await readEnvFile(file)) }, production: options.production || undefined, dispose: none };
+  if (file === undefined)
+    return { source: 'the environment', env: options.base, production: options.production || undefined, dispose: none };
+  if (!isWranglerConfig(file))
+    return {
+      source: file,
+      env: { ...options.base, ...(await readEnvFile(file)) },
+      production: options.production || undefined,
+      dispose: none,
+    };
   const worker = await openWorkerEnv(file, options);
-  return { source: file, env: worker.env, bindings: worker.env, production: options.production ?? true, dispose: worker.dispose };
+  return {
+    source: file,
+    env: worker.env,
+    bindings: worker.env,
+    production: options.production ?? true,
+    dispose: worker.dispose,
+  };
 }
 
 /** The resolver options of a side: exactly what a server app passes (`authenticated: true`, the registered adapters). */
-export function resolveOptions(side: StoreSide, warn: (message: string) => void = (m) => console.error(m)): ResolveOptions {
-  return { env: side.env, bindings: side.bindings, production: side.production, authenticated: true, adapters: getRegisteredAdapters(), logger: { warn } };
+export function resolveOptions(
+  side: StoreSide,
+  warn: (message: string) => void = (m) => console.error(m),
+): ResolveOptions {
+  return {
+    env: side.env,
+    bindings: side.bindings,
+    production: side.production,
+    authenticated: true,
+    adapters: getRegisteredAdapters(),
+    logger: { warn },
+  };
 }
 
 /** Why a side that resolves to the browser has no server store, with the backend variables it ignores and probable typos. */
@@ -118,11 +153,15 @@ function localMessage(side: StoreSide, explanation: StoreExplanation): string {
  * Resolves the store of a side as the app would. A store that keeps nothing after this process exits (memory)
  * is refused unless `allowMemory`: a mistyped variable would otherwise "succeed" and lose everything.
  */
-export async function openStore(side: StoreSide, options: { allowMemory?: boolean; role?: string } = {}): Promise<{ explanation: StoreExplanation; store: ConversationStore }> {
+export async function openStore(
+  side: StoreSide,
+  options: { allowMemory?: boolean; role?: string } = {},
+): Promise<{ explanation: StoreExplanation; store: ConversationStore }> {
   const role = options.role ?? 'the store';
   const resolve = resolveOptions(side);
   const explanation = explainStoreResolution({ ...resolve, logger: { warn: () => undefined } });
-  if (explanation.decision === 'local') throw new ConversationStoreError('CONFIG', `${role}: ${localMessage(side, explanation)}`);
+  if (explanation.decision === 'local')
+    throw new ConversationStoreError('CONFIG', `${role}: ${localMessage(side, explanation)}`);
   let store: ConversationStore;
   try {
     store = await resolveConversationStore(resolve);

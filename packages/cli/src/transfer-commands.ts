@@ -13,7 +13,10 @@ async function fileSize(file: string): Promise<number> {
   try {
     return (await stat(file)).size;
   } catch (error) {
-    throw new ConversationStoreError('VALIDATION', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConversationStoreError(
+      'VALIDATION',
+      `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 
@@ -52,7 +55,11 @@ export async function commandImport(file: string, values: Values): Promise<numbe
       const result = await importConversations(store, readLines(input), {
         users: values.user,
         onProblem: (p) => progress.log(problemLine(p)),
-        onLine: (r) => progress.update(input.bytesRead, `${r.written} written, ${r.skipped} skipped, ${r.bad + r.failed} bad or failed`),
+        onLine: (r) =>
+          progress.update(
+            input.bytesRead,
+            `${r.written} written, ${r.skipped} skipped, ${r.bad + r.failed} bad or failed`,
+          ),
       });
       progress.update(size, `${result.written} written`);
       progress.stop();
@@ -75,19 +82,24 @@ async function saveAtomically(file: string, text: string): Promise<void> {
 }
 
 function copySummary(from: string, to: string, r: CopyResult): string {
-  const lines = [`copy ${from} -> ${to}: users ${r.users}, copied ${r.copied}, skipped ${r.skipped} (already there), conflicts ${r.conflicts.length}, failed ${r.failures.length}`];
+  const lines = [
+    `copy ${from} -> ${to}: users ${r.users}, copied ${r.copied}, skipped ${r.skipped} (already there), conflicts ${r.conflicts.length}, failed ${r.failures.length}`,
+  ];
   for (const c of r.conflicts) lines.push(`  conflict ${c.userId} / ${c.id}: ${c.reason}`);
   for (const f of r.failures) lines.push(`  failed ${f.userId} / ${f.id}: ${f.reason}`);
   for (const m of r.mismatches) lines.push(`  check FAILED ${m.userId} / ${m.id}: ${m.reason}`);
-  lines.push(r.mismatches.length === 0
-    ? `closing check: all ${r.checked} source conversations checked in this run are in the destination with the same id and version (updatedAt, message count)${r.conflicts.length + r.failures.length ? ', apart from the conflicts and failures above' : ''}`
-    : `closing check: ${r.mismatches.length} of ${r.checked} source conversations are missing or differ in the destination`);
+  lines.push(
+    r.mismatches.length === 0
+      ? `closing check: all ${r.checked} source conversations checked in this run are in the destination with the same id and version (updatedAt, message count)${r.conflicts.length + r.failures.length ? ', apart from the conflicts and failures above' : ''}`
+      : `closing check: ${r.mismatches.length} of ${r.checked} source conversations are missing or differ in the destination`,
+  );
   return lines.join('\n');
 }
 
 export async function commandCopy(values: Values): Promise<number> {
   const [fromFile, toFile] = [values['from-env'], values['to-env']];
-  if (!fromFile || !toFile) throw new UsageError('copy needs --from-env A and --to-env B (env files or wrangler configs)');
+  if (!fromFile || !toFile)
+    throw new UsageError('copy needs --from-env A and --to-env B (env files or wrangler configs)');
   const chosen = selection(values);
   await registerInstalledStores(values.adapter);
   const base = { NODE_ENV: process.env.NODE_ENV };
@@ -100,29 +112,42 @@ export async function commandCopy(values: Values): Promise<number> {
   const progress = createProgress('users');
   try {
     const source = await openStore(from, { allowMemory: values['allow-memory'], role: 'the copy source' });
-    const target = await openStore(to, { allowMemory: values['allow-memory'], role: 'the copy destination' }).catch(async (error: unknown) => {
-      await source.store.close();
-      throw error;
-    });
+    const target = await openStore(to, { allowMemory: values['allow-memory'], role: 'the copy destination' }).catch(
+      async (error: unknown) => {
+        await source.store.close();
+        throw error;
+      },
+    );
     try {
       if (values.restart) await rm(stateFile, { force: true });
-      const text = await readFile(stateFile, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+      const text = await readFile(stateFile, 'utf8').catch((e: NodeJS.ErrnoException) =>
+        e.code === 'ENOENT' ? null : Promise.reject(e),
+      );
       const saved = text === null ? null : (JSON.parse(text) as CopyCheckpoint);
       if (saved) {
-        console.error(`resuming the copy from ${stateFile}: ${saved.users} users done${saved.lastUser ? ` (up to ${saved.lastUser})` : ''}, retrying ${saved.failures.length} conversations that failed before (--restart starts over)`);
+        console.error(
+          `resuming the copy from ${stateFile}: ${saved.users} users done${saved.lastUser ? ` (up to ${saved.lastUser})` : ''}, retrying ${saved.failures.length} conversations that failed before (--restart starts over)`,
+        );
       }
       progress.start(await countUsers(source.store, chosen), saved?.users ?? 0);
       const result = await copyConversations({
         from: source.store,
         to: target.store,
         selection: chosen,
-        checkpoint: { load: async () => saved, save: (checkpoint) => saveAtomically(stateFile, JSON.stringify(checkpoint)) },
-        onUser: (userId, r) => progress.update(r.users, `${userId}: copied ${r.copied}, skipped ${r.skipped}, failed ${r.failures.length}`),
+        checkpoint: {
+          load: async () => saved,
+          save: (checkpoint) => saveAtomically(stateFile, JSON.stringify(checkpoint)),
+        },
+        onUser: (userId, r) =>
+          progress.update(r.users, `${userId}: copied ${r.copied}, skipped ${r.skipped}, failed ${r.failures.length}`),
       });
       progress.stop();
       console.log(copySummary(source.store.kind, target.store.kind, result));
       const code = result.failures.length > 0 || result.mismatches.length > 0 ? 1 : result.conflicts.length > 0 ? 3 : 0;
-      if (code === 1 && result.failures.length > 0) console.log(`run the same command again to retry the ${result.failures.length} failed conversations (progress is in ${stateFile})`);
+      if (code === 1 && result.failures.length > 0)
+        console.log(
+          `run the same command again to retry the ${result.failures.length} failed conversations (progress is in ${stateFile})`,
+        );
       else if (code !== 1) await rm(stateFile, { force: true });
       return code;
     } finally {

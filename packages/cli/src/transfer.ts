@@ -6,7 +6,11 @@ import { parseLine } from './lines.js';
 export type UserSelection = { userIds: string[] } | { all: true };
 
 /** The users of a selection in ascending order, after `after` when given. */
-export async function* selectedUsers(store: ConversationStore, selection: UserSelection, after?: string): AsyncGenerator<string> {
+export async function* selectedUsers(
+  store: ConversationStore,
+  selection: UserSelection,
+  after?: string,
+): AsyncGenerator<string> {
   if ('all' in selection) yield* allUsers(store, after);
   else yield* [...new Set(selection.userIds)].sort().filter((u) => after === undefined || u > after);
 }
@@ -102,8 +106,21 @@ export async function validateExport(lines: AsyncIterable<string>): Promise<Line
  * skipped, a different one is a conflict left as it is). A bad line or a failed write is reported with its line
  * number and the run goes on. A bad header (or a newer format) throws before anything is written.
  */
-export async function importConversations(store: ConversationStore, lines: AsyncIterable<string>, options: ImportOptions = {}): Promise<ImportResult> {
-  const result: ImportResult = { read: 0, written: 0, skipped: 0, bad: 0, failed: 0, alreadyThere: 0, conflicts: 0, otherUsers: 0 };
+export async function importConversations(
+  store: ConversationStore,
+  lines: AsyncIterable<string>,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const result: ImportResult = {
+    read: 0,
+    written: 0,
+    skipped: 0,
+    bad: 0,
+    failed: 0,
+    alreadyThere: 0,
+    conflicts: 0,
+    otherUsers: 0,
+  };
   const only = options.users?.length ? new Set(options.users) : undefined;
   const report = (problem: LineProblem): void => options.onProblem?.(problem);
   for await (const { number, text } of numbered(lines)) {
@@ -126,7 +143,13 @@ export async function importConversations(store: ConversationStore, lines: Async
           if (outcome === 'skipped') result.alreadyThere += 1;
           else {
             result.conflicts += 1;
-            report({ line: number, kind: 'conflict', userId, id, reason: 'a different conversation with this id exists; left as it is' });
+            report({
+              line: number,
+              kind: 'conflict',
+              userId,
+              id,
+              reason: 'a different conversation with this id exists; left as it is',
+            });
           }
         }
       } catch (error) {

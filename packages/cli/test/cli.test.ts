@@ -10,16 +10,23 @@ const appStart = fileURLToPath(new URL('./fixtures/app-start.mjs', import.meta.u
 /** Runs the documented app startup with only `env`: 0 when it starts, 1 when it refuses. */
 function startApp(env: Record<string, string>): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [appStart], { env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      [appStart],
+      { env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
+      },
+    );
   });
 }
 
 describe('the command line', () => {
   it('--version prints the package version; unknown flags and misplaced options are one clean line and exit 2', async () => {
     const cwd = await workdir();
-    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     const printed = await runCli(['--version'], {}, cwd);
     expect(printed).toMatchObject({ code: 0, stdout: `${version}\n` });
     for (const [args, message] of [
@@ -51,13 +58,43 @@ describe('doctor agrees with the app', () => {
     const cwd = await workdir();
     const cases: { env: Record<string, string>; app: number; doctor: number; says: RegExp }[] = [
       { env: {}, app: 1, doctor: 1, says: /FAIL app start: the app would refuse to start/ },
-      { env: { DATABASE_URL: db.url }, app: 1, doctor: 1, says: /FAIL persistence: DATABASE_URL is set, but the app resolves to local/ },
+      {
+        env: { DATABASE_URL: db.url },
+        app: 1,
+        doctor: 1,
+        says: /FAIL persistence: DATABASE_URL is set, but the app resolves to local/,
+      },
       { env: { NODE_ENV: 'production' }, app: 1, doctor: 1, says: /FAIL app start/ },
-      { env: { NODE_ENV: 'production', AGENT_CONVERSATION_PERSISTENCE: 'true' }, app: 1, doctor: 1, says: /refuses to fall back to memory/ },
-      { env: { AGENT_CONVERSATION_PERSISTENCE: 'true' }, app: 0, doctor: 0, says: /doctor: the app would start on memory \(development only/ },
-      { env: { AGENT_CONVERSATION_PERSISTENCE: 'true', DATABSE_URL: db.url }, app: 0, doctor: 1, says: /FAIL variable names: DATABSE_URL is set; did you mean DATABASE_URL\?/ },
-      { env: { AGENT_CONVERSATION_PERSISTENCE: 'true', CLICKHOUSE_HOST: 'http://127.0.0.1:1' }, app: 0, doctor: 1, says: /FAIL persistence: CLICKHOUSE_HOST is set, but the app resolves to memory/ },
-      { env: { AGENT_CONVERSATION_PERSISTENCE: 'true', DATABASE_URL: db.url }, app: 0, doctor: 0, says: /doctor: ready: the app would start on postgres/ },
+      {
+        env: { NODE_ENV: 'production', AGENT_CONVERSATION_PERSISTENCE: 'true' },
+        app: 1,
+        doctor: 1,
+        says: /refuses to fall back to memory/,
+      },
+      {
+        env: { AGENT_CONVERSATION_PERSISTENCE: 'true' },
+        app: 0,
+        doctor: 0,
+        says: /doctor: the app would start on memory \(development only/,
+      },
+      {
+        env: { AGENT_CONVERSATION_PERSISTENCE: 'true', DATABSE_URL: db.url },
+        app: 0,
+        doctor: 1,
+        says: /FAIL variable names: DATABSE_URL is set; did you mean DATABASE_URL\?/,
+      },
+      {
+        env: { AGENT_CONVERSATION_PERSISTENCE: 'true', CLICKHOUSE_HOST: 'http://127.0.0.1:1' },
+        app: 0,
+        doctor: 1,
+        says: /FAIL persistence: CLICKHOUSE_HOST is set, but the app resolves to memory/,
+      },
+      {
+        env: { AGENT_CONVERSATION_PERSISTENCE: 'true', DATABASE_URL: db.url },
+        app: 0,
+        doctor: 0,
+        says: /doctor: ready: the app would start on postgres/,
+      },
     ];
     for (const { env, app, doctor, says } of cases) {
       const [started, checked] = await Promise.all([startApp(env), runCli(['doctor'], env, cwd)]);

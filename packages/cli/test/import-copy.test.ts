@@ -10,7 +10,14 @@ const database = testDatabases();
 
 const HEADER = '{"format":"agent-conversations","version":1}';
 const line = (userId: string, id: string, text = `hello from ${userId}`): string =>
-  JSON.stringify({ id, userId, title: `${id} title`, createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_500, messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text }] }] });
+  JSON.stringify({
+    id,
+    userId,
+    title: `${id} title`,
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_500,
+    messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text }] }],
+  });
 
 /** Conversation ids per user in a database, read through the store. */
 async function contents(url: string, users: string[]): Promise<Record<string, string[]>> {
@@ -37,7 +44,12 @@ const crafted = [
   JSON.stringify({ id: 'a3', userId: 42, messages: [] }),
   '',
   line('bob', 'b1'),
-  JSON.stringify({ id: 'a4', userId: 'alice', messages: [{ id: 'm', role: 'user', content: 'x' }], usage: { inputTokens: -1 } }),
+  JSON.stringify({
+    id: 'a4',
+    userId: 'alice',
+    messages: [{ id: 'm', role: 'user', content: 'x' }],
+    usage: { inputTokens: -1 },
+  }),
   line('alice', 'a5'),
   line('carol', 'c1'),
 ].join('\r\n');
@@ -54,7 +66,11 @@ describe('import of crafted files into a real Postgres', () => {
     expect(run.stdout).toContain('import: read 8, written 4, skipped 0, bad 4, failed 0');
     expect(run.code).toBe(1);
     noStack(run);
-    expect(await contents(db.url, ['alice', 'bob', 'carol'])).toEqual({ alice: ['a1', 'a5'], bob: ['b1'], carol: ['c1'] });
+    expect(await contents(db.url, ['alice', 'bob', 'carol'])).toEqual({
+      alice: ['a1', 'a5'],
+      bob: ['b1'],
+      carol: ['c1'],
+    });
   });
 
   it('--strict checks the whole file first and writes nothing when a line is bad; a clean file with a BOM imports', async () => {
@@ -77,7 +93,11 @@ describe('import of crafted files into a real Postgres', () => {
 
   it('--user imports only that user: lines of other users are skipped, never written to anyone', async () => {
     const db = await database('import_user');
-    const cwd = await workdir({ 'mixed.jsonl': [HEADER, line('alice', 'a1'), line('bob', 'b1'), line('bob', 'b2'), line('alice', 'a2')].join('\n') });
+    const cwd = await workdir({
+      'mixed.jsonl': [HEADER, line('alice', 'a1'), line('bob', 'b1'), line('bob', 'b2'), line('alice', 'a2')].join(
+        '\n',
+      ),
+    });
     const run = await runCli(['import', 'mixed.jsonl', '--user', 'alice'], pgEnv(db.url), cwd);
     expect(run.stdout).toContain('import: read 4, written 2, skipped 2, bad 0, failed 0');
     expect(run.stdout).toContain('2 of other users');
@@ -87,10 +107,15 @@ describe('import of crafted files into a real Postgres', () => {
 
   it('a different conversation already there is a conflict left as it is: exit 3', async () => {
     const db = await database('import_conflict');
-    const cwd = await workdir({ 'one.jsonl': [HEADER, line('alice', 'a1')].join('\n'), 'other.jsonl': [HEADER, line('alice', 'a1', 'something else')].join('\n') });
+    const cwd = await workdir({
+      'one.jsonl': [HEADER, line('alice', 'a1')].join('\n'),
+      'other.jsonl': [HEADER, line('alice', 'a1', 'something else')].join('\n'),
+    });
     expect((await runCli(['import', 'one.jsonl'], pgEnv(db.url), cwd)).code).toBe(0);
     const run = await runCli(['import', 'other.jsonl'], pgEnv(db.url), cwd);
-    expect(run.stderr).toContain('line 2: conflict (alice / a1): a different conversation with this id exists; left as it is');
+    expect(run.stderr).toContain(
+      'line 2: conflict (alice / a1): a different conversation with this id exists; left as it is',
+    );
     expect(run.stdout).toContain('import: read 1, written 0, skipped 1, bad 0, failed 0');
     expect(run.code).toBe(3);
   });
@@ -101,7 +126,11 @@ async function seed(url: string, users: number, perUser: number): Promise<void> 
   try {
     for (let u = 0; u < users; u++) {
       for (let c = 0; c < perUser; c++) {
-        await store.upsert({ id: `conv-${c}`, userId: `user-${String(u).padStart(3, '0')}`, messages: [{ id: `m${c}`, role: 'user', parts: [{ type: 'text', text: `q ${u}/${c}` }] }] });
+        await store.upsert({
+          id: `conv-${c}`,
+          userId: `user-${String(u).padStart(3, '0')}`,
+          messages: [{ id: `m${c}`, role: 'user', parts: [{ type: 'text', text: `q ${u}/${c}` }] }],
+        });
       }
     }
   } finally {
@@ -120,7 +149,8 @@ async function migrated(label: string): Promise<TestDatabase> {
 /** Makes the destination refuse these conversations, as a flaky backend would (a real error from the real server). */
 async function injectFailures(db: TestDatabase, failing: [string, string][]): Promise<void> {
   const cases = failing.map(([u, id]) => `(NEW.user_id = '${u}' AND NEW.id = '${id}')`).join(' OR ');
-  await db.pool.query(`CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF ${cases} THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+  await db.pool
+    .query(`CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF ${cases} THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
     CREATE TRIGGER inject_failure BEFORE INSERT ON agent_conversations.agent_conversations FOR EACH ROW EXECUTE FUNCTION inject_failure();`);
 }
 
@@ -133,7 +163,10 @@ describe('copy between two real Postgres databases', () => {
   it('interrupted, with injected failures: the resumed copy says so, retries the failures, and ends with everything copied', async () => {
     const [a, b] = [await database('copyfail_a'), await migrated('copyfail_b')];
     await seed(a.url, 30, 3);
-    await injectFailures(b, [['user-003', 'conv-1'], ['user-007', 'conv-2']]);
+    await injectFailures(b, [
+      ['user-003', 'conv-1'],
+      ['user-007', 'conv-2'],
+    ]);
     const cwd = await workdir(envFiles(a, b));
     const args = ['copy', '--from-env', 'a.env', '--to-env', 'b.env', '--all'];
     const stateFile = join(cwd, '.agent-conversations-copy.json');
@@ -142,19 +175,27 @@ describe('copy between two real Postgres databases', () => {
     await new Promise<void>((resolve) => {
       const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '' } });
       const timer = setInterval(() => {
-        readFile(stateFile, 'utf8').then((text) => {
-          if ((JSON.parse(text) as { lastUser: string }).lastUser >= 'user-009') child.kill('SIGKILL');
-        }, () => undefined);
+        readFile(stateFile, 'utf8').then(
+          (text) => {
+            if ((JSON.parse(text) as { lastUser: string }).lastUser >= 'user-009') child.kill('SIGKILL');
+          },
+          () => undefined,
+        );
       }, 20);
       child.on('close', () => resolve(clearInterval(timer)));
     });
-    const state = JSON.parse(await readFile(stateFile, 'utf8')) as { lastUser: string; failures: { userId: string; id: string }[] };
+    const state = JSON.parse(await readFile(stateFile, 'utf8')) as {
+      lastUser: string;
+      failures: { userId: string; id: string }[];
+    };
     expect(state.lastUser < 'user-029').toBe(true);
     expect(state.failures.map((f) => `${f.userId}/${f.id}`)).toEqual(['user-003/conv-1', 'user-007/conv-2']);
 
     // Still failing: the resumed run retries them, fails again, keeps them for the next run and exits 1.
     const stillFailing = await runCli(args, {}, cwd);
-    expect(stillFailing.stderr).toContain(`resuming the copy from .agent-conversations-copy.json: ${Number(state.lastUser.slice(5)) + 1} users done (up to ${state.lastUser}), retrying 2 conversations that failed before`);
+    expect(stillFailing.stderr).toContain(
+      `resuming the copy from .agent-conversations-copy.json: ${Number(state.lastUser.slice(5)) + 1} users done (up to ${state.lastUser}), retrying 2 conversations that failed before`,
+    );
     expect(stillFailing.stdout).toMatch(/failed 2\n {2}failed user-003 \/ conv-1: STORAGE: .*injected failure/);
     expect(stillFailing.stdout).toContain('run the same command again to retry the 2 failed conversations');
     expect(stillFailing.code).toBe(1);
@@ -164,9 +205,14 @@ describe('copy between two real Postgres databases', () => {
     const resumed = await runCli(args, {}, cwd);
     expect(resumed.stderr).toContain('retrying 2 conversations that failed before');
     // The user being copied when the process was killed is done again: what had landed is skipped as identical.
-    const [, copied, skipped] = /copy postgres -> postgres: users 30, copied (\d+), skipped (\d+) \(already there\), conflicts 0, failed 0/.exec(resumed.stdout) ?? [];
+    const [, copied, skipped] =
+      /copy postgres -> postgres: users 30, copied (\d+), skipped (\d+) \(already there\), conflicts 0, failed 0/.exec(
+        resumed.stdout,
+      ) ?? [];
     expect(Number(copied) + Number(skipped)).toBe(90);
-    expect(resumed.stdout).toContain('closing check: all 2 source conversations checked in this run are in the destination with the same id and version');
+    expect(resumed.stdout).toContain(
+      'closing check: all 2 source conversations checked in this run are in the destination with the same id and version',
+    );
     expect(resumed.code).toBe(0);
     await expect(readFile(stateFile)).rejects.toMatchObject({ code: 'ENOENT' });
 
@@ -181,12 +227,15 @@ describe('copy between two real Postgres databases', () => {
     const [a, b] = [await database('copycheck_a'), await migrated('copycheck_b')];
     await seed(a.url, 2, 2);
     // The destination silently changes one conversation's updatedAt on insert.
-    await b.pool.query(`CREATE FUNCTION shift_time() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.user_id = 'user-001' AND NEW.id = 'conv-0' THEN NEW.updated_at := NEW.updated_at + 1; END IF; RETURN NEW; END $$;
+    await b.pool
+      .query(`CREATE FUNCTION shift_time() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.user_id = 'user-001' AND NEW.id = 'conv-0' THEN NEW.updated_at := NEW.updated_at + 1; END IF; RETURN NEW; END $$;
       CREATE TRIGGER shift_time BEFORE INSERT ON agent_conversations.agent_conversations FOR EACH ROW EXECUTE FUNCTION shift_time();`);
     const cwd = await workdir(envFiles(a, b));
     const run = await runCli(['copy', '--from-env', 'a.env', '--to-env', 'b.env', '--all'], {}, cwd);
     expect(run.stdout).toContain('copied 4, skipped 0 (already there), conflicts 0, failed 0');
-    expect(run.stdout).toMatch(/check FAILED user-001 \/ conv-0: source has updatedAt (\d+), 1 messages, destination updatedAt \d+, 1 messages/);
+    expect(run.stdout).toMatch(
+      /check FAILED user-001 \/ conv-0: source has updatedAt (\d+), 1 messages, destination updatedAt \d+, 1 messages/,
+    );
     expect(run.stdout).toContain('closing check: 1 of 4 source conversations are missing or differ in the destination');
     expect(run.code).toBe(1);
   });
@@ -200,7 +249,9 @@ describe('copy between two real Postgres databases', () => {
     const cwd = await workdir(envFiles(a, b));
     const run = await runCli(['copy', '--from-env', 'a.env', '--to-env', 'b.env', '--user', 'user-000'], {}, cwd);
     expect(run.stdout).toContain('copied 1, skipped 0 (already there), conflicts 1, failed 0');
-    expect(run.stdout).toContain('conflict user-000 / conv-1: a different conversation with this id exists in the destination; left as it is');
+    expect(run.stdout).toContain(
+      'conflict user-000 / conv-1: a different conversation with this id exists in the destination; left as it is',
+    );
     expect(run.code).toBe(3);
   });
 });

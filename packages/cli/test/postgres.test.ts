@@ -40,7 +40,10 @@ describe('doctor against a real Postgres', () => {
     expect(run.stdout).toMatch(/ok\s+schema version: version \d+ \(current\)/);
     expect(run.stdout).toContain('doctor: ready: the app would start on postgres');
     expect(run.code).toBe(0);
-    const json = JSON.parse((await runCli(['doctor', '--json'], pgEnv(db.url), await workdir())).stdout) as { ok: boolean; explanation: { decision: string } };
+    const json = JSON.parse((await runCli(['doctor', '--json'], pgEnv(db.url), await workdir())).stdout) as {
+      ok: boolean;
+      explanation: { decision: string };
+    };
     expect(json).toMatchObject({ ok: true, explanation: { decision: 'postgres' } });
   });
 
@@ -61,7 +64,9 @@ describe('doctor against a real Postgres', () => {
     const cwd = await workdir();
     const latest = migrationFiles().length;
     const missing = await runCli(['doctor'], env, cwd);
-    expect(missing.stdout).toContain(`schema version: version 0 of ${latest}; pending migrations are applied on first use (autoMigrate)`);
+    expect(missing.stdout).toContain(
+      `schema version: version 0 of ${latest}; pending migrations are applied on first use (autoMigrate)`,
+    );
     expect(missing.code).toBe(0);
 
     const dry = await runCli(['migrate', '--dry-run'], env, cwd);
@@ -87,12 +92,18 @@ describe('doctor against a real Postgres', () => {
     url.password = 'limited-pw-42';
     const run = await runCli(['doctor'], pgEnv(url.toString()), await workdir());
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/FAIL grants: "limited_cli" lacks CREATE on database "[^"]+" to create schema "agent_conversations"/);
+    expect(run.stdout).toMatch(
+      /FAIL grants: "limited_cli" lacks CREATE on database "[^"]+" to create schema "agent_conversations"/,
+    );
     expect(run.stdout).not.toContain('limited-pw-42');
   });
 
   it('fails closed in production with nothing configured', async () => {
-    const run = await runCli(['doctor'], { NODE_ENV: 'production', AGENT_CONVERSATION_PERSISTENCE: 'true' }, await workdir());
+    const run = await runCli(
+      ['doctor'],
+      { NODE_ENV: 'production', AGENT_CONVERSATION_PERSISTENCE: 'true' },
+      await workdir(),
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('refuses to fall back to memory');
     expect(run.stdout).toContain('FAIL app start: the app would refuse to start');
@@ -110,7 +121,10 @@ describe('export, import and copy against a real Postgres', () => {
     expect(imported.stdout).toContain('import: read 12, written 12, skipped 0, bad 0, failed 0');
     expect(imported.code).toBe(0);
     expect((await runCli(['export', '--all', '--out', 'b.jsonl'], pgEnv(b.url), cwd)).code).toBe(0);
-    const [first, second] = await Promise.all([readFile(join(cwd, 'a.jsonl'), 'utf8'), readFile(join(cwd, 'b.jsonl'), 'utf8')]);
+    const [first, second] = await Promise.all([
+      readFile(join(cwd, 'a.jsonl'), 'utf8'),
+      readFile(join(cwd, 'b.jsonl'), 'utf8'),
+    ]);
     expect(first.split('\n')).toHaveLength(1 + 12 + 1);
     expect(second).toBe(first);
     const again = await runCli(['import', 'a.jsonl'], pgEnv(b.url), cwd);
@@ -123,7 +137,10 @@ describe('export, import and copy against a real Postgres', () => {
   it('copy killed half-way and run again ends with exactly one copy of everything', async () => {
     const [a, b] = [await database('copy_a'), await database('copy_b')];
     await seed(a.url, 40, 3);
-    const cwd = await workdir({ 'a.env': `AGENT_CONVERSATION_PERSISTENCE=true\nDATABASE_URL=${a.url}\n`, 'b.env': `AGENT_CONVERSATION_PERSISTENCE=true\nDATABASE_URL="${b.url}"\n` });
+    const cwd = await workdir({
+      'a.env': `AGENT_CONVERSATION_PERSISTENCE=true\nDATABASE_URL=${a.url}\n`,
+      'b.env': `AGENT_CONVERSATION_PERSISTENCE=true\nDATABASE_URL="${b.url}"\n`,
+    });
     const args = ['copy', '--from-env', 'a.env', '--to-env', 'b.env', '--all'];
 
     // Kill -9 the first run once its checkpoint says ten users are done.
@@ -131,10 +148,13 @@ describe('export, import and copy against a real Postgres', () => {
     const killed = await new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '' } });
       const timer = setInterval(() => {
-        readFile(stateFile, 'utf8').then((text) => {
-          const last = (JSON.parse(text) as { lastUser: string }).lastUser;
-          if (last >= 'user-009') child.kill('SIGKILL');
-        }, () => undefined);
+        readFile(stateFile, 'utf8').then(
+          (text) => {
+            const last = (JSON.parse(text) as { lastUser: string }).lastUser;
+            if (last >= 'user-009') child.kill('SIGKILL');
+          },
+          () => undefined,
+        );
       }, 20);
       child.on('close', () => {
         clearInterval(timer);
@@ -146,13 +166,20 @@ describe('export, import and copy against a real Postgres', () => {
     expect(state.lastUser < 'user-039').toBe(true);
 
     const resumed = await runCli(args, {}, cwd);
-    expect(resumed.stderr).toContain(`resuming the copy from .agent-conversations-copy.json: ${Number(state.lastUser.slice(5)) + 1} users done (up to ${state.lastUser})`);
+    expect(resumed.stderr).toContain(
+      `resuming the copy from .agent-conversations-copy.json: ${Number(state.lastUser.slice(5)) + 1} users done (up to ${state.lastUser})`,
+    );
     expect(resumed.stdout).toContain('copy postgres -> postgres');
-    expect(resumed.stdout).toMatch(/closing check: all \d+ source conversations checked in this run are in the destination with the same id and version/);
+    expect(resumed.stdout).toMatch(
+      /closing check: all \d+ source conversations checked in this run are in the destination with the same id and version/,
+    );
     expect(resumed.code).toBe(0);
     await runCli(['export', '--all', '--out', 'a.jsonl'], pgEnv(a.url), cwd);
     await runCli(['export', '--all', '--out', 'b.jsonl'], pgEnv(b.url), cwd);
-    const [source, copy] = await Promise.all([readFile(join(cwd, 'a.jsonl'), 'utf8'), readFile(join(cwd, 'b.jsonl'), 'utf8')]);
+    const [source, copy] = await Promise.all([
+      readFile(join(cwd, 'a.jsonl'), 'utf8'),
+      readFile(join(cwd, 'b.jsonl'), 'utf8'),
+    ]);
     expect(copy.split('\n')).toHaveLength(1 + 120 + 1);
     expect(copy).toBe(source);
   });

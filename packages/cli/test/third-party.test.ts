@@ -10,14 +10,28 @@ const register = fileURLToPath(new URL('../../../tools/store-file-fixture/regist
 const exporting = fileURLToPath(new URL('../../../tools/store-file-fixture/index.mjs', import.meta.url));
 const database = testDatabases();
 const ON = { AGENT_CONVERSATION_PERSISTENCE: 'true' };
-const envFile = (vars: Record<string, string>): string => Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n');
-const conversation = (userId: string, id: string) => ({ id, userId, title: `${id} title`, createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_500, messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: `hi from ${userId}` }] }] });
+const envFile = (vars: Record<string, string>): string =>
+  Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+const conversation = (userId: string, id: string) => ({
+  id,
+  userId,
+  title: `${id} title`,
+  createdAt: 1_700_000_000_000,
+  updatedAt: 1_700_000_000_500,
+  messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: `hi from ${userId}` }] }],
+});
 
 describe('a third-party adapter in the CLI (--adapter)', () => {
   it('doctor resolves it by name and by auto, and checks it for real', async () => {
     const cwd = await workdir();
     const path = join(cwd, 'chats.json');
-    const byName = await runCli(['doctor', '--adapter', register], { ...ON, AGENT_CONVERSATION_STORE: 'file', FILE_STORE_PATH: path }, cwd);
+    const byName = await runCli(
+      ['doctor', '--adapter', register],
+      { ...ON, AGENT_CONVERSATION_STORE: 'file', FILE_STORE_PATH: path },
+      cwd,
+    );
     expect(byName.stdout).toContain('conversation store: file (AGENT_CONVERSATION_STORE=file)');
     expect(byName.stdout).toContain('doctor: ready: the app would start on file');
     expect(byName.code).toBe(0);
@@ -30,8 +44,14 @@ describe('a third-party adapter in the CLI (--adapter)', () => {
 
   it('without --adapter the kind is unknown, and the error lists the registered kinds and the built-in packages', async () => {
     const cwd = await workdir();
-    const run = await runCli(['doctor'], { ...ON, AGENT_CONVERSATION_STORE: 'file', FILE_STORE_PATH: join(cwd, 'x.json') }, cwd);
-    expect(run.stdout).toContain('AGENT_CONVERSATION_STORE must be auto, a built-in kind or a registered one (got "file")');
+    const run = await runCli(
+      ['doctor'],
+      { ...ON, AGENT_CONVERSATION_STORE: 'file', FILE_STORE_PATH: join(cwd, 'x.json') },
+      cwd,
+    );
+    expect(run.stdout).toContain(
+      'AGENT_CONVERSATION_STORE must be auto, a built-in kind or a registered one (got "file")',
+    );
     expect(run.stdout).toContain('postgres from @agent-conversations/store-postgres');
     expect(run.code).toBe(1);
     const missing = await runCli(['doctor', '--adapter', './nope.mjs'], ON, cwd);
@@ -47,33 +67,66 @@ describe('a third-party adapter in the CLI (--adapter)', () => {
     const cwd = await workdir();
     const path = join(cwd, 'chats.json');
     const seed = join(cwd, 'seed.jsonl');
-    await writeFile(seed, ['{"format":"agent-conversations","version":1}', JSON.stringify(conversation('alice', 'a1')), JSON.stringify(conversation('bob', 'b1'))].join('\n'));
+    await writeFile(
+      seed,
+      [
+        '{"format":"agent-conversations","version":1}',
+        JSON.stringify(conversation('alice', 'a1')),
+        JSON.stringify(conversation('bob', 'b1')),
+      ].join('\n'),
+    );
     expect((await runCli(['import', seed], pgEnv(source.url), cwd)).code).toBe(0);
     await writeFile(join(cwd, 'pg-src.env'), envFile(pgEnv(source.url)));
     await writeFile(join(cwd, 'pg-dst.env'), envFile(pgEnv(target.url)));
     await writeFile(join(cwd, 'file.env'), envFile({ ...ON, AGENT_CONVERSATION_STORE: 'file', FILE_STORE_PATH: path }));
 
-    const into = await runCli(['copy', '--adapter', register, '--from-env', 'pg-src.env', '--to-env', 'file.env', '--all'], {}, cwd);
+    const into = await runCli(
+      ['copy', '--adapter', register, '--from-env', 'pg-src.env', '--to-env', 'file.env', '--all'],
+      {},
+      cwd,
+    );
     expect(into.stderr + into.stdout).not.toMatch(/\n\s+at /);
     expect(into.code).toBe(0);
     const file = createFileStore({ path });
-    expect(await file.get('alice', 'a1')).toMatchObject({ title: 'a1 title', createdAt: 1_700_000_000_000, messages: conversation('alice', 'a1').messages });
+    expect(await file.get('alice', 'a1')).toMatchObject({
+      title: 'a1 title',
+      createdAt: 1_700_000_000_000,
+      messages: conversation('alice', 'a1').messages,
+    });
     expect((await file.list('bob')).items.map((c) => c.id)).toEqual(['b1']);
 
-    const out = await runCli(['copy', '--adapter', register, '--from-env', 'file.env', '--to-env', 'pg-dst.env', '--all'], {}, cwd);
+    const out = await runCli(
+      ['copy', '--adapter', register, '--from-env', 'file.env', '--to-env', 'pg-dst.env', '--all'],
+      {},
+      cwd,
+    );
     expect(out.code).toBe(0);
     const exported = await runCli(['export', '--adapter', register, '--env-file', 'pg-dst.env', '--all'], {}, cwd);
     expect(exported.code).toBe(0);
-    const lines = exported.stdout.trim().split('\n').slice(1).map((l) => JSON.parse(l) as { id: string; userId: string; messages: unknown });
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l) as { id: string; userId: string; messages: unknown });
     expect(lines.map((l) => `${l.userId}/${l.id}`).sort()).toEqual(['alice/a1', 'bob/b1']);
     expect(lines.find((l) => l.id === 'a1')?.messages).toEqual(conversation('alice', 'a1').messages);
 
-    const fromFile = await runCli(['export', '--adapter', register, '--env-file', 'file.env', '--user', 'alice'], {}, cwd);
+    const fromFile = await runCli(
+      ['export', '--adapter', register, '--env-file', 'file.env', '--user', 'alice'],
+      {},
+      cwd,
+    );
     expect(fromFile.code).toBe(0);
     await writeFile(join(cwd, 'alice.jsonl'), fromFile.stdout);
     const other = join(cwd, 'other.json');
-    const imported = await runCli(['import', 'alice.jsonl', '--adapter', register], { ...ON, AGENT_CONVERSATION_STORE: 'file', FILE_STORE_PATH: other }, cwd);
+    const imported = await runCli(
+      ['import', 'alice.jsonl', '--adapter', register],
+      { ...ON, AGENT_CONVERSATION_STORE: 'file', FILE_STORE_PATH: other },
+      cwd,
+    );
     expect(imported.code).toBe(0);
-    expect((await createFileStore({ path: other }).get('alice', 'a1'))?.messages).toEqual(conversation('alice', 'a1').messages);
+    expect((await createFileStore({ path: other }).get('alice', 'a1'))?.messages).toEqual(
+      conversation('alice', 'a1').messages,
+    );
   });
 });

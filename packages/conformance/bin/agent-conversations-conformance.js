@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const target = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(target))) {
-  console.error('agent-conversations-conformance: @agent-conversations/conformance is not built yet (no dist/cli.js); run `npm run build` at the repository root');
+  console.error(
+    'agent-conversations-conformance: @agent-conversations/conformance is not built yet (no dist/cli.js); run `npm run build` at the repository root',
+  );
   process.exit(1);
 }
 await import(target.href);

@@ -73,7 +73,8 @@ let counter = 0;
 /** A random id safe for every backend (letters, digits, -). */
 export function randomId(prefix: string): string {
   counter += 1;
-  const random = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const random =
+    globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   return `${prefix}-${counter.toString(36)}-${random}`;
 }
 
@@ -90,7 +91,13 @@ export function assistantMessage(text: string, id = randomId('m')): Message {
     metadata: { model: 'test-model', createdAt: 1_700_000_000_000 },
     parts: [
       { type: 'step-start' },
-      { type: 'tool-weather', toolCallId: 'call_1', state: 'output-available', input: { city: 'Paris' }, output: { tempC: 21.5, sunny: true } },
+      {
+        type: 'tool-weather',
+        toolCallId: 'call_1',
+        state: 'output-available',
+        input: { city: 'Paris' },
+        output: { tempC: 21.5, sunny: true },
+      },
       { type: 'text', text, state: 'done' },
     ],
   };
@@ -98,7 +105,9 @@ export function assistantMessage(text: string, id = randomId('m')): Message {
 
 /** N alternating user/assistant messages. */
 export function conversationMessages(count: number, label = 'msg'): Message[] {
-  return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? userMessage(`${label} ${i}`) : assistantMessage(`${label} ${i}`)));
+  return Array.from({ length: count }, (_, i) =>
+    i % 2 === 0 ? userMessage(`${label} ${i}`) : assistantMessage(`${label} ${i}`),
+  );
 }
 
 /** Asserts the promise rejects with a ConversationStoreError of the code; returns the error. */
@@ -111,7 +120,9 @@ export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Pr
   }
   expect(caught, `expected a ${code} ConversationStoreError, but the call resolved`).toBeInstanceOf(Error);
   const error = caught as Error & { code: string };
-  expect(error.name, `expected ConversationStoreError, got ${error.name}: ${error.message}`).toBe('ConversationStoreError');
+  expect(error.name, `expected ConversationStoreError, got ${error.name}: ${error.message}`).toBe(
+    'ConversationStoreError',
+  );
   expect(error.code, `expected code ${code}; message: ${error.message}`).toBe(code);
   return error;
 }

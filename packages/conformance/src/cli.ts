@@ -33,7 +33,15 @@ interface Args {
 }
 
 function parse(argv: string[]): Args {
-  const args: Args = { file: undefined, name: undefined, strict: false, json: null, peer: true, help: false, model: {} };
+  const args: Args = {
+    file: undefined,
+    name: undefined,
+    strict: false,
+    json: null,
+    peer: true,
+    help: false,
+    model: {},
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') args.help = true;
@@ -84,7 +92,14 @@ async function main(argv: string[]): Promise<number> {
   await writeFile(testFile, testSource(relative(dir, target).split('\\').join('/'), args, reportFile));
   try {
     const silent = args.json === '-';
-    const vitest = await startVitest('test', [], { run: true, watch: false, root, include: [relative(root, testFile)], passWithNoTests: false, ...(silent ? { reporters: [{}] } : {}) });
+    const vitest = await startVitest('test', [], {
+      run: true,
+      watch: false,
+      root,
+      include: [relative(root, testFile)],
+      passWithNoTests: false,
+      ...(silent ? { reporters: [{}] } : {}),
+    });
     await vitest.close();
     const vitestCode = process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
     const report = JSON.parse(await readFile(reportFile, 'utf8').catch(() => 'null')) as ConformanceReport | null;

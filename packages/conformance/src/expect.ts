@@ -41,15 +41,22 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined);
   const [ka, kb] = [keys(a), keys(b)];
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+  return (
+    ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
+  );
 }
 
 /** Whether `actual` has every property of `pattern` with a matching value (recursively; arrays match element by element). */
 export function matchesObject(actual: unknown, pattern: unknown): boolean {
   if (!isObject(pattern)) return Object.is(actual, pattern);
   if (!isObject(actual)) return false;
-  if (Array.isArray(pattern)) return Array.isArray(actual) && actual.length === pattern.length && pattern.every((p, i) => matchesObject(actual[i], p));
-  return Object.keys(pattern).every((k) => Object.prototype.hasOwnProperty.call(actual, k) && matchesObject(actual[k], pattern[k]));
+  if (Array.isArray(pattern))
+    return (
+      Array.isArray(actual) && actual.length === pattern.length && pattern.every((p, i) => matchesObject(actual[i], p))
+    );
+  return Object.keys(pattern).every(
+    (k) => Object.prototype.hasOwnProperty.call(actual, k) && matchesObject(actual[k], pattern[k]),
+  );
 }
 
 type Matchers = {
@@ -84,8 +91,18 @@ export function expect(actual: unknown, why?: string): Matchers & { not: Matcher
       toBeGreaterThan: (n) => num(n, 'to be >', (actual as number) > n),
       toBeGreaterThanOrEqual: (n) => num(n, 'to be >=', (actual as number) >= n),
       toBeLessThanOrEqual: (n) => num(n, 'to be <=', (actual as number) <= n),
-      toHaveLength: (n) => check(isObject(actual) || typeof actual === 'string' ? (actual as { length?: unknown }).length === n : false, `to have length ${n}`, n),
-      toContain: (item) => check(Array.isArray(actual) ? actual.includes(item) : typeof actual === 'string' && actual.includes(String(item)), `to contain ${show(item)}`, item),
+      toHaveLength: (n) =>
+        check(
+          isObject(actual) || typeof actual === 'string' ? (actual as { length?: unknown }).length === n : false,
+          `to have length ${n}`,
+          n,
+        ),
+      toContain: (item) =>
+        check(
+          Array.isArray(actual) ? actual.includes(item) : typeof actual === 'string' && actual.includes(String(item)),
+          `to contain ${show(item)}`,
+          item,
+        ),
       toBeNull: () => check(actual === null, 'to be null', null),
       toBeUndefined: () => check(actual === undefined, 'to be undefined', undefined),
       toBeDefined: () => check(actual !== undefined, 'to be defined'),

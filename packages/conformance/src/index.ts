@@ -7,4 +7,14 @@ export { ConformanceAssertionError } from './expect.js';
 export { type IoGate, type IoHook } from './model/explorer.js';
 export { modelSettings, CI_SEED, DEFAULT_RUNS, type ModelSettings } from './model/properties.js';
 export { Model, derivedTitle } from './model/model.js';
-export { type Check, type CheckContext, CheckSkipped, CONCURRENCY_FLOOR, DEFAULT_CAPABILITIES, userMessage, assistantMessage, conversationMessages, expectCode } from './check.js';
+export {
+  type Check,
+  type CheckContext,
+  CheckSkipped,
+  CONCURRENCY_FLOOR,
+  DEFAULT_CAPABILITIES,
+  userMessage,
+  assistantMessage,
+  conversationMessages,
+  expectCode,
+} from './check.js';

@@ -30,7 +30,9 @@ export function formatSummary(report: ConformanceReport): string {
     }
   }
   const loose = counts.skipped + counts.weakened;
-  if (report.strict) lines.push(loose ? `strict: FAILED, ${loose} checks skipped or weakened` : 'strict: every check ran in full');
-  else if (loose) lines.push(`not strict: run with --strict (or strict: true) to fail on the ${loose} skipped or weakened checks`);
+  if (report.strict)
+    lines.push(loose ? `strict: FAILED, ${loose} checks skipped or weakened` : 'strict: every check ran in full');
+  else if (loose)
+    lines.push(`not strict: run with --strict (or strict: true) to fail on the ${loose} skipped or weakened checks`);
   return lines.join('\n');
 }

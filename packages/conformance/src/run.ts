@@ -39,7 +39,10 @@ export function planChecks(options: ConformanceOptions, checks: readonly Check[]
   const capabilities = capabilitiesOf(options);
   return checks.map((check) => ({
     check,
-    skipped: (options.knownFailures?.[check.id] !== undefined ? `known failure: ${options.knownFailures[check.id]}` : null) ?? check.skipUnless?.(options, capabilities) ?? null,
+    skipped:
+      (options.knownFailures?.[check.id] !== undefined ? `known failure: ${options.knownFailures[check.id]}` : null) ??
+      check.skipUnless?.(options, capabilities) ??
+      null,
     weakened: check.weakenedBy?.(options, capabilities) ?? null,
   }));
 }
@@ -49,7 +52,13 @@ const NO_INSPECT = 'no inspect given: what the backend holds was not read direct
 /** The direct-storage half of a check, reported as its own skipped entry when the options give no `inspect`. */
 export function storageSkip(check: Check, options: ConformanceOptions): CheckResult | null {
   if (!check.storage || options.inspect) return null;
-  return { id: `${check.id}#storage`, concern: check.concern, name: `${check.name} (read back from the backend directly)`, status: 'skipped', reason: NO_INSPECT };
+  return {
+    id: `${check.id}#storage`,
+    concern: check.concern,
+    name: `${check.name} (read back from the backend directly)`,
+    status: 'skipped',
+    reason: NO_INSPECT,
+  };
 }
 
 /** Prefixes a failure with the check id and the promise it guards, keeping the values the assertion printed. */
@@ -96,7 +105,10 @@ export async function runCheck(check: Check, options: ConformanceOptions): Promi
 }
 
 /** Runs one planned check and says how it went. */
-export async function runPlanned({ check, skipped, weakened }: PlannedCheck, options: ConformanceOptions): Promise<CheckResult> {
+export async function runPlanned(
+  { check, skipped, weakened }: PlannedCheck,
+  options: ConformanceOptions,
+): Promise<CheckResult> {
   const base = { id: check.id, concern: check.concern, name: check.name };
   if (skipped) return { ...base, status: 'skipped', reason: skipped };
   try {
@@ -110,7 +122,10 @@ export async function runPlanned({ check, skipped, weakened }: PlannedCheck, opt
 }
 
 /** Runs the checks one after another without vitest's runner (setup and teardown included) and returns every result. */
-export async function runChecks(options: ConformanceOptions, checks: readonly Check[] = ALL_CHECKS): Promise<CheckResult[]> {
+export async function runChecks(
+  options: ConformanceOptions,
+  checks: readonly Check[] = ALL_CHECKS,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   await options.setup?.();
   try {

@@ -16,7 +16,11 @@ export function runConformanceSuite(options: ConformanceOptions): void {
   describe(`conformance: ${options.name}`, () => {
     if (options.setup) beforeAll(() => options.setup?.(), timeout * 4);
     afterAll(async () => {
-      const report = buildReport(options.name, ALL_CHECKS.flatMap((c) => [results.get(c.id), results.get(`${c.id}#storage`)]).filter((r) => r !== undefined), options.strict);
+      const report = buildReport(
+        options.name,
+        ALL_CHECKS.flatMap((c) => [results.get(c.id), results.get(`${c.id}#storage`)]).filter((r) => r !== undefined),
+        options.strict,
+      );
       if (!options.quiet) console.log(formatSummary(report));
       await options.onReport?.(report);
       await options.teardown?.();
@@ -30,12 +34,16 @@ export function runConformanceSuite(options: ConformanceOptions): void {
             results.set(check.id, { id: check.id, concern, name: check.name, status: 'skipped', reason: skipped });
             it.skip(`${title} [skipped: ${skipped}]`, () => undefined);
           } else {
-            it(weakened ? `${title} [weakened: ${weakened}]` : title, async (context) => {
-              const result = await runPlanned(planned, options);
-              results.set(check.id, result);
-              if (result.status === 'failed') throw result.error;
-              if (result.status === 'skipped') context.skip(result.reason);
-            }, check.slow ? timeout * 20 : timeout);
+            it(
+              weakened ? `${title} [weakened: ${weakened}]` : title,
+              async (context) => {
+                const result = await runPlanned(planned, options);
+                results.set(check.id, result);
+                if (result.status === 'failed') throw result.error;
+                if (result.status === 'skipped') context.skip(result.reason);
+              },
+              check.slow ? timeout * 20 : timeout,
+            );
           }
           const part = storageSkip(check, options);
           if (part) {
@@ -48,7 +56,10 @@ export function runConformanceSuite(options: ConformanceOptions): void {
     if (options.strict) {
       it('[strict] every check ran in full: none skipped, none weakened', () => {
         const loose = [...results.values()].filter((r) => r.status === 'skipped' || r.status === 'weakened');
-        if (loose.length) throw new Error(`strict: ${loose.length} checks did not run in full:\n${loose.map((r) => `  ${r.status} ${r.id}: ${r.reason}`).join('\n')}`);
+        if (loose.length)
+          throw new Error(
+            `strict: ${loose.length} checks did not run in full:\n${loose.map((r) => `  ${r.status} ${r.id}: ${r.reason}`).join('\n')}`,
+          );
       });
     }
   });

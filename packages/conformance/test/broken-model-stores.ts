@@ -17,7 +17,10 @@ function options(name: string, build: Build): ConformanceOptions {
 }
 
 const dupOrMissing = (stored: Message[] | undefined, messages: readonly { id: string }[]) =>
-  !stored || messages.length === 0 || new Set(messages.map((m) => m.id)).size !== messages.length || messages.some((m) => stored.some((s) => s.id === m.id));
+  !stored ||
+  messages.length === 0 ||
+  new Set(messages.map((m) => m.id)).size !== messages.length ||
+  messages.some((m) => stored.some((s) => s.id === m.id));
 
 function sum(a: Usage | undefined, b: Usage | undefined): Usage | undefined {
   if (!b) return a;
@@ -47,9 +50,15 @@ export const losesUpdates = (): ConformanceOptions =>
       await gate('read the conversation');
       const current = await inner.get(userId, id);
       const expected = opts?.expectedVersion;
-      if (dupOrMissing(current?.messages, messages) || (expected !== undefined && expected !== current!.version)) return inner.append(userId, id, messages, opts);
+      if (dupOrMissing(current?.messages, messages) || (expected !== undefined && expected !== current!.version))
+        return inner.append(userId, id, messages, opts);
       await gate('write the list back');
-      return inner.upsert({ id, userId, messages: [...current!.messages, ...(messages as unknown as Message[])], usage: sum(current!.usage, opts?.usage) });
+      return inner.upsert({
+        id,
+        userId,
+        messages: [...current!.messages, ...(messages as unknown as Message[])],
+        usage: sum(current!.usage, opts?.usage),
+      });
     },
   }));
 
@@ -68,7 +77,11 @@ export const mergesLists = (): ConformanceOptions => {
       if (new Set(ids).size !== ids.length) return inner.upsert(input, opts);
       const stored = current?.messages ?? [];
       let start = 0;
-      while (start < Math.min(stored.length, incoming.length) && JSON.stringify(stored[start]) === JSON.stringify(incoming[start])) start += 1;
+      while (
+        start < Math.min(stored.length, incoming.length) &&
+        JSON.stringify(stored[start]) === JSON.stringify(incoming[start])
+      )
+        start += 1;
       const key = `${input.userId}\n${input.id}`;
       await gate('delete rows from the first change');
       rows.set(key, stored.slice(0, start));
@@ -87,7 +100,12 @@ export const skipsTies = (): ConformanceOptions =>
   options('skips ties', (inner) => ({
     ...inner,
     async list(userId, opts) {
-      const all = (await inner.list(userId, { limit: 200, ...(opts?.updatedAfter === undefined ? {} : { updatedAfter: opts.updatedAfter }) })).items;
+      const all = (
+        await inner.list(userId, {
+          limit: 200,
+          ...(opts?.updatedAfter === undefined ? {} : { updatedAfter: opts.updatedAfter }),
+        })
+      ).items;
       const after = opts?.cursor === undefined ? undefined : Number(opts.cursor.split(':')[0]);
       const rest = after === undefined ? all : all.filter((m) => m.updatedAt < after);
       const limit = opts?.limit ?? 50;

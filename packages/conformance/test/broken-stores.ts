@@ -1,4 +1,11 @@
-import { ConversationStoreError, createMemoryStore, type ConversationMeta, type ConversationStore, type Message, type StoredConversation } from '@agent-conversations/core';
+import {
+  ConversationStoreError,
+  createMemoryStore,
+  type ConversationMeta,
+  type ConversationStore,
+  type Message,
+  type StoredConversation,
+} from '@agent-conversations/core';
 
 /** A deliberately broken store: each wraps the memory store and breaks one rule the suite must catch. */
 export type BrokenStoreFactory = () => ConversationStore;
@@ -30,7 +37,12 @@ export function dropsConcurrentAppends(): ConversationStore {
       const current = await inner.get(userId, id);
       if (!current) return inner.append(userId, id, messages, opts);
       await new Promise((r) => setTimeout(r, 1));
-      const meta = await inner.upsert({ id, userId, messages: [...current.messages, ...messages], usage: current.usage });
+      const meta = await inner.upsert({
+        id,
+        userId,
+        messages: [...current.messages, ...messages],
+        usage: current.usage,
+      });
       return opts?.usage ? inner.update(userId, id, { usage: { ...meta.usage } }) : meta;
     },
   };
@@ -54,7 +66,8 @@ export function ignoresExpectedVersion(): ConversationStore {
   return {
     ...inner,
     upsert: (input) => inner.upsert(input),
-    append: (userId, id, messages, opts) => inner.append(userId, id, messages, opts?.usage ? { usage: opts.usage } : undefined),
+    append: (userId, id, messages, opts) =>
+      inner.append(userId, id, messages, opts?.usage ? { usage: opts.usage } : undefined),
     update: (userId, id, patch) => inner.update(userId, id, patch),
   };
 }
@@ -75,7 +88,10 @@ export function resurrectsDeletedMessages(): ConversationStore {
       if (!old) return inner.upsert(input, opts);
       graveyard.delete(`${input.userId}\n${input.id}`);
       const ids = new Set(input.messages.map((m) => m.id));
-      return inner.upsert({ ...input, messages: [...old.messages.filter((m) => !ids.has(m.id)), ...input.messages] }, opts);
+      return inner.upsert(
+        { ...input, messages: [...old.messages.filter((m) => !ids.has(m.id)), ...input.messages] },
+        opts,
+      );
     },
   };
 }
@@ -163,7 +179,8 @@ export function cursorSkipsTies(now?: () => number): ConversationStore {
       const before = opts.cursor === undefined ? Infinity : Number(opts.cursor);
       if (Number.isNaN(before)) throw new ConversationStoreError('VALIDATION', 'cursor is not a cursor of this store');
       const limit = opts.limit ?? 50;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 200');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+        throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 200');
       const rest = all.filter((m) => m.updatedAt < before);
       const items = rest.slice(0, limit);
       return { items, nextCursor: rest.length > limit ? String(items[items.length - 1]!.updatedAt) : null };
@@ -178,7 +195,9 @@ export function ordersTiesAscending(now?: () => number): ConversationStore {
     ...inner,
     async list(userId, opts) {
       const page = await inner.list(userId, opts);
-      const items = [...page.items].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const items = [...page.items].sort(
+        (a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
       return { ...page, items };
     },
   };
@@ -215,7 +234,8 @@ export function listUsersNeverForgets(): ConversationStore {
     },
     async listUsers(opts) {
       const limit = opts?.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1) throw new ConversationStoreError('VALIDATION', 'limit must be a positive integer');
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new ConversationStoreError('VALIDATION', 'limit must be a positive integer');
       const all = [...everyone].filter((u) => opts?.cursor === undefined || u > opts.cursor).sort();
       const items = all.slice(0, limit);
       return { items, nextCursor: all.length > limit ? items[items.length - 1]! : null };
@@ -226,7 +246,8 @@ export function listUsersNeverForgets(): ConversationStore {
 /** Replaces lone surrogates with U+FFFD on write, as a UTF-8 backend would, instead of refusing them. */
 export function manglesLoneSurrogates(): ConversationStore {
   const inner = createMemoryStore();
-  const mangle = <T>(messages: T[]): T[] => JSON.parse(JSON.stringify(messages).replace(/\\ud[89a-f][0-9a-f]{2}/gi, '\ufffd')) as T[];
+  const mangle = <T>(messages: T[]): T[] =>
+    JSON.parse(JSON.stringify(messages).replace(/\\ud[89a-f][0-9a-f]{2}/gi, '\ufffd')) as T[];
   return {
     ...inner,
     upsert: (input, opts) => inner.upsert({ ...input, messages: mangle(input.messages) }, opts),

@@ -1,4 +1,14 @@
-import { ConversationStoreError, createMemoryStore, encodeWindowCursor, parseWindowOptions, windowRange, type ConversationStore, type MessageWindow, type StoredConversation, type WindowOptions } from '@agent-conversations/core';
+import {
+  ConversationStoreError,
+  createMemoryStore,
+  encodeWindowCursor,
+  parseWindowOptions,
+  windowRange,
+  type ConversationStore,
+  type MessageWindow,
+  type StoredConversation,
+  type WindowOptions,
+} from '@agent-conversations/core';
 import { leaksAcrossUsers } from './broken-stores.js';
 
 /** Deliberately broken `window`s: each wraps the memory store and breaks one promise the window checks must catch. */
@@ -6,7 +16,11 @@ import { leaksAcrossUsers } from './broken-stores.js';
 type WindowCut = ReturnType<typeof windowRange>;
 
 /** A window cut from a conversation `get` returned (options checked first, as a store must); `next` picks its cursor. */
-async function cut(conversation: StoredConversation | null, options: WindowOptions | undefined, next = (range: WindowCut, _limit: number) => range.nextCursor): Promise<MessageWindow | null> {
+async function cut(
+  conversation: StoredConversation | null,
+  options: WindowOptions | undefined,
+  next = (range: WindowCut, _limit: number) => range.nextCursor,
+): Promise<MessageWindow | null> {
   const parsed = parseWindowOptions(options);
   if (!conversation) return null;
   const { messages, ...meta } = conversation;
@@ -15,7 +29,12 @@ async function cut(conversation: StoredConversation | null, options: WindowOptio
 }
 
 /** The memory store's own window. */
-async function correct(store: ConversationStore, userId: string, id: string, options?: WindowOptions): Promise<MessageWindow | null> {
+async function correct(
+  store: ConversationStore,
+  userId: string,
+  id: string,
+  options?: WindowOptions,
+): Promise<MessageWindow | null> {
   return store.window!(userId, id, options);
 }
 
@@ -33,7 +52,11 @@ export function windowCountsFromNewest(): ConversationStore {
       const { messages, ...meta } = all;
       const end = Math.max(0, messages.length - seen);
       const start = Math.max(0, end - limit);
-      return { meta, messages: messages.slice(start, end), nextCursor: start > 0 ? `seen.${seen + end - start}` : null };
+      return {
+        meta,
+        messages: messages.slice(start, end),
+        nextCursor: start > 0 ? `seen.${seen + end - start}` : null,
+      };
     },
   };
 }
@@ -47,7 +70,8 @@ export function windowLeaksAcrossUsers(): ConversationStore {
 /** Gives a nextCursor after every full window, so an exact multiple ends with an empty one. */
 export function windowEndsWithEmptyPage(): ConversationStore {
   const inner = createMemoryStore();
-  const full = (range: WindowCut, limit: number): string | null => (range.end - range.start === limit ? encodeWindowCursor(range.start) : null);
+  const full = (range: WindowCut, limit: number): string | null =>
+    range.end - range.start === limit ? encodeWindowCursor(range.start) : null;
   return { ...inner, window: async (userId, id, options) => cut(await inner.get(userId, id), options, full) };
 }
 

@@ -20,7 +20,11 @@ describe('the CommonJS build', () => {
   it('loads with require() and runs every check without vitest; runConformanceSuite says to use ESM', () => {
     const result = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(result.stderr).toBe('');
-    const out = JSON.parse(result.stdout) as { ok: boolean; counts: { failed: number; passed: number }; refused: string };
+    const out = JSON.parse(result.stdout) as {
+      ok: boolean;
+      counts: { failed: number; passed: number };
+      refused: string;
+    };
     expect(out.ok).toBe(true);
     expect(out.counts.failed).toBe(0);
     expect(out.counts.passed).toBeGreaterThan(50);

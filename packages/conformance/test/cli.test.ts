@@ -14,7 +14,12 @@ const skips = storageChecks + 1;
 const ran = ALL_CHECKS.length - 1;
 
 function run(...args: string[]): { status: number | null; stdout: string; output: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 120_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, output: `${result.stdout}\n${result.stderr}` };
 }
 
@@ -22,7 +27,9 @@ describe('the conformance CLI', () => {
   it('runs the whole suite with a second instance from the same factory, ends with the summary, exits 0 when nothing fails', () => {
     const { status, output } = run('test/fixtures/memory-adapter.ts');
     // The fixture gives no inspect: every direct read is a skipped entry; everything else runs, the cross-instance race included.
-    expect(output).toMatch(new RegExp(`Tests\\s+${ran} passed \\| ${skips} skipped \\(${ALL_CHECKS.length + storageChecks}\\)`));
+    expect(output).toMatch(
+      new RegExp(`Tests\\s+${ran} passed \\| ${skips} skipped \\(${ALL_CHECKS.length + storageChecks}\\)`),
+    );
     const summary = output.slice(output.lastIndexOf('conformance summary'));
     expect(summary).toContain(`${ran} passed, 0 failed, ${skips} skipped, 0 weakened`);
     expect(summary).toContain('skipped  model.interleavings: the adapter gives no I/O hook');
@@ -41,7 +48,13 @@ describe('the conformance CLI', () => {
   it('--json prints the report alone on stdout; --no-peer reports the race as skipped', () => {
     const { status, stdout } = run('test/fixtures/memory-adapter.ts', '--json', '--no-peer');
     const report = JSON.parse(stdout) as ConformanceReport;
-    expect(report.counts).toEqual({ passed: ran - 2, failed: 0, skipped: skips + 1, weakened: 1, total: ALL_CHECKS.length + storageChecks });
+    expect(report.counts).toEqual({
+      passed: ran - 2,
+      failed: 0,
+      skipped: skips + 1,
+      weakened: 1,
+      total: ALL_CHECKS.length + storageChecks,
+    });
     expect(report.checks.find((c) => c.id === 'concurrency.two-instance-race')).toEqual({
       id: 'concurrency.two-instance-race',
       concern: 'concurrency',
@@ -57,12 +70,17 @@ describe('the conformance CLI', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'conformance-')), 'report.json');
     const { status, output } = run('test/fixtures/broken-adapter.ts', '--name', 'broken', `--json=${file}`);
     expect(status).toBe(1);
-    expect(output).toContain('[list.order] broken promise: lists newest first (updatedAt desc, then id desc) without messages');
+    expect(output).toContain(
+      '[list.order] broken promise: lists newest first (updatedAt desc, then id desc) without messages',
+    );
     expect(output).toMatch(/expected "conv-[^"]+" to be "conv-/);
     expect(output).toMatch(/failed\s+list\.order: lists newest first/);
     const report = JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport;
     expect(report).toMatchObject({ name: 'broken', ok: false });
-    expect(report.checks.find((c) => c.id === 'list.order')).toMatchObject({ status: 'failed', message: expect.stringContaining('broken promise') });
+    expect(report.checks.find((c) => c.id === 'list.order')).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('broken promise'),
+    });
   });
 
   it('runs the model-based checks on an adapter file: a failure prints the shrunk sequence, its seed and path, and --seed/--path replay it', () => {
@@ -73,16 +91,25 @@ describe('the conformance CLI', () => {
     const [, seed, path] = /seed (\d+), path "(model\.[a-z]+@[\d:]+)"/.exec(output)!;
     const again = run('test/fixtures/broken-model-adapter.ts', '--seed', seed!, '--path', path!, '--json');
     const report = JSON.parse(again.stdout) as ConformanceReport;
-    expect(report.checks.find((c) => c.id === 'model.sequences')).toMatchObject({ status: 'failed', message: expect.stringContaining(`seed ${seed}, path "${path}"`) });
+    expect(report.checks.find((c) => c.id === 'model.sequences')).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining(`seed ${seed}, path "${path}"`),
+    });
   });
 
   it('two runs at once in one folder each finish with their own report and remove only their own files', async () => {
     const start = () => {
-      const child = spawn(process.execPath, [cli, 'test/fixtures/memory-adapter.ts', '--json', '--no-peer', '--runs', '5'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+      const child = spawn(
+        process.execPath,
+        [cli, 'test/fixtures/memory-adapter.ts', '--json', '--no-peer', '--runs', '5'],
+        { cwd: root, env: { ...process.env, NO_COLOR: '1' } },
+      );
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.resume();
-      return new Promise<{ pid: number; status: number | null; stdout: string }>((done) => child.on('close', (status) => done({ pid: child.pid!, status, stdout })));
+      return new Promise<{ pid: number; status: number | null; stdout: string }>((done) =>
+        child.on('close', (status) => done({ pid: child.pid!, status, stdout })),
+      );
     };
     for (const result of await Promise.all([start(), start()])) {
       expect((JSON.parse(result.stdout) as ConformanceReport).ok).toBe(true);
@@ -92,8 +119,17 @@ describe('the conformance CLI', () => {
   }, 240_000);
 
   it('prints usage without an argument and refuses an unknown option', () => {
-    expect(run()).toMatchObject({ status: 2, output: expect.stringContaining('Usage: agent-conversations-conformance <adapter-module>') });
-    expect(run('x.ts', '--strcit')).toMatchObject({ status: 1, output: expect.stringContaining('unknown option --strcit') });
-    expect(run('x.ts', '--runs', 'many')).toMatchObject({ status: 1, output: expect.stringContaining('--runs takes a whole number') });
+    expect(run()).toMatchObject({
+      status: 2,
+      output: expect.stringContaining('Usage: agent-conversations-conformance <adapter-module>'),
+    });
+    expect(run('x.ts', '--strcit')).toMatchObject({
+      status: 1,
+      output: expect.stringContaining('unknown option --strcit'),
+    });
+    expect(run('x.ts', '--runs', 'many')).toMatchObject({
+      status: 1,
+      output: expect.stringContaining('--runs takes a whole number'),
+    });
   });
 });

@@ -4,7 +4,9 @@ import * as broken from './broken-model-stores.js';
 
 const MODEL = ALL_CHECKS.filter((c) => c.concern === 'model');
 const run = async (options: ConformanceOptions): Promise<Record<string, CheckResult>> =>
-  Object.fromEntries((await runChecks({ ...options, model: { runs: 500, ...options.model } }, MODEL)).map((r) => [r.id, r]));
+  Object.fromEntries(
+    (await runChecks({ ...options, model: { runs: 500, ...options.model } }, MODEL)).map((r) => [r.id, r]),
+  );
 /** The numbered calls of a printed case (one at a time, or A/B/C when concurrent). */
 const calls = (message: string, marker: RegExp) => message.split('\n').filter((l) => marker.test(l)).length;
 
@@ -54,12 +56,21 @@ describe('the model-based checks judge themselves', () => {
 
   it('with atomicWrites: false race one write against reads only, reported as weakened: the lost-update store then passes', async () => {
     const results = await run({ ...broken.losesUpdates(), capabilities: { atomicWrites: false } });
-    expect(results['model.interleavings']).toMatchObject({ status: 'weakened', reason: expect.stringContaining('atomicWrites: false') });
+    expect(results['model.interleavings']).toMatchObject({
+      status: 'weakened',
+      reason: expect.stringContaining('atomicWrites: false'),
+    });
   });
 
   it('report a check declared in knownFailures as skipped with its reason, never as passed', async () => {
-    const results = await run({ ...broken.losesUpdates(), knownFailures: { 'model.interleavings': 'lost updates, tracked in issue 1' } });
-    expect(results['model.interleavings']).toMatchObject({ status: 'skipped', reason: 'known failure: lost updates, tracked in issue 1' });
+    const results = await run({
+      ...broken.losesUpdates(),
+      knownFailures: { 'model.interleavings': 'lost updates, tracked in issue 1' },
+    });
+    expect(results['model.interleavings']).toMatchObject({
+      status: 'skipped',
+      reason: 'known failure: lost updates, tracked in issue 1',
+    });
     expect(results['model.sequences']).toMatchObject({ status: 'passed' });
   });
 
@@ -68,7 +79,11 @@ describe('the model-based checks judge themselves', () => {
     const [, seed, path] = /seed (\d+), path "(model\.[a-z]+@[\d:]+)"/.exec(first.message!)!;
     const again = (await run({ ...broken.doublesUsage(), model: { seed: Number(seed), path } }))['model.sequences']!;
     // The same calls again, under fresh ids and at other times.
-    const strip = (m: string) => m.replace(/mb\w+-\w+/g, 'ID').replace(/\d{13}/g, 'T').split('\n\nseed')[0];
+    const strip = (m: string) =>
+      m
+        .replace(/mb\w+-\w+/g, 'ID')
+        .replace(/\d{13}/g, 'T')
+        .split('\n\nseed')[0];
     expect(strip(again.message!)).toBe(strip(first.message!));
   });
 });

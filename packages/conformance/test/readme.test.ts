@@ -6,7 +6,10 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('the README', () => {
   it('lists every check, like a spec, by id and promise, in suite order', () => {
-    const rows = [...readme.matchAll(/^\| `([a-z-]+\.[a-z0-9-]+)` \| (.+?) \| .*\|$/gm)].map((m) => [m[1], m[2]!.replace(/\\\|/g, '|')]);
+    const rows = [...readme.matchAll(/^\| `([a-z-]+\.[a-z0-9-]+)` \| (.+?) \| .*\|$/gm)].map((m) => [
+      m[1],
+      m[2]!.replace(/\\\|/g, '|'),
+    ]);
     expect(rows).toEqual(ALL_CHECKS.map((c) => [c.id, c.name]));
   });
 });

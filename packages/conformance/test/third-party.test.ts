@@ -10,12 +10,23 @@ const fixture = fileURLToPath(new URL('../../../tools/store-file-fixture/conform
 
 describe('a third-party adapter', () => {
   it('passes the whole suite under --strict: every check, the direct reads and the cross-instance race included', () => {
-    const result = spawnSync(process.execPath, [cli, fixture, '--strict', '--json'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CONFORMANCE_RUNS: '50' }, timeout: 600_000 });
+    const result = spawnSync(process.execPath, [cli, fixture, '--strict', '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', CONFORMANCE_RUNS: '50' },
+      timeout: 600_000,
+    });
     // 50 model cases (not the 200 the repo's own stores run): this proves a third-party adapter passes every check, in CI time.
     const report = JSON.parse(result.stdout) as ConformanceReport;
     expect(report.checks.filter((c) => c.status !== 'passed')).toEqual([]);
     // With an inspector, the direct reads run inside their checks instead of being reported as skipped entries.
-    expect(report.counts).toEqual({ passed: ALL_CHECKS.length, failed: 0, skipped: 0, weakened: 0, total: ALL_CHECKS.length });
+    expect(report.counts).toEqual({
+      passed: ALL_CHECKS.length,
+      failed: 0,
+      skipped: 0,
+      weakened: 0,
+      total: ALL_CHECKS.length,
+    });
     expect(report.checks.find((c) => c.id === 'surface.kind-persistent')?.status).toBe('passed');
     expect(result.status).toBe(0);
   }, 600_000);

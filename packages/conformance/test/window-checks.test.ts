@@ -6,12 +6,19 @@ import * as broken from './broken-window-stores.js';
 
 const windowChecks = ALL_CHECKS.filter((c) => c.concern === 'window');
 const run = (createStore: () => ConversationStore) => runChecks({ name: 'window', createStore }, windowChecks);
-const failedIds = async (createStore: () => ConversationStore): Promise<string[]> => (await run(createStore)).filter((r) => r.status === 'failed').map((r) => r.id);
+const failedIds = async (createStore: () => ConversationStore): Promise<string[]> =>
+  (await run(createStore)).filter((r) => r.status === 'failed').map((r) => r.id);
 
 describe('the window checks prove themselves', () => {
   it('cover newest N, writes, paging, empty and missing, appends between pages, other users and bad options', () => {
     expect(windowChecks.map((c) => c.id)).toEqual([
-      'window.newest', 'window.after-writes', 'window.paging', 'window.empty-and-missing', 'window.appends-between-pages', 'window.other-user', 'window.bad-options',
+      'window.newest',
+      'window.after-writes',
+      'window.paging',
+      'window.empty-and-missing',
+      'window.appends-between-pages',
+      'window.other-user',
+      'window.bad-options',
     ]);
   });
 
@@ -23,7 +30,9 @@ describe('the window checks prove themselves', () => {
   it('skip every one, visibly and with the reason, on a store without window; strict then fails', async () => {
     const { window: _gone, ...rest } = createMemoryStore();
     const results = await run(() => ({ ...rest }));
-    expect(results.map((r) => [r.id, r.status, r.reason])).toEqual(windowChecks.map((c) => [c.id, 'skipped', NO_WINDOW]));
+    expect(results.map((r) => [r.id, r.status, r.reason])).toEqual(
+      windowChecks.map((c) => [c.id, 'skipped', NO_WINDOW]),
+    );
     const report = buildReport('no window', results, true);
     expect(report.ok).toBe(false);
     expect(report.counts).toMatchObject({ skipped: windowChecks.length, passed: 0 });

@@ -5,7 +5,11 @@ import { createMemoryStore, type Message } from '../src/index.js';
 let next = 0;
 const message = (): Message => {
   const i = next++;
-  return { id: `m-${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i} ${'lorem ipsum dolor sit amet '.repeat(16)}` }] };
+  return {
+    id: `m-${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    parts: [{ type: 'text', text: `message ${i} ${'lorem ipsum dolor sit amet '.repeat(16)}` }],
+  };
 };
 const messages = (n: number): Message[] => Array.from({ length: n }, message);
 
@@ -59,6 +63,8 @@ for (const size of [10, 1000]) {
   const [up, ap] = [totals[`upsert${size}`]! / calls, totals[`append${size}`]! / calls];
   const ok = up / ap <= 1.5;
   failed ||= !ok;
-  console.log(`| ${size.toLocaleString('en-US')} msgs | ${up.toFixed(3)} | ${ap.toFixed(3)} | ${(up / ap).toFixed(2)} | ≤ 1.5 ${ok ? 'ok' : 'MISSED'} |`);
+  console.log(
+    `| ${size.toLocaleString('en-US')} msgs | ${up.toFixed(3)} | ${ap.toFixed(3)} | ${(up / ap).toFixed(2)} | ≤ 1.5 ${ok ? 'ok' : 'MISSED'} |`,
+  );
 }
 if (failed) process.exitCode = 1;

@@ -9,7 +9,16 @@ export type StoreChoice = 'auto' | StoreKind;
 export type EnvRecord = object;
 
 /** The values every install accepts; a registered third-party kind is accepted too. */
-export const STORE_CHOICES: readonly StoreChoice[] = ['auto', 'agentstate', 'd1', 'durable-object', 'postgres', 'clickhouse', 'memory', 'local'];
+export const STORE_CHOICES: readonly StoreChoice[] = [
+  'auto',
+  'agentstate',
+  'd1',
+  'durable-object',
+  'postgres',
+  'clickhouse',
+  'memory',
+  'local',
+];
 export const DEFAULT_AGENTSTATE_BASE = 'https://agentstate.app/api';
 export const D1_BINDING = 'CONVERSATIONS_D1';
 export const DEFAULT_DO_BINDING = 'AGENT_CONVERSATIONS_DO';
@@ -62,7 +71,8 @@ function unknownStore(value: string, kinds: readonly StoreKind[]): string {
   const registered = [...new Set(['memory', ...kinds])].sort();
   const packages = new Map<string, string[]>();
   // The spec's seven kinds, read here rather than in a module-level constant, which would keep STORE_PACKAGES in browser bundles.
-  for (const kind of Object.keys(STORE_PACKAGES) as BuiltInStoreKind[]) packages.set(STORE_PACKAGES[kind], [...(packages.get(STORE_PACKAGES[kind]) ?? []), kind]);
+  for (const kind of Object.keys(STORE_PACKAGES) as BuiltInStoreKind[])
+    packages.set(STORE_PACKAGES[kind], [...(packages.get(STORE_PACKAGES[kind]) ?? []), kind]);
   const provided = [...packages].map(([name, k]) => `${k.join(', ')} from ${name}`).join('; ');
   return `AGENT_CONVERSATION_STORE must be auto, a built-in kind or a registered one (got "${value}"). Registered here: ${registered.join(', ')}. The built-in kinds come from: ${provided}. A third-party kind works once its adapter is registered (registerStoreAdapter)`;
 }
@@ -100,9 +110,17 @@ function detectProduction(env: EnvRecord, option: boolean | undefined): { produc
   const nodeEnv = read(env, 'NODE_ENV');
   if (nodeEnv === 'production') return { production: true, source: 'NODE_ENV=production' };
   const signal = deploymentSignal(env);
-  if (nodeEnv === 'development' || nodeEnv === 'test') return { production: false, source: `NODE_ENV=${nodeEnv}${signal ? ` (overrides ${signal})` : ''}` };
-  if (signal) return { production: true, source: `${signal}: a deployment counts as production unless the app passes production: false or sets NODE_ENV=development` };
-  return { production: false, source: nodeEnv ? `NODE_ENV=${nodeEnv} and no deployment signal` : 'no NODE_ENV and no deployment signal' };
+  if (nodeEnv === 'development' || nodeEnv === 'test')
+    return { production: false, source: `NODE_ENV=${nodeEnv}${signal ? ` (overrides ${signal})` : ''}` };
+  if (signal)
+    return {
+      production: true,
+      source: `${signal}: a deployment counts as production unless the app passes production: false or sets NODE_ENV=development`,
+    };
+  return {
+    production: false,
+    source: nodeEnv ? `NODE_ENV=${nodeEnv} and no deployment signal` : 'no NODE_ENV and no deployment signal',
+  };
 }
 
 /** Parses and checks every conversation-store variable; throws one CONFIG error listing all problems. */
@@ -138,43 +156,61 @@ export function parseConversationConfig(env: EnvRecord, options: ParseConfigOpti
     else problems.push(unknownStore(storeRaw, kinds));
   }
   if (!persistence && storeRaw !== undefined && store !== 'local' && store !== 'auto') {
-    problems.push(`AGENT_CONVERSATION_STORE=${store} requires AGENT_CONVERSATION_PERSISTENCE=true (all server stores do)`);
+    problems.push(
+      `AGENT_CONVERSATION_STORE=${store} requires AGENT_CONVERSATION_PERSISTENCE=true (all server stores do)`,
+    );
   }
   if (!persistence && store === 'auto') store = 'local';
   if (store === 'memory' && production) {
-    problems.push('AGENT_CONVERSATION_STORE=memory is not persistent storage and is refused in production; configure postgres, d1, durable-object, clickhouse or agentstate');
+    problems.push(
+      'AGENT_CONVERSATION_STORE=memory is not persistent storage and is refused in production; configure postgres, d1, durable-object, clickhouse or agentstate',
+    );
   }
 
   // AgentState
   const apiKey = read(env, 'AGENTSTATE_API_KEY');
   if (apiKey !== undefined && !/^as_live_[A-Za-z0-9]+$/.test(apiKey)) {
-    problems.push(apiKey.startsWith('as_live_') ? 'AGENTSTATE_API_KEY must be "as_live_" followed by letters and digits only' : 'AGENTSTATE_API_KEY must start with "as_live_"');
+    problems.push(
+      apiKey.startsWith('as_live_')
+        ? 'AGENTSTATE_API_KEY must be "as_live_" followed by letters and digits only'
+        : 'AGENTSTATE_API_KEY must start with "as_live_"',
+    );
   }
   let baseUrl = read(env, 'AGENTSTATE_API_BASE') ?? DEFAULT_AGENTSTATE_BASE;
   try {
     const parsed = new URL(baseUrl);
     if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) {
-      problems.push(`AGENTSTATE_API_BASE must be an https:// URL (http:// only for localhost), got ${redactUrl(baseUrl)}`);
+      problems.push(
+        `AGENTSTATE_API_BASE must be an https:// URL (http:// only for localhost), got ${redactUrl(baseUrl)}`,
+      );
     }
     baseUrl = baseUrl.replace(/\/+$/, '');
   } catch {
     problems.push('AGENTSTATE_API_BASE must be a URL such as https://agentstate.app/api');
   }
-  if (store === 'agentstate' && apiKey === undefined) problems.push('AGENT_CONVERSATION_STORE=agentstate needs AGENTSTATE_API_KEY (an as_live_ key)');
+  if (store === 'agentstate' && apiKey === undefined)
+    problems.push('AGENT_CONVERSATION_STORE=agentstate needs AGENTSTATE_API_KEY (an as_live_ key)');
 
   // D1
   const d1Id = read(env, 'CONVERSATIONS_D1_DATABASE_ID');
   const d1Alias = read(env, 'AGENT_CONVERSATIONS_D1_DATABASE_ID');
-  for (const [name, value] of [['CONVERSATIONS_D1_DATABASE_ID', d1Id], ['AGENT_CONVERSATIONS_D1_DATABASE_ID', d1Alias]] as const) {
-    if (value !== undefined && !UUID.test(value)) problems.push(`${name} must be a UUID such as 01234567-89ab-cdef-0123-456789abcdef`);
+  for (const [name, value] of [
+    ['CONVERSATIONS_D1_DATABASE_ID', d1Id],
+    ['AGENT_CONVERSATIONS_D1_DATABASE_ID', d1Alias],
+  ] as const) {
+    if (value !== undefined && !UUID.test(value))
+      problems.push(`${name} must be a UUID such as 01234567-89ab-cdef-0123-456789abcdef`);
   }
   if (d1Id && d1Alias && d1Id.toLowerCase() !== d1Alias.toLowerCase()) {
-    problems.push('CONVERSATIONS_D1_DATABASE_ID and its alias AGENT_CONVERSATIONS_D1_DATABASE_ID are both set to different ids; keep one');
+    problems.push(
+      'CONVERSATIONS_D1_DATABASE_ID and its alias AGENT_CONVERSATIONS_D1_DATABASE_ID are both set to different ids; keep one',
+    );
   }
 
   // Durable Object
   const doBinding = read(env, 'AGENT_CONVERSATIONS_DO_BINDING') ?? DEFAULT_DO_BINDING;
-  if (!IDENT.test(doBinding)) problems.push('AGENT_CONVERSATIONS_DO_BINDING must be a binding name (letters, digits, _)');
+  if (!IDENT.test(doBinding))
+    problems.push('AGENT_CONVERSATIONS_DO_BINDING must be a binding name (letters, digits, _)');
 
   // Postgres
   const postgres: ConversationConfig['postgres'] = { ignored: [] };
@@ -195,12 +231,19 @@ export function parseConversationConfig(env: EnvRecord, options: ParseConfigOpti
     if (postgres.url === undefined) Object.assign(postgres, { url: value, urlSource: name });
   }
   if (store === 'postgres' && postgres.url === undefined) {
-    problems.push('AGENT_CONVERSATION_STORE=postgres needs DATABASE_URL, POSTGRES_URL or POSTGRES_PRISMA_URL (postgresql://user:password@host:5432/db)');
+    problems.push(
+      'AGENT_CONVERSATION_STORE=postgres needs DATABASE_URL, POSTGRES_URL or POSTGRES_PRISMA_URL (postgresql://user:password@host:5432/db)',
+    );
   }
 
   // ClickHouse
-  const hosts = (read(env, 'CLICKHOUSE_HOST') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-  const urls = hosts.map((host) => (/^https?:\/\//i.test(host) ? host : `http://${host.includes(':') ? host : `${host}:8123`}`));
+  const hosts = (read(env, 'CLICKHOUSE_HOST') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const urls = hosts.map((host) =>
+    /^https?:\/\//i.test(host) ? host : `http://${host.includes(':') ? host : `${host}:8123`}`,
+  );
   for (const url of urls) {
     try {
       new URL(url);
@@ -211,17 +254,26 @@ export function parseConversationConfig(env: EnvRecord, options: ParseConfigOpti
   const database = read(env, 'CLICKHOUSE_DATABASE') ?? 'default';
   const tableRaw = read(env, 'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE');
   const table = tableRaw ?? `${database}.agent_conversations`;
-  if (!TABLE.test(table)) problems.push(`CLICKHOUSE_AGENT_CONVERSATIONS_TABLE must be a plain db.table name of letters, digits and _ (got "${table}")`);
+  if (!TABLE.test(table))
+    problems.push(
+      `CLICKHOUSE_AGENT_CONVERSATIONS_TABLE must be a plain db.table name of letters, digits and _ (got "${table}")`,
+    );
   if (!IDENT.test(database)) problems.push('CLICKHOUSE_DATABASE must be a plain identifier (letters, digits, _)');
   const autoCreate = bool('CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE') ?? false;
-  if (store === 'clickhouse' && urls.length === 0) problems.push('AGENT_CONVERSATION_STORE=clickhouse needs CLICKHOUSE_HOST (e.g. http://clickhouse:8123)');
+  if (store === 'clickhouse' && urls.length === 0)
+    problems.push('AGENT_CONVERSATION_STORE=clickhouse needs CLICKHOUSE_HOST (e.g. http://clickhouse:8123)');
   const cluster = read(env, 'CLICKHOUSE_CLUSTER');
-  if (cluster !== undefined && !IDENT.test(cluster)) problems.push('CLICKHOUSE_CLUSTER must be a plain cluster name (letters, digits, _)');
+  if (cluster !== undefined && !IDENT.test(cluster))
+    problems.push('CLICKHOUSE_CLUSTER must be a plain cluster name (letters, digits, _)');
 
   if (problems.length > 0) {
-    throw new ConversationStoreError('CONFIG', `Invalid conversation store configuration:\n- ${problems.join('\n- ')}`, {
-      secrets: [apiKey, read(env, 'CLICKHOUSE_PASSWORD')],
-    });
+    throw new ConversationStoreError(
+      'CONFIG',
+      `Invalid conversation store configuration:\n- ${problems.join('\n- ')}`,
+      {
+        secrets: [apiKey, read(env, 'CLICKHOUSE_PASSWORD')],
+      },
+    );
   }
 
   const logger = options.logger ?? console;
@@ -237,7 +289,15 @@ export function parseConversationConfig(env: EnvRecord, options: ParseConfigOpti
     production,
     productionSource,
     agentstate: { apiKey, baseUrl },
-    d1: { bindingName: D1_BINDING, databaseId: d1Id ?? d1Alias, databaseIdSource: d1Id ? 'CONVERSATIONS_D1_DATABASE_ID' : d1Alias ? 'AGENT_CONVERSATIONS_D1_DATABASE_ID' : undefined },
+    d1: {
+      bindingName: D1_BINDING,
+      databaseId: d1Id ?? d1Alias,
+      databaseIdSource: d1Id
+        ? 'CONVERSATIONS_D1_DATABASE_ID'
+        : d1Alias
+          ? 'AGENT_CONVERSATIONS_D1_DATABASE_ID'
+          : undefined,
+    },
     durableObject: { bindingName: doBinding },
     postgres,
     clickhouse: {

@@ -7,7 +7,9 @@ function textOf(input: MessageInput): string {
   const message = input as Message; // read as JSON: parts or content, whatever the app's type says
   if (Array.isArray(message.parts)) {
     return message.parts
-      .map((part: { type?: unknown; text?: unknown } | null | undefined) => (part?.type === 'text' ? String(part.text ?? '') : ''))
+      .map((part: { type?: unknown; text?: unknown } | null | undefined) =>
+        part?.type === 'text' ? String(part.text ?? '') : '',
+      )
       .join(' ');
   }
   return typeof message.content === 'string' ? message.content : '';
@@ -18,7 +20,11 @@ export function defaultTitle<M extends MessageInput>(messages: readonly M[]): st
   for (const message of messages) {
     if (message.role !== 'user') continue;
     // A title is display text: control characters become spaces and lone surrogates U+FFFD.
-    const text = (textOf(message).replace(/[\s\0-\x1f\x7f]+/g, ' ').trim() as string & { toWellFormed(): string }).toWellFormed();
+    const text = (
+      textOf(message)
+        .replace(/[\s\0-\x1f\x7f]+/g, ' ')
+        .trim() as string & { toWellFormed(): string }
+    ).toWellFormed();
     // The first 100 code points (`u` flag; no line terminators are left), without splitting the whole text.
     if (text) return /^.{0,100}/u.exec(text)![0].trim();
   }
@@ -26,7 +32,11 @@ export function defaultTitle<M extends MessageInput>(messages: readonly M[]): st
 }
 
 /** The title to store: the given one, else the stored one, else (or when the stored one is the placeholder) the default from the messages. */
-export function resolveTitle(given: string | undefined, stored: string | undefined, messages: readonly Message[]): string {
+export function resolveTitle(
+  given: string | undefined,
+  stored: string | undefined,
+  messages: readonly Message[],
+): string {
   if (given !== undefined) return given;
   if (stored !== undefined && stored !== DEFAULT_TITLE) return stored;
   return defaultTitle(messages);
@@ -52,12 +62,19 @@ export function firstChangedIndex(storedJson: readonly string[], incoming: reado
 }
 
 /** Sort order of `list`: updatedAt desc, then id desc (by UTF-16 code units, like `COLLATE "C"` on ASCII ids). */
-export function compareForList(a: Pick<ConversationMeta, 'updatedAt' | 'id'>, b: Pick<ConversationMeta, 'updatedAt' | 'id'>): number {
+export function compareForList(
+  a: Pick<ConversationMeta, 'updatedAt' | 'id'>,
+  b: Pick<ConversationMeta, 'updatedAt' | 'id'>,
+): number {
   return b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /** The meta an upsert writes at `time` over the stored one (undefined when new): given model, provider, usage and metadata replace the stored ones, the title is resolveTitle's, createdAt is kept, version + 1. */
-export function upsertedMeta(input: PreparedInput | ScannedInput, stored: ConversationMeta | undefined, time: number): ConversationMeta {
+export function upsertedMeta(
+  input: PreparedInput | ScannedInput,
+  stored: ConversationMeta | undefined,
+  time: number,
+): ConversationMeta {
   const messages = 'digests' in input.messages ? input.messages.messages : input.messages.map((m) => m.message);
   return cleanMeta({
     id: input.id,

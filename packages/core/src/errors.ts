@@ -27,16 +27,27 @@ export class ConversationStoreError extends Error {
     this.name = 'ConversationStoreError';
     this.code = code;
     this.adapter = options.adapter;
-    this.retryable = options.retryable ?? (code === 'UNAVAILABLE');
+    this.retryable = options.retryable ?? code === 'UNAVAILABLE';
     if (this.stack) this.stack = redact(this.stack, secrets);
   }
 
   toJSON(): { name: string; code: ErrorCode; message: string; adapter?: string; retryable: boolean } {
-    return { name: this.name, code: this.code, message: this.message, adapter: this.adapter, retryable: this.retryable };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      adapter: this.adapter,
+      retryable: this.retryable,
+    };
   }
 }
 
 /** True for a ConversationStoreError, including one from another copy of this package. */
 export function isConversationStoreError(error: unknown): error is ConversationStoreError {
-  return error instanceof ConversationStoreError || (error instanceof Error && error.name === 'ConversationStoreError' && typeof (error as { code?: unknown }).code === 'string');
+  return (
+    error instanceof ConversationStoreError ||
+    (error instanceof Error &&
+      error.name === 'ConversationStoreError' &&
+      typeof (error as { code?: unknown }).code === 'string')
+  );
 }

@@ -36,7 +36,9 @@ export function decodeCursor(cursor: string): CursorPosition {
 /** Validates list options (limit 1..200, default 50; cursor; updatedAfter) and decodes the cursor. */
 export function parseListOptions(options: ListOptions | undefined): ParsedListOptions {
   const { limit = PAGE_SIZE, cursor, updatedAfter } = options ?? {};
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) invalid(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-  if (updatedAfter !== undefined && !Number.isFinite(updatedAfter)) invalid('updatedAfter must be a Unix time in milliseconds');
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+    invalid(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (updatedAfter !== undefined && !Number.isFinite(updatedAfter))
+    invalid('updatedAfter must be a Unix time in milliseconds');
   return { limit, after: cursor === undefined ? null : decodeCursor(cursor), updatedAfter: updatedAfter ?? null };
 }

@@ -1,11 +1,31 @@
 import { addUsage, cleanMeta, compareForList, firstChangedIndex, resolveTitle, upsertedMeta } from './conversation.js';
 import { ConversationStoreError } from './errors.js';
 import { encodeCursor, parseListOptions } from './list.js';
-import type { AppendOptions, ConversationInput, ConversationMeta, ConversationPatch, ConversationStore, ListOptions, ListPage, Message, MessageInput, StoredConversation, WriteOptions } from './types.js';
+import type {
+  AppendOptions,
+  ConversationInput,
+  ConversationMeta,
+  ConversationPatch,
+  ConversationStore,
+  ListOptions,
+  ListPage,
+  Message,
+  MessageInput,
+  StoredConversation,
+  WriteOptions,
+} from './types.js';
 import { scanInput, scanMessages } from './scan.js';
 import type { MessageWindow, WindowOptions } from './types.js';
 import { parseWindowOptions, windowRange } from './window.js';
-import { assertConversationId, assertUserId, prepareMessage, prepareMessages, preparePatch, validateExpectedVersion, validateUsage } from './validation.js';
+import {
+  assertConversationId,
+  assertUserId,
+  prepareMessage,
+  prepareMessages,
+  preparePatch,
+  validateExpectedVersion,
+  validateUsage,
+} from './validation.js';
 
 interface MemoryRecord {
   meta: ConversationMeta;
@@ -26,7 +46,11 @@ const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 /** Throws CONFLICT unless `expected` is undefined or equals the current version (0 when missing). */
 export function checkVersion(expected: number | undefined, current: number, adapter: string): void {
   if (expected !== undefined && expected !== current) {
-    throw new ConversationStoreError('CONFLICT', `expected version ${expected} but the conversation is at version ${current}; reload it and retry`, { adapter });
+    throw new ConversationStoreError(
+      'CONFLICT',
+      `expected version ${expected} but the conversation is at version ${current}; reload it and retry`,
+      { adapter },
+    );
   }
 }
 
@@ -44,7 +68,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   const find = (userId: string, id: string): MemoryRecord | undefined => users.get(userId)?.get(id);
   const mustFind = (userId: string, id: string): MemoryRecord => {
     const record = find(userId, id);
-    if (!record) throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter: 'memory' });
+    if (!record)
+      throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, {
+        adapter: 'memory',
+      });
     return record;
   };
   const touch = (record: MemoryRecord): number => Math.max(now(), record.meta.updatedAt);
@@ -81,7 +108,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const record = find(userId, id);
       if (!record) return null;
       const { start, end, nextCursor } = windowRange(record.messages.length, parsed);
-      return { meta: clone(record.meta), messages: record.messages.slice(start, end).map((json) => JSON.parse(json) as Message), nextCursor };
+      return {
+        meta: clone(record.meta),
+        messages: record.messages.slice(start, end).map((json) => JSON.parse(json) as Message),
+        nextCursor,
+      };
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
@@ -92,7 +123,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const { messages: given, digests } = input.messages;
       const stored = existing?.messages ?? [];
       // The stored messages are the start of the given list when the digests agree; else compare message by message.
-      const start = !existing || digests[stored.length] === existing.digest ? stored.length : firstChangedIndex(stored, prepareMessages(given));
+      const start =
+        !existing || digests[stored.length] === existing.digest
+          ? stored.length
+          : firstChangedIndex(stored, prepareMessages(given));
       const messages = [...stored.slice(0, start), ...given.slice(start).map((m) => prepareMessage(m).json)];
       const time = input.updatedAt ?? (existing ? touch(existing) : now());
       const meta = upsertedMeta(input, existing?.meta, time);
@@ -111,7 +145,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const stored = record.messages.map((json) => JSON.parse(json) as Message);
       const ids = new Set(stored.map((m) => m.id));
       const dup = prepared.find((m) => ids.has(m.message.id));
-      if (dup) throw new ConversationStoreError('CONFLICT', `message id "${dup.message.id}" is already in conversation "${id}"`, { adapter: 'memory' });
+      if (dup)
+        throw new ConversationStoreError(
+          'CONFLICT',
+          `message id "${dup.message.id}" is already in conversation "${id}"`,
+          { adapter: 'memory' },
+        );
       const messages = [...record.messages, ...prepared.map((m) => m.json)];
       record.meta = cleanMeta({
         ...record.meta,
@@ -150,10 +189,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       return count;
     },
 
-    async listUsers(opts?: { limit?: number; cursor?: string }): Promise<{ items: string[]; nextCursor: string | null }> {
+    async listUsers(opts?: {
+      limit?: number;
+      cursor?: string;
+    }): Promise<{ items: string[]; nextCursor: string | null }> {
       const limit = opts?.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 1000', { adapter: 'memory' });
-      const all = [...users.keys()].filter((u) => (users.get(u)?.size ?? 0) > 0 && (opts?.cursor === undefined || u > opts.cursor)).sort();
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 1000', {
+          adapter: 'memory',
+        });
+      const all = [...users.keys()]
+        .filter((u) => (users.get(u)?.size ?? 0) > 0 && (opts?.cursor === undefined || u > opts.cursor))
+        .sort();
       const items = all.slice(0, limit);
       return { items, nextCursor: all.length > limit ? items[items.length - 1]! : null };
     },

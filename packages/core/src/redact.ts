@@ -27,7 +27,11 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
 }
 
 /** A plain copy of an error and its cause chain with every message and stack redacted; driver objects are not kept. */
-export function redactCause(error: unknown, secrets: readonly (string | undefined)[] = [], depth = 0): Error | undefined {
+export function redactCause(
+  error: unknown,
+  secrets: readonly (string | undefined)[] = [],
+  depth = 0,
+): Error | undefined {
   if (error == null || depth > 5) return undefined;
   if (!(error instanceof Error)) return new Error(redact(String(error), secrets));
   const copy = new Error(redact(error.message, secrets));

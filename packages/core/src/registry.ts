@@ -40,16 +40,30 @@ function registry(): Map<StoreKind, StoreAdapter> {
 /** Throws CONFIG unless the value is a usable adapter: a kind name, a package name, `create`, and `detect` when the kind is not built in. */
 export function assertStoreAdapter(adapter: StoreAdapter): void {
   const fail = (why: string): never => {
-    throw new ConversationStoreError('CONFIG', `registerStoreAdapter takes a store adapter ({ kind, packageName, create, detect? }): ${why}`);
+    throw new ConversationStoreError(
+      'CONFIG',
+      `registerStoreAdapter takes a store adapter ({ kind, packageName, create, detect? }): ${why}`,
+    );
   };
-  if (!adapter || typeof adapter !== 'object' || typeof adapter.create !== 'function') fail('create must be a function');
+  if (!adapter || typeof adapter !== 'object' || typeof adapter.create !== 'function')
+    fail('create must be a function');
   if (typeof adapter.kind !== 'string' || !KIND_PATTERN.test(adapter.kind) || adapter.kind === 'auto') {
-    fail(`kind must be lowercase letters, digits and dashes, starting with a letter, and not "auto" (got ${JSON.stringify(adapter.kind)})`);
+    fail(
+      `kind must be lowercase letters, digits and dashes, starting with a letter, and not "auto" (got ${JSON.stringify(adapter.kind)})`,
+    );
   }
-  if (typeof adapter.packageName !== 'string' || adapter.packageName === '') fail(`${adapter.kind}: packageName must name the npm package that ships it`);
-  if (!isBuiltInKind(adapter.kind) && typeof adapter.detect !== 'function') fail(`${adapter.kind} is not a built-in kind, so it must say how it detects its configuration (detect)`);
+  if (typeof adapter.packageName !== 'string' || adapter.packageName === '')
+    fail(`${adapter.kind}: packageName must name the npm package that ships it`);
+  if (!isBuiltInKind(adapter.kind) && typeof adapter.detect !== 'function')
+    fail(`${adapter.kind} is not a built-in kind, so it must say how it detects its configuration (detect)`);
   const auto = adapter.auto;
-  const placed = auto === undefined || auto === 'first' || auto === 'last' || (typeof auto === 'object' && auto !== null && typeof ('before' in auto ? auto.before : 'after' in auto ? auto.after : undefined) === 'string');
+  const placed =
+    auto === undefined ||
+    auto === 'first' ||
+    auto === 'last' ||
+    (typeof auto === 'object' &&
+      auto !== null &&
+      typeof ('before' in auto ? auto.before : 'after' in auto ? auto.after : undefined) === 'string');
   if (!placed) fail(`${adapter.kind}: auto must be 'first', 'last', { before: kind } or { after: kind }`);
 }
 

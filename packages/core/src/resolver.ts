@@ -3,7 +3,16 @@ import { ConversationStoreError, isConversationStoreError, type ErrorCode } from
 import { redact, redactUrl } from './redact.js';
 import { getRegisteredAdapters, isBuiltInKind, memoryAdapter, STORE_PACKAGES } from './registry.js';
 import { typedStore } from './typed.js';
-import type { BuiltInStoreKind, ConversationStore, Logger, Message, MessageInput, StoreAdapter, StoreContext, StoreKind } from './types.js';
+import type {
+  BuiltInStoreKind,
+  ConversationStore,
+  Logger,
+  Message,
+  MessageInput,
+  StoreAdapter,
+  StoreContext,
+  StoreKind,
+} from './types.js';
 
 /** What the resolver looks at. */
 export interface ResolveOptions {
@@ -42,15 +51,29 @@ const BACKEND_VARIABLES: Readonly<Partial<Record<BuiltInStoreKind, readonly stri
   d1: ['CONVERSATIONS_D1_DATABASE_ID', 'AGENT_CONVERSATIONS_D1_DATABASE_ID'],
   'durable-object': ['AGENT_CONVERSATIONS_DO_BINDING'],
   postgres: ['DATABASE_URL', 'POSTGRES_URL', 'POSTGRES_PRISMA_URL'],
-  clickhouse: ['CLICKHOUSE_HOST', 'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE', 'CLICKHOUSE_DATABASE', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_CLUSTER', 'CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE'],
+  clickhouse: [
+    'CLICKHOUSE_HOST',
+    'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE',
+    'CLICKHOUSE_DATABASE',
+    'CLICKHOUSE_USER',
+    'CLICKHOUSE_PASSWORD',
+    'CLICKHOUSE_CLUSTER',
+    'CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE',
+  ],
 };
 
 /** Every backend variable that is set but not used by the decision, with the reason. */
-function ignoredVariables(env: EnvRecord, explanation: StoreExplanation, config: ConversationConfig, adapters: readonly StoreAdapter[]): IgnoredVariable[] {
+function ignoredVariables(
+  env: EnvRecord,
+  explanation: StoreExplanation,
+  config: ConversationConfig,
+  adapters: readonly StoreAdapter[],
+): IgnoredVariable[] {
   const vars = env as Record<string, unknown>;
   const isSet = (name: string): boolean => typeof vars[name] === 'string' && (vars[name] as string).trim() !== '';
   const byKind = new Map<StoreKind, readonly string[]>(Object.entries(BACKEND_VARIABLES));
-  for (const adapter of adapters) if (adapter.variables && !isBuiltInKind(adapter.kind)) byKind.set(adapter.kind, adapter.variables);
+  for (const adapter of adapters)
+    if (adapter.variables && !isBuiltInKind(adapter.kind)) byKind.set(adapter.kind, adapter.variables);
   const { decision } = explanation;
   const why = (kind: StoreKind): string => {
     if (!explanation.authenticated) return 'a signed-out session keeps history in the browser';
@@ -67,9 +90,11 @@ function ignoredVariables(env: EnvRecord, explanation: StoreExplanation, config:
     for (const name of names) if (isSet(name)) ignored.push({ variable: name, kind, reason: why(kind) });
   }
   if (decision === 'postgres') {
-    for (const name of config.postgres.ignored) ignored.push({ variable: name, kind: 'postgres', reason: 'not a postgres:// or postgresql:// URL' });
+    for (const name of config.postgres.ignored)
+      ignored.push({ variable: name, kind: 'postgres', reason: 'not a postgres:// or postgresql:// URL' });
     for (const name of BACKEND_VARIABLES.postgres ?? []) {
-      if (name !== config.postgres.urlSource && isSet(name) && !config.postgres.ignored.includes(name)) ignored.push({ variable: name, kind: 'postgres', reason: `${config.postgres.urlSource} comes first` });
+      if (name !== config.postgres.urlSource && isSet(name) && !config.postgres.ignored.includes(name))
+        ignored.push({ variable: name, kind: 'postgres', reason: `${config.postgres.urlSource} comes first` });
     }
   }
   return ignored;
@@ -124,42 +149,77 @@ function present(bindings: Readonly<Record<string, unknown>>, name: string): boo
 }
 
 /** Whether the env/bindings configure a backend, and why (no secrets). */
-function detect(kind: StoreKind, config: ConversationConfig, context: StoreContext, adapter: StoreAdapter | undefined): { ok: boolean; reason: string } {
+function detect(
+  kind: StoreKind,
+  config: ConversationConfig,
+  context: StoreContext,
+  adapter: StoreAdapter | undefined,
+): { ok: boolean; reason: string } {
   if (!isBuiltInKind(kind)) {
     if (!adapter?.detect) return { ok: false, reason: `no ${kind} adapter is registered` };
     try {
       const found = adapter.detect(config, context);
       return { ok: found.available === true, reason: String(found.reason) };
     } catch (error) {
-      return { ok: false, reason: `its detect() threw: ${redact(error instanceof Error ? error.message : String(error))}` };
+      return {
+        ok: false,
+        reason: `its detect() threw: ${redact(error instanceof Error ? error.message : String(error))}`,
+      };
     }
   }
   return detectBuiltIn(kind, config, context.bindings);
 }
 
 /** The spec's rules for the seven built-in kinds. */
-function detectBuiltIn(kind: BuiltInStoreKind, config: ConversationConfig, bindings: Readonly<Record<string, unknown>>): { ok: boolean; reason: string } {
+function detectBuiltIn(
+  kind: BuiltInStoreKind,
+  config: ConversationConfig,
+  bindings: Readonly<Record<string, unknown>>,
+): { ok: boolean; reason: string } {
   switch (kind) {
     case 'agentstate':
-      return config.agentstate.apiKey ? { ok: true, reason: `AGENTSTATE_API_KEY is set (base ${redactUrl(config.agentstate.baseUrl)})` } : { ok: false, reason: 'AGENTSTATE_API_KEY is not set' };
+      return config.agentstate.apiKey
+        ? { ok: true, reason: `AGENTSTATE_API_KEY is set (base ${redactUrl(config.agentstate.baseUrl)})` }
+        : { ok: false, reason: 'AGENTSTATE_API_KEY is not set' };
     case 'd1':
-      if (present(bindings, config.d1.bindingName)) return { ok: true, reason: `the ${config.d1.bindingName} binding is present` };
-      return { ok: false, reason: config.d1.databaseId ? `${config.d1.databaseIdSource} is set but the Worker has no ${config.d1.bindingName} binding (deploy with the binding)` : `no ${config.d1.bindingName} binding` };
+      if (present(bindings, config.d1.bindingName))
+        return { ok: true, reason: `the ${config.d1.bindingName} binding is present` };
+      return {
+        ok: false,
+        reason: config.d1.databaseId
+          ? `${config.d1.databaseIdSource} is set but the Worker has no ${config.d1.bindingName} binding (deploy with the binding)`
+          : `no ${config.d1.bindingName} binding`,
+      };
     case 'durable-object':
-      return present(bindings, config.durableObject.bindingName) ? { ok: true, reason: `the ${config.durableObject.bindingName} binding is present` } : { ok: false, reason: `no ${config.durableObject.bindingName} binding` };
+      return present(bindings, config.durableObject.bindingName)
+        ? { ok: true, reason: `the ${config.durableObject.bindingName} binding is present` }
+        : { ok: false, reason: `no ${config.durableObject.bindingName} binding` };
     case 'postgres': {
-      const ignored = config.postgres.ignored.length ? ` (${config.postgres.ignored.join(', ')} ignored: not a postgres URL)` : '';
-      return config.postgres.url ? { ok: true, reason: `${config.postgres.urlSource} is set (${redactUrl(config.postgres.url)})${ignored}` } : { ok: false, reason: `none of DATABASE_URL, POSTGRES_URL, POSTGRES_PRISMA_URL is set${ignored}` };
+      const ignored = config.postgres.ignored.length
+        ? ` (${config.postgres.ignored.join(', ')} ignored: not a postgres URL)`
+        : '';
+      return config.postgres.url
+        ? { ok: true, reason: `${config.postgres.urlSource} is set (${redactUrl(config.postgres.url)})${ignored}` }
+        : { ok: false, reason: `none of DATABASE_URL, POSTGRES_URL, POSTGRES_PRISMA_URL is set${ignored}` };
     }
     case 'clickhouse': {
       const { tableExplicit, table, url, hosts, cluster } = config.clickhouse;
-      if (!tableExplicit && config.store === 'auto') return { ok: false, reason: 'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE is not set explicitly (auto only picks ClickHouse when it is)' };
+      if (!tableExplicit && config.store === 'auto')
+        return {
+          ok: false,
+          reason: 'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE is not set explicitly (auto only picks ClickHouse when it is)',
+        };
       if (!url) return { ok: true, reason: `table ${table} is configured but CLICKHOUSE_HOST is not set` };
-      const many = hosts.length > 1 ? ` and ${hosts.length - 1} more host${hosts.length > 2 ? 's' : ''} of CLICKHOUSE_HOST (failover)` : '';
+      const many =
+        hosts.length > 1
+          ? ` and ${hosts.length - 1} more host${hosts.length > 2 ? 's' : ''} of CLICKHOUSE_HOST (failover)`
+          : '';
       return { ok: true, reason: `table ${table} on ${redactUrl(url)}${many}${cluster ? `, cluster ${cluster}` : ''}` };
     }
     case 'memory':
-      return config.production ? { ok: false, reason: 'refused in production: memory is lost on restart' } : { ok: true, reason: 'development/test: no persistent backend needed' };
+      return config.production
+        ? { ok: false, reason: 'refused in production: memory is lost on restart' }
+        : { ok: true, reason: 'development/test: no persistent backend needed' };
     case 'local':
       return { ok: true, reason: 'history stays in the browser (localStorage)' };
   }
@@ -187,7 +247,12 @@ function decide(options: ResolveOptions): Decision {
   const decision = decideOnly(options);
   if (!decision.config) return decision;
   const env = options.env ?? processEnv();
-  const ignored = ignoredVariables(env, decision.explanation, decision.config, options.adapters ?? getRegisteredAdapters());
+  const ignored = ignoredVariables(
+    env,
+    decision.explanation,
+    decision.config,
+    options.adapters ?? getRegisteredAdapters(),
+  );
   return { ...decision, explanation: { ...decision.explanation, ignored } };
 }
 
@@ -197,37 +262,84 @@ function decideOnly(options: ResolveOptions): Decision {
   const adapters = options.adapters ?? getRegisteredAdapters();
   const kinds = adapters.map((a) => a.kind);
   const authenticated = options.authenticated ?? true;
-  const base: StoreExplanation = { decision: null, reason: '', store: null, persistence: false, production: options.production ?? false, productionSource: options.production === undefined ? 'unknown: the configuration is invalid' : `the app passes production: ${options.production}`, authenticated, candidates: [], ignored: [], warnings: [] };
+  const base: StoreExplanation = {
+    decision: null,
+    reason: '',
+    store: null,
+    persistence: false,
+    production: options.production ?? false,
+    productionSource:
+      options.production === undefined
+        ? 'unknown: the configuration is invalid'
+        : `the app passes production: ${options.production}`,
+    authenticated,
+    candidates: [],
+    ignored: [],
+    warnings: [],
+  };
   let config: ConversationConfig;
   try {
     config = parseConversationConfig(env, { production: options.production, logger: options.logger, kinds });
   } catch (error) {
     if (!isConversationStoreError(error)) throw error;
-    return { explanation: { ...base, reason: 'the configuration is invalid', error: { code: error.code, message: error.message } } };
+    return {
+      explanation: {
+        ...base,
+        reason: 'the configuration is invalid',
+        error: { code: error.code, message: error.message },
+      },
+    };
   }
-  const explanation: StoreExplanation = { ...base, store: config.store, persistence: config.persistence, production: config.production, productionSource: config.productionSource, warnings: config.warnings };
-  const context: StoreContext = { env: env as StoreContext['env'], bindings, production: config.production, logger: options.logger ?? console };
+  const explanation: StoreExplanation = {
+    ...base,
+    store: config.store,
+    persistence: config.persistence,
+    production: config.production,
+    productionSource: config.productionSource,
+    warnings: config.warnings,
+  };
+  const context: StoreContext = {
+    env: env as StoreContext['env'],
+    bindings,
+    production: config.production,
+    logger: options.logger ?? console,
+  };
   const candidate = (kind: StoreKind, status: CandidateExplanation['status'], reason: string): void => {
     explanation.candidates.push({ kind, status, reason, packageName: packageOf(kind) });
   };
-  const packageOf = (kind: StoreKind): string => find(adapters, kind)?.packageName ?? (isBuiltInKind(kind) ? STORE_PACKAGES[kind] : `the ${kind} adapter's package`);
-  const detectKind = (kind: StoreKind): { ok: boolean; reason: string } => detect(kind, config, context, find(adapters, kind));
-  const fail = (reason: string, message: string): Decision => ({ explanation: { ...explanation, reason, error: { code: 'CONFIG', message } }, config, context });
+  const packageOf = (kind: StoreKind): string =>
+    find(adapters, kind)?.packageName ?? (isBuiltInKind(kind) ? STORE_PACKAGES[kind] : `the ${kind} adapter's package`);
+  const detectKind = (kind: StoreKind): { ok: boolean; reason: string } =>
+    detect(kind, config, context, find(adapters, kind));
+  const fail = (reason: string, message: string): Decision => ({
+    explanation: { ...explanation, reason, error: { code: 'CONFIG', message } },
+    config,
+    context,
+  });
   const choose = (kind: StoreKind, reason: string): Decision => {
     const adapter = find(adapters, kind);
     const detected = detectKind(kind);
     if (kind === 'local') {
       // The decision stands even where no browser store can be created: the browser keeps this history.
-      const problem = !adapter ? `no ${STORE_PACKAGES.local} adapter is registered` : adapter.isConfigured?.(config, context);
+      const problem = !adapter
+        ? `no ${STORE_PACKAGES.local} adapter is registered`
+        : adapter.isConfigured?.(config, context);
       candidate(kind, 'chosen', detected.reason);
       const decided: Decision = { explanation: { ...explanation, decision: kind, reason }, config, context, adapter };
       if (problem === undefined || problem === true) return decided;
-      return { ...decided, adapter: undefined, localProblem: `${reason}: nothing is stored on the server for this session (${problem}). Create the browser store in browser code; on the server, check explainStoreResolution().decision before resolving` };
+      return {
+        ...decided,
+        adapter: undefined,
+        localProblem: `${reason}: nothing is stored on the server for this session (${problem}). Create the browser store in browser code; on the server, check explainStoreResolution().decision before resolving`,
+      };
     }
     if (!adapter) {
       const pkg = packageOf(kind);
       candidate(kind, 'not-registered', `${detected.reason}, but ${pkg} is not registered`);
-      return fail(`${kind} is configured but its adapter is not registered`, `${kind} is configured (${detected.reason}) but no ${kind} adapter is registered: npm install ${pkg} and import "${pkg}/register" (or pass its adapter to the resolver)`);
+      return fail(
+        `${kind} is configured but its adapter is not registered`,
+        `${kind} is configured (${detected.reason}) but no ${kind} adapter is registered: npm install ${pkg} and import "${pkg}/register" (or pass its adapter to the resolver)`,
+      );
     }
     const extra = adapter.isConfigured?.(config, context) ?? true;
     if (extra !== true) {
@@ -239,12 +351,16 @@ function decideOnly(options: ResolveOptions): Decision {
   };
 
   if (!authenticated) return choose('local', 'unauthenticated sessions always keep history in the browser');
-  if (!config.persistence) return choose('local', 'AGENT_CONVERSATION_PERSISTENCE is not true, so history stays in the browser');
+  if (!config.persistence)
+    return choose('local', 'AGENT_CONVERSATION_PERSISTENCE is not true, so history stays in the browser');
   if (config.store !== 'auto') {
     const detected = detectKind(config.store);
     if (!detected.ok) {
       candidate(config.store, 'refused', detected.reason);
-      return fail(`AGENT_CONVERSATION_STORE=${config.store} is not available`, `AGENT_CONVERSATION_STORE=${config.store} but ${detected.reason}`);
+      return fail(
+        `AGENT_CONVERSATION_STORE=${config.store} is not available`,
+        `AGENT_CONVERSATION_STORE=${config.store} but ${detected.reason}`,
+      );
     }
     return choose(config.store, `AGENT_CONVERSATION_STORE=${config.store}`);
   }
@@ -252,14 +368,22 @@ function decideOnly(options: ResolveOptions): Decision {
   for (const kind of autoOrder(adapters)) {
     const detected = detectKind(kind);
     if (!detected.ok) candidate(kind, 'skipped', detected.reason);
-    else if (chosen) candidate(kind, 'available', `${detected.reason}; not used because ${chosen.explanation.decision ?? 'an earlier backend'} comes first`);
+    else if (chosen)
+      candidate(
+        kind,
+        'available',
+        `${detected.reason}; not used because ${chosen.explanation.decision ?? 'an earlier backend'} comes first`,
+      );
     else chosen = choose(kind, `auto: ${kind} is the first configured backend`);
   }
   if (chosen) return chosen;
   const checked = explanation.candidates.map((c) => `${c.kind}: ${c.reason}`).join('; ');
   if (config.production) {
     candidate('memory', 'refused', 'refused in production: memory is lost on restart');
-    return fail('production with no persistent backend: auto fails closed', `No persistent conversation store is configured and this is production, so auto refuses to fall back to memory. Checked: ${checked}. Configure one of them (see the AGENT_CONVERSATION_STORE docs).`);
+    return fail(
+      'production with no persistent backend: auto fails closed',
+      `No persistent conversation store is configured and this is production, so auto refuses to fall back to memory. Checked: ${checked}. Configure one of them (see the AGENT_CONVERSATION_STORE docs).`,
+    );
   }
   const memory = choose('memory', 'auto: no persistent backend is configured; memory is used in development/test only');
   const warning = `auto chose memory (${config.productionSource}): nothing is persisted and history is lost on restart; configure a backend, or pass production: true so a deployment fails instead`;
@@ -272,13 +396,16 @@ export function explainStoreResolution(options: ResolveOptions = {}): StoreExpla
 }
 
 /** Resolves and creates the store (no I/O yet: stores connect lazily); throws CONFIG with the explanation's reason when it cannot. */
-export async function resolveConversationStore<M extends MessageInput = Message>(options: ResolveOptions = {}): Promise<ConversationStore<M>> {
+export async function resolveConversationStore<M extends MessageInput = Message>(
+  options: ResolveOptions = {},
+): Promise<ConversationStore<M>> {
   const { explanation, config, context, adapter, localProblem } = decide(options);
   if (explanation.error || !adapter || !config || !context) {
     throw configError(explanation.error?.message ?? localProblem ?? explanation.reason);
   }
   // Never silent: an auto decision for memory logs one warning with the whole explanation.
-  if (explanation.decision === 'memory' && config.store === 'auto') context.logger.warn(`[agent-conversations] ${formatExplanation(explanation)}`);
+  if (explanation.decision === 'memory' && config.store === 'auto')
+    context.logger.warn(`[agent-conversations] ${formatExplanation(explanation)}`);
   return typedStore<M>(await adapter.create(config, context));
 }
 
@@ -289,7 +416,8 @@ export function createStoreResolver(adapters: readonly StoreAdapter[]): {
 } {
   return {
     explain: (options = {}) => explainStoreResolution({ ...options, adapters }),
-    resolve: <M extends MessageInput = Message>(options: Omit<ResolveOptions, 'adapters'> = {}) => resolveConversationStore<M>({ ...options, adapters }),
+    resolve: <M extends MessageInput = Message>(options: Omit<ResolveOptions, 'adapters'> = {}) =>
+      resolveConversationStore<M>({ ...options, adapters }),
   };
 }
 

@@ -93,7 +93,8 @@ function walk(value: unknown, depth: number): boolean {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const goodId = (id: unknown): boolean => typeof id === 'string' && id.length > 0 && id.length <= ID_LENGTH && !CONTROL.test(id);
+const goodId = (id: unknown): boolean =>
+  typeof id === 'string' && id.length > 0 && id.length <= ID_LENGTH && !CONTROL.test(id);
 const goodRole = (role: unknown): boolean => typeof role === 'string' && role.length > 0 && role.length <= 64;
 
 /**

@@ -158,7 +158,12 @@ export interface ConversationStore<M extends MessageInput = Message> {
   /** Optional: the newest `limit` messages (or those just older than `before`) without loading the rest; null when missing or owned by another user; throws VALIDATION on a bad limit or cursor. */
   window?(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
   /** Adds messages after the last one (and a usage delta) atomically; throws NOT_FOUND when missing, CONFLICT on a duplicate message id or when expectedVersion differs. */
-  append<W extends WritableMessage<M>>(userId: string, id: string, messages: W[], options?: AppendOptions): Promise<ConversationMeta>;
+  append<W extends WritableMessage<M>>(
+    userId: string,
+    id: string,
+    messages: W[],
+    options?: AppendOptions,
+  ): Promise<ConversationMeta>;
   /** Changes title, metadata, usage, model or provider; throws NOT_FOUND when missing, CONFLICT when expectedVersion differs. */
   update(userId: string, id: string, patch: ConversationPatch, options?: WriteOptions): Promise<ConversationMeta>;
   /** Deletes the conversation and its messages; returns false when nothing was there (idempotent). */

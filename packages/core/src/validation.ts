@@ -1,5 +1,12 @@
 import { toJson, utf8Length } from './json.js';
-import { ID_LENGTH, MESSAGES_PER_WRITE, MESSAGE_BYTES, METADATA_BYTES, TITLE_LENGTH, USER_ID_LENGTH } from './limits.js';
+import {
+  ID_LENGTH,
+  MESSAGES_PER_WRITE,
+  MESSAGE_BYTES,
+  METADATA_BYTES,
+  TITLE_LENGTH,
+  USER_ID_LENGTH,
+} from './limits.js';
 import { invalid, isPlainObject } from './internal.js';
 import type { ConversationInput, ConversationPatch, Message, Usage } from './types.js';
 
@@ -40,7 +47,8 @@ export function assertUserId(userId: unknown): asserts userId is string {
 /** assertUserId, plus: refuses lone surrogates, for a store (named in the message) that keeps ids as UTF-8, where they become U+FFFD and two users would meet. */
 export function assertUtf8UserId(userId: unknown, store: string): asserts userId is string {
   assertUserId(userId);
-  if (!(userId as WellFormed).isWellFormed()) invalid(`userId must not contain lone surrogates: ${store} stores it as UTF-8`);
+  if (!(userId as WellFormed).isWellFormed())
+    invalid(`userId must not contain lone surrogates: ${store} stores it as UTF-8`);
 }
 
 /** Throws VALIDATION unless id is 1-128 chars of letters, digits and `_ . : @ -`. */
@@ -79,7 +87,8 @@ export function validateUsage(usage: unknown, path = 'usage'): Usage {
   const out: Usage = {};
   for (const [key, value] of Object.entries(usage)) {
     if (value === undefined) continue;
-    if (!(USAGE_KEYS as readonly string[]).includes(key)) invalid(`${path}.${key} is not a usage field; use ${USAGE_KEYS.join(', ')}`);
+    if (!(USAGE_KEYS as readonly string[]).includes(key))
+      invalid(`${path}.${key} is not a usage field; use ${USAGE_KEYS.join(', ')}`);
     if (!Number.isFinite(value) || (value as number) < 0) invalid(`${path}.${key} must be a finite number >= 0`);
     out[key as keyof Usage] = value as number;
   }
@@ -152,7 +161,8 @@ export function prepareInput(input: unknown): PreparedInput {
 export function preparePatch(patch: unknown): ConversationPatch {
   if (!isPlainObject(patch)) invalid('update takes a patch object');
   const unknownKeys = Object.keys(patch).filter((k) => !(PATCH_FIELDS as readonly string[]).includes(k));
-  if (unknownKeys.length > 0) invalid(`update cannot change ${unknownKeys.join(', ')}; it changes ${PATCH_FIELDS.join(', ')}`);
+  if (unknownKeys.length > 0)
+    invalid(`update cannot change ${unknownKeys.join(', ')}; it changes ${PATCH_FIELDS.join(', ')}`);
   const out = prepareFields(patch);
   for (const key of PATCH_FIELDS) if (out[key] === undefined) delete out[key];
   if (Object.keys(out).length === 0) invalid(`update needs at least one of ${PATCH_FIELDS.join(', ')}`);

@@ -26,7 +26,10 @@ export function parseWindowOptions(options: WindowOptions | undefined): ParsedWi
 }
 
 /** The [start, end) positions of a window over `count` messages, and its next cursor. */
-export function windowRange(count: number, parsed: ParsedWindowOptions): { start: number; end: number; nextCursor: string | null } {
+export function windowRange(
+  count: number,
+  parsed: ParsedWindowOptions,
+): { start: number; end: number; nextCursor: string | null } {
   const end = Math.min(parsed.before ?? count, count);
   const start = Math.max(0, end - parsed.limit);
   return { start, end, nextCursor: start > 0 ? encodeWindowCursor(start) : null };

@@ -1,9 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryStore, createStoreResolver, parseConversationConfig, type ConversationStore, type StoreAdapter } from '../src/index.js';
+import {
+  createMemoryStore,
+  createStoreResolver,
+  parseConversationConfig,
+  type ConversationStore,
+  type StoreAdapter,
+} from '../src/index.js';
 
 const ON = { AGENT_CONVERSATION_PERSISTENCE: 'true' };
 const PG = 'postgresql://app:pg-secret-pw@db.internal:5432/app';
-const fake = (kind: string): StoreAdapter => ({ kind, packageName: `@agent-conversations/store-${kind}`, create: (): ConversationStore => ({ ...createMemoryStore(), kind, persistent: true }) });
+const fake = (kind: string): StoreAdapter => ({
+  kind,
+  packageName: `@agent-conversations/store-${kind}`,
+  create: (): ConversationStore => ({ ...createMemoryStore(), kind, persistent: true }),
+});
 const resolver = createStoreResolver([fake('postgres'), fake('d1'), fake('clickhouse')]);
 
 function recorder(): { warn(message: string): void; messages: string[] } {
@@ -25,10 +35,16 @@ describe('deployment signals count as production unless the app says otherwise',
       const config = parseConversationConfig({ ...ON, ...env }, { logger: recorder() });
       expect(config).toMatchObject({ production: true, productionSource: expect.stringContaining(source) });
       const explanation = resolver.explain({ env: { ...ON, ...env } });
-      expect(explanation).toMatchObject({ decision: null, production: true, error: { code: 'CONFIG', message: expect.stringContaining('this is production') } });
+      expect(explanation).toMatchObject({
+        decision: null,
+        production: true,
+        error: { code: 'CONFIG', message: expect.stringContaining('this is production') },
+      });
       await expect(resolver.resolve({ env: { ...ON, ...env } })).rejects.toThrow('refuses to fall back to memory');
       // The app says otherwise: the option, or NODE_ENV=development / test.
-      expect(resolver.explain({ env: { ...ON, ...env }, production: false, logger: recorder() }).decision).toBe('memory');
+      expect(resolver.explain({ env: { ...ON, ...env }, production: false, logger: recorder() }).decision).toBe(
+        'memory',
+      );
       const dev = parseConversationConfig({ ...ON, ...env, NODE_ENV: 'development' }, { logger: recorder() });
       expect(dev).toMatchObject({ production: false, productionSource: `NODE_ENV=development (overrides ${source})` });
     });
@@ -43,7 +59,10 @@ describe('deployment signals count as production unless the app says otherwise',
 
   it('without a signal: VERCEL_ENV=preview and a browser user agent are not production', () => {
     vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0' });
-    expect(parseConversationConfig({ ...ON, VERCEL_ENV: 'preview' })).toMatchObject({ production: false, productionSource: 'no NODE_ENV and no deployment signal' });
+    expect(parseConversationConfig({ ...ON, VERCEL_ENV: 'preview' })).toMatchObject({
+      production: false,
+      productionSource: 'no NODE_ENV and no deployment signal',
+    });
   });
 });
 
@@ -55,7 +74,9 @@ describe('auto never picks memory silently', () => {
     expect(logger.messages).toHaveLength(1);
     expect(logger.messages[0]).toContain('conversation store: memory (auto: no persistent backend is configured');
     expect(logger.messages[0]).toContain('skipped        postgres        none of DATABASE_URL');
-    expect(logger.messages[0]).toContain('warning: auto chose memory (no NODE_ENV and no deployment signal): nothing is persisted');
+    expect(logger.messages[0]).toContain(
+      'warning: auto chose memory (no NODE_ENV and no deployment signal): nothing is persisted',
+    );
     const explicit = recorder();
     await resolver.resolve({ env: { ...ON, AGENT_CONVERSATION_STORE: 'memory' }, logger: explicit });
     expect(explicit.messages).toEqual([]);
@@ -70,21 +91,46 @@ describe('the explanation lists each backend variable it saw and ignored, and wh
     const explanation = resolver.explain({ env: { DATABASE_URL: PG, CLICKHOUSE_PASSWORD: 'ch-secret' } });
     expect(explanation.decision).toBe('local');
     expect(explanation.ignored).toEqual([
-      { variable: 'DATABASE_URL', kind: 'postgres', reason: 'AGENT_CONVERSATION_PERSISTENCE is not on, so history stays in the browser' },
-      { variable: 'CLICKHOUSE_PASSWORD', kind: 'clickhouse', reason: 'AGENT_CONVERSATION_PERSISTENCE is not on, so history stays in the browser' },
+      {
+        variable: 'DATABASE_URL',
+        kind: 'postgres',
+        reason: 'AGENT_CONVERSATION_PERSISTENCE is not on, so history stays in the browser',
+      },
+      {
+        variable: 'CLICKHOUSE_PASSWORD',
+        kind: 'clickhouse',
+        reason: 'AGENT_CONVERSATION_PERSISTENCE is not on, so history stays in the browser',
+      },
     ]);
     expect(JSON.stringify(explanation)).not.toContain('pg-secret-pw');
     expect(JSON.stringify(explanation)).not.toContain('ch-secret');
   });
 
   it('auto and explicit choices: the other backends, a later postgres URL and a URL that is not postgres', () => {
-    const auto = resolver.explain({ env: { ...ON, DATABASE_URL: PG, CLICKHOUSE_HOST: 'http://ch:8123' }, bindings: { CONVERSATIONS_D1: {} } });
+    const auto = resolver.explain({
+      env: { ...ON, DATABASE_URL: PG, CLICKHOUSE_HOST: 'http://ch:8123' },
+      bindings: { CONVERSATIONS_D1: {} },
+    });
     expect(auto.decision).toBe('d1');
     expect(auto.ignored).toEqual([
       { variable: 'DATABASE_URL', kind: 'postgres', reason: 'auto uses d1, which comes first' },
-      { variable: 'CLICKHOUSE_HOST', kind: 'clickhouse', reason: 'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE is not set explicitly (auto only picks ClickHouse when it is)' },
+      {
+        variable: 'CLICKHOUSE_HOST',
+        kind: 'clickhouse',
+        reason: 'CLICKHOUSE_AGENT_CONVERSATIONS_TABLE is not set explicitly (auto only picks ClickHouse when it is)',
+      },
     ]);
-    const explicit = resolver.explain({ env: { ...ON, AGENT_CONVERSATION_STORE: 'postgres', DATABASE_URL: 'mysql://x@y/z', POSTGRES_URL: PG, POSTGRES_PRISMA_URL: PG, AGENTSTATE_API_KEY: 'as_live_abc' }, logger: recorder() });
+    const explicit = resolver.explain({
+      env: {
+        ...ON,
+        AGENT_CONVERSATION_STORE: 'postgres',
+        DATABASE_URL: 'mysql://x@y/z',
+        POSTGRES_URL: PG,
+        POSTGRES_PRISMA_URL: PG,
+        AGENTSTATE_API_KEY: 'as_live_abc',
+      },
+      logger: recorder(),
+    });
     expect(explicit.decision).toBe('postgres');
     expect(explicit.ignored).toEqual([
       { variable: 'AGENTSTATE_API_KEY', kind: 'agentstate', reason: 'AGENT_CONVERSATION_STORE=postgres' },

@@ -10,7 +10,11 @@ const errorOf = (fn: () => unknown): string => {
   return 'no error';
 };
 
-const message = (i: number, text = `message ${i}`) => ({ id: `m${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text }] });
+const message = (i: number, text = `message ${i}`) => ({
+  id: `m${i}`,
+  role: i % 2 ? 'assistant' : 'user',
+  parts: [{ type: 'text', text }],
+});
 
 describe('scanMessages', () => {
   it('refuses exactly what prepareMessages refuses, with the same VALIDATION message', () => {
@@ -52,21 +56,37 @@ describe('scanMessages', () => {
     const b = scanMessages(JSON.parse(JSON.stringify(list)).map((m: object) => ({ ...m, gone: undefined }))).digests;
     expect([...b]).toEqual([...a]);
     expect(new Set(a).size).toBe(a.length);
-    expect(scanMessages([{ id: 'a', role: 'user', n: -0 }]).digests).toEqual(scanMessages([{ id: 'a', role: 'user', n: 0 }]).digests);
+    expect(scanMessages([{ id: 'a', role: 'user', n: -0 }]).digests).toEqual(
+      scanMessages([{ id: 'a', role: 'user', n: 0 }]).digests,
+    );
     const changed = list.map((m, i) => (i === 3 ? message(3, 'edited') : m));
     const c = scanMessages(changed).digests;
     expect([...c.slice(0, 4)]).toEqual([...a.slice(0, 4)]);
     for (let i = 4; i <= 6; i++) expect(c[i]).not.toBe(a[i]);
     // Values that print alike in other encodings stay apart: "1" vs 1, ["ab"] vs ["a","b"], {a:"b"} vs ["a","b"].
     const one = (extra: Record<string, unknown>) => scanMessages([{ id: 'a', role: 'user', ...extra }]).digests[1];
-    const variants = [{ x: '1' }, { x: 1 }, { x: ['ab'] }, { x: ['a', 'b'] }, { x: { a: 'b' } }, { x: null }, { x: true }, { x: 'true' }];
+    const variants = [
+      { x: '1' },
+      { x: 1 },
+      { x: ['ab'] },
+      { x: ['a', 'b'] },
+      { x: { a: 'b' } },
+      { x: null },
+      { x: true },
+      { x: 'true' },
+    ];
     expect(new Set(variants.map(one)).size).toBe(variants.length);
   });
 
   it('gives the digests stores have already saved (the same values in every runtime and release)', () => {
     const list = [
       { id: 'm0', role: 'user', parts: [{ type: 'text', text: 'Hello, €uro and 😀' }] },
-      { id: 'm1', role: 'assistant', metadata: { n: -1.5e-7, big: 1e21, ok: true, none: null }, parts: [{ type: 'step-start' }, { type: 'text', text: 'odd' }] },
+      {
+        id: 'm1',
+        role: 'assistant',
+        metadata: { n: -1.5e-7, big: 1e21, ok: true, none: null },
+        parts: [{ type: 'step-start' }, { type: 'text', text: 'odd' }],
+      },
     ];
     expect([...scanMessages(list).digests]).toEqual([0, 3633307600830360, 933786842141688]);
   });
@@ -79,7 +99,9 @@ describe('scanMessages', () => {
   });
 
   it('validates the other upsert fields as prepareInput does', () => {
-    expect(errorOf(() => scanInput({ id: 'bad id', userId: 'u', messages: [] }))).toMatch(/^VALIDATION: conversation id/);
+    expect(errorOf(() => scanInput({ id: 'bad id', userId: 'u', messages: [] }))).toMatch(
+      /^VALIDATION: conversation id/,
+    );
     expect(scanInput({ id: 'c', userId: 'u', messages: [message(0)], title: ' T ' })).toMatchObject({ title: 'T' });
   });
 });
@@ -99,7 +121,13 @@ describe('the memory store with digests', () => {
     await store.upsert({ id: 'c', userId: 'u', messages: edited.slice(0, 2) });
     expect((await store.get('u', 'c'))!.messages).toEqual(edited.slice(0, 2));
     // Bad input at the end of an otherwise unchanged list writes nothing.
-    await expect(store.upsert({ id: 'c', userId: 'u', messages: [...edited.slice(0, 2), { id: 'x', role: 'user', n: Number.NaN }] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(
+      store.upsert({
+        id: 'c',
+        userId: 'u',
+        messages: [...edited.slice(0, 2), { id: 'x', role: 'user', n: Number.NaN }],
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
     expect((await store.get('u', 'c'))!.messages).toEqual(edited.slice(0, 2));
   });
 });

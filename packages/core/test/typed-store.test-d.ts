@@ -1,7 +1,15 @@
 // Type tests (run by `tsc` in the typecheck target): a store typed by the app's message type gives that type back
 // with no cast. Each expectation fails if the type collapses to `any` or to the base `Message`.
 import { describe, expectTypeOf, it } from 'vitest';
-import { createMemoryStore, createStoreResolver, defaultTitle, resolveConversationStore, type ConversationStore, type Message, type StoredConversation } from '../src/index.js';
+import {
+  createMemoryStore,
+  createStoreResolver,
+  defaultTitle,
+  resolveConversationStore,
+  type ConversationStore,
+  type Message,
+  type StoredConversation,
+} from '../src/index.js';
 
 interface AppMessage {
   id: string;

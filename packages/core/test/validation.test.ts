@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { addUsage, decodeCursor, defaultTitle, encodeCursor, fingerprint, firstChangedIndex, parseListOptions, prepareInput, prepareMessages, preparePatch, utf8Length } from '../src/index.js';
+import {
+  addUsage,
+  decodeCursor,
+  defaultTitle,
+  encodeCursor,
+  fingerprint,
+  firstChangedIndex,
+  parseListOptions,
+  prepareInput,
+  prepareMessages,
+  preparePatch,
+  utf8Length,
+} from '../src/index.js';
 
 const code = (fn: () => unknown): string | undefined => {
   try {
@@ -20,16 +32,35 @@ describe('validation', () => {
   });
 
   it('rejects class instances, Maps and sparse values as VALIDATION with the path', () => {
-    expect(() => prepareMessages([{ id: 'a', role: 'user', when: new Map() }])).toThrow(/messages\[0\]\.when is a Map object/);
+    expect(() => prepareMessages([{ id: 'a', role: 'user', when: new Map() }])).toThrow(
+      /messages\[0\]\.when is a Map object/,
+    );
     expect(code(() => prepareMessages([{ id: 'a', role: 'user', x: Symbol('s') }]))).toBe('VALIDATION');
-    const nested = { id: 'b', role: 'tool', parts: [{ type: 'text', text: 'ok' }, { type: 'data', data: { rows: [1, 2, Number.NaN] } }] };
-    expect(() => prepareMessages([{ id: 'a', role: 'user' }, nested])).toThrow(/messages\[1\]\.parts\[1\]\.data\.rows\[2\] is NaN/);
-    expect(() => prepareMessages([{ id: 'a', role: 'user', list: [1, undefined] }])).toThrow(/messages\[0\]\.list\[1\] is undefined/);
+    const nested = {
+      id: 'b',
+      role: 'tool',
+      parts: [
+        { type: 'text', text: 'ok' },
+        { type: 'data', data: { rows: [1, 2, Number.NaN] } },
+      ],
+    };
+    expect(() => prepareMessages([{ id: 'a', role: 'user' }, nested])).toThrow(
+      /messages\[1\]\.parts\[1\]\.data\.rows\[2\] is NaN/,
+    );
+    expect(() => prepareMessages([{ id: 'a', role: 'user', list: [1, undefined] }])).toThrow(
+      /messages\[0\]\.list\[1\] is undefined/,
+    );
     // A hole would come back as null: refused like undefined.
-    expect(() => prepareMessages([{ id: 'a', role: 'user', list: [1, , 3] }])).toThrow(/messages\[0\]\.list\[1\] is undefined/);
-    expect(prepareMessages([{ id: 'a', role: 'user', gone: undefined, list: [{ x: undefined }] }])[0]!.json).toBe('{"id":"a","role":"user","list":[{}]}');
+    expect(() => prepareMessages([{ id: 'a', role: 'user', list: [1, , 3] }])).toThrow(
+      /messages\[0\]\.list\[1\] is undefined/,
+    );
+    expect(prepareMessages([{ id: 'a', role: 'user', gone: undefined, list: [{ x: undefined }] }])[0]!.json).toBe(
+      '{"id":"a","role":"user","list":[{}]}',
+    );
     const shared = { same: true };
-    expect(prepareMessages([{ id: 'a', role: 'user', a: shared, b: [shared] }])[0]!.json).toContain('"b":[{"same":true}]');
+    expect(prepareMessages([{ id: 'a', role: 'user', a: shared, b: [shared] }])[0]!.json).toContain(
+      '"b":[{"same":true}]',
+    );
     let deep: unknown = 'leaf';
     for (let i = 0; i < 250; i++) deep = [deep];
     expect(() => prepareMessages([{ id: 'a', role: 'user', deep }])).toThrow(/nests deeper than 200 levels/);
@@ -61,7 +92,9 @@ describe('validation', () => {
 describe('helpers adapters share', () => {
   it('derives a title from AI SDK parts or content, collapsing whitespace, 100 chars max, emoji-safe', () => {
     expect(defaultTitle([{ id: '1', role: 'user', content: '  hi\n there ' }])).toBe('hi there');
-    expect(defaultTitle([{ id: '1', role: 'user', parts: [{ type: 'file' }, { type: 'text', text: 'look' }] }])).toBe('look');
+    expect(defaultTitle([{ id: '1', role: 'user', parts: [{ type: 'file' }, { type: 'text', text: 'look' }] }])).toBe(
+      'look',
+    );
     expect(Array.from(defaultTitle([{ id: '1', role: 'user', content: '😀'.repeat(150) }]))).toHaveLength(100);
     expect(defaultTitle([{ id: '1', role: 'user', parts: [{ type: 'file' }] }])).toBe('New Conversation');
   });
@@ -72,7 +105,11 @@ describe('helpers adapters share', () => {
   });
 
   it('finds the first changed message by id and content', () => {
-    const [a, b, b2] = prepareMessages([{ id: 'a', role: 'user' }, { id: 'b', role: 'assistant', t: 1 }, { id: 'c', role: 'user' }]);
+    const [a, b, b2] = prepareMessages([
+      { id: 'a', role: 'user' },
+      { id: 'b', role: 'assistant', t: 1 },
+      { id: 'c', role: 'user' },
+    ]);
     expect(firstChangedIndex([a!.json, b!.json], [a!, b!, b2!])).toBe(2);
     const [changed] = prepareMessages([{ id: 'b', role: 'assistant', t: 2 }]);
     expect(firstChangedIndex([a!.json, b!.json], [a!, changed!])).toBe(1);
@@ -82,7 +119,11 @@ describe('helpers adapters share', () => {
   it('round-trips cursors and rejects foreign ones', () => {
     const cursor = encodeCursor({ updatedAt: 1_700_000_000_123, id: 'conv:1@x' });
     expect(decodeCursor(cursor)).toEqual({ updatedAt: 1_700_000_000_123, id: 'conv:1@x' });
-    expect(parseListOptions({ cursor, limit: 10 })).toEqual({ limit: 10, after: { updatedAt: 1_700_000_000_123, id: 'conv:1@x' }, updatedAfter: null });
+    expect(parseListOptions({ cursor, limit: 10 })).toEqual({
+      limit: 10,
+      after: { updatedAt: 1_700_000_000_123, id: 'conv:1@x' },
+      updatedAfter: null,
+    });
     expect(code(() => decodeCursor('eyJ4IjoxfQ'))).toBe('VALIDATION');
     expect(code(() => parseListOptions({ limit: 500 }))).toBe('VALIDATION');
   });
@@ -109,7 +150,9 @@ describe('memory store extras', () => {
 
 describe('titles and labels are display text', () => {
   it('derives titles without control characters or lone surrogates', () => {
-    expect(defaultTitle([{ id: '1', role: 'user', content: 'nul \u0000 lone \ud800 emoji 😀 end\u0007' }])).toBe('nul lone \ufffd emoji 😀 end');
+    expect(defaultTitle([{ id: '1', role: 'user', content: 'nul \u0000 lone \ud800 emoji 😀 end\u0007' }])).toBe(
+      'nul lone \ufffd emoji 😀 end',
+    );
   });
 
   it('refuses given titles, models and providers with control characters or lone surrogates', () => {
@@ -125,7 +168,9 @@ describe('user ids for UTF-8 stores', () => {
   it('refuses lone surrogates and keeps everything else assertUserId accepts', async () => {
     const { assertUtf8UserId } = await import('../src/index.js');
     expect(() => assertUtf8UserId('alice 😀 ü', 'ClickHouse')).not.toThrow();
-    expect(() => assertUtf8UserId('bob\ud800', 'ClickHouse')).toThrow('userId must not contain lone surrogates: ClickHouse stores it as UTF-8');
+    expect(() => assertUtf8UserId('bob\ud800', 'ClickHouse')).toThrow(
+      'userId must not contain lone surrogates: ClickHouse stores it as UTF-8',
+    );
     expect(code(() => assertUtf8UserId('bob\udc00x', 'D1'))).toBe('VALIDATION');
     expect(code(() => assertUtf8UserId('', 'D1'))).toBe('VALIDATION');
   });

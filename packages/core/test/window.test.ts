@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, type ConversationStore, type Message } from '../src/index.js';
 
-const msg = (i: number): Message => ({ id: `m${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `text ${i}` }] });
+const msg = (i: number): Message => ({
+  id: `m${i}`,
+  role: i % 2 ? 'assistant' : 'user',
+  parts: [{ type: 'text', text: `text ${i}` }],
+});
 const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 
 /** Every window from the newest back, as message-id lists. */
-async function pages(store: ConversationStore, limit: number, between?: (page: number) => Promise<void>): Promise<string[][]> {
+async function pages(
+  store: ConversationStore,
+  limit: number,
+  between?: (page: number) => Promise<void>,
+): Promise<string[][]> {
   const out: string[][] = [];
   let before: string | undefined;
   for (;;) {
@@ -19,10 +27,14 @@ async function pages(store: ConversationStore, limit: number, between?: (page: n
 }
 
 describe('message windows (memory store)', () => {
-  it('an empty conversation is one empty window; a missing one, or another user\'s, is null', async () => {
+  it("an empty conversation is one empty window; a missing one, or another user's, is null", async () => {
     const store = createMemoryStore();
     await store.upsert({ id: 'c', userId: 'u', messages: [] });
-    expect(await store.window!('u', 'c')).toMatchObject({ messages: [], nextCursor: null, meta: { id: 'c', messageCount: 0 } });
+    expect(await store.window!('u', 'c')).toMatchObject({
+      messages: [],
+      nextCursor: null,
+      meta: { id: 'c', messageCount: 0 },
+    });
     expect(await store.window!('u', 'nope')).toBeNull();
     expect(await store.window!('other', 'c')).toBeNull();
   });
@@ -56,7 +68,14 @@ describe('message windows (memory store)', () => {
   it('a bad limit or cursor is VALIDATION', async () => {
     const store = createMemoryStore();
     await store.upsert({ id: 'c', userId: 'u', messages: range(0, 3) });
-    for (const options of [{ limit: 0 }, { limit: 1001 }, { limit: 1.5 }, { before: 'x' }, { before: 'w1.-1' }, { before: 'w1.01' }]) {
+    for (const options of [
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 1.5 },
+      { before: 'x' },
+      { before: 'w1.-1' },
+      { before: 'w1.01' },
+    ]) {
       await expect(store.window!('u', 'c', options)).rejects.toMatchObject({ code: 'VALIDATION' });
     }
   });

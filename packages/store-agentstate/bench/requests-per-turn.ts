@@ -10,7 +10,11 @@ import { startAgentStateServer } from '../test/server/agentstate-server.js';
 const ROUNDS = 3;
 
 function turns(count: number, label: string): Message[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `${label}-${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i} of a realistic chat turn with a few words` }] }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${label}-${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    parts: [{ type: 'text', text: `message ${i} of a realistic chat turn with a few words` }],
+  }));
 }
 
 const server = await startAgentStateServer({ rateLimit: Number.MAX_SAFE_INTEGER });
@@ -42,13 +46,29 @@ const next = (round: number, n = 1): Message[] => turns(n, `next-${round}`);
 const cases: [string, number | null, Op][] = [
   ['append 1 message', 1, (u, c, r) => store.append(u, c, next(r))],
   ['append 5 messages', 1, (u, c, r) => store.append(u, c, next(r, 5))],
-  ['upsert, prefix unchanged, +1', 2, (u, c, r, base) => store.upsert({ id: c, userId: u, messages: [...base, ...next(r)] })],
-  ['upsert, prefix unchanged, +5', 2, (u, c, r, base) => store.upsert({ id: c, userId: u, messages: [...base, ...next(r, 5)] })],
+  [
+    'upsert, prefix unchanged, +1',
+    2,
+    (u, c, r, base) => store.upsert({ id: c, userId: u, messages: [...base, ...next(r)] }),
+  ],
+  [
+    'upsert, prefix unchanged, +5',
+    2,
+    (u, c, r, base) => store.upsert({ id: c, userId: u, messages: [...base, ...next(r, 5)] }),
+  ],
   ['get', 1, (u, c) => store.get(u, c)],
   ['update title', 1, (u, c) => store.update(u, c, { title: 'Renamed' })],
   ['append 1 with usage delta', null, (u, c, r) => store.append(u, c, next(r), { usage: { inputTokens: 10 } })],
-  ['upsert, last message rewritten', null, (u, c, r, base) => store.upsert({ id: c, userId: u, messages: [...base.slice(0, -1), ...next(r)] })],
-  ['upsert, +12 messages', null, (u, c, r, base) => store.upsert({ id: c, userId: u, messages: [...base, ...next(r, 12)] })],
+  [
+    'upsert, last message rewritten',
+    null,
+    (u, c, r, base) => store.upsert({ id: c, userId: u, messages: [...base.slice(0, -1), ...next(r)] }),
+  ],
+  [
+    'upsert, +12 messages',
+    null,
+    (u, c, r, base) => store.upsert({ id: c, userId: u, messages: [...base, ...next(r, 12)] }),
+  ],
   ['delete', null, (u, c) => store.delete(u, c)],
   ['window, newest 50', null, (u, c) => store.window!(u, c, { limit: 50 })],
 ];
@@ -61,7 +81,11 @@ for (const [label, goal, op] of cases) {
   const small = await measure(label, 10, op);
   const large = await measure(label, 1000, op);
   const met = goal === null ? '-' : Math.max(small.requests, large.requests) <= goal ? 'yes' : 'NO';
-  console.log([label.padEnd(32), goal ?? '-', small.requests, large.requests, met, small.ms.toFixed(1), large.ms.toFixed(1)].join('\t'));
+  console.log(
+    [label.padEnd(32), goal ?? '-', small.requests, large.requests, met, small.ms.toFixed(1), large.ms.toFixed(1)].join(
+      '\t',
+    ),
+  );
 }
 
 const lister = 'bench-list-user';
@@ -70,17 +94,27 @@ for (let i = 0; i < 30; i++) await store.append(lister, `l-${i}`, turns(1, `la${
 let from = server.requests.length;
 const page = await store.list(lister, { limit: 50 });
 const listRequests = server.requests.length - from;
-console.log(`\nlist page: ${listRequests} request(s) for ${page.items.length} of the user's 120 conversations, 30 of them appended to since their last summary (goal 1: ${listRequests <= 1 ? 'yes' : 'NO'})`);
+console.log(
+  `\nlist page: ${listRequests} request(s) for ${page.items.length} of the user's 120 conversations, 30 of them appended to since their last summary (goal 1: ${listRequests <= 1 ? 'yes' : 'NO'})`,
+);
 from = server.requests.length;
 await store.upsert({ id: 'new', userId: lister, messages: turns(3, 'new') });
 console.log(`create with 3 messages: ${server.requests.length - from} requests (read, create, tag, post)`);
 await store.upsert({ id: 'big', userId: lister, messages: turns(1000, 'big') });
 from = server.requests.length;
 await store.append(lister, 'big', turns(1, 'big-next'));
-console.log(`first plain append after a 1,000-message create: ${server.requests.length - from} requests (read, summary, post: moves the window anchor up; once per 400 messages)`);
+console.log(
+  `first plain append after a 1,000-message create: ${server.requests.length - from} requests (read, summary, post: moves the window anchor up; once per 400 messages)`,
+);
 console.log('\nRate budget: AgentState allows 100 requests a minute per key, shared by all users of the app:');
-console.log('  2 requests per chat turn (plain append or unchanged-prefix upsert) = 50 turns a minute; 3 requests = 33.');
-console.log('\nWhy not 1: POST .../messages answers only the stored messages and PUT a fresh clock reading, not the stored');
-console.log('updated_at; neither says the version, count, usage or title a write must return, and nothing checks message ids.');
+console.log(
+  '  2 requests per chat turn (plain append or unchanged-prefix upsert) = 50 turns a minute; 3 requests = 33.',
+);
+console.log(
+  '\nWhy not 1: POST .../messages answers only the stored messages and PUT a fresh clock reading, not the stored',
+);
+console.log(
+  'updated_at; neither says the version, count, usage or title a write must return, and nothing checks message ids.',
+);
 
 await server.close();

@@ -10,7 +10,11 @@ import { startAgentStateServer } from '../test/server/agentstate-server.js';
 const ROUNDS = 40;
 
 function turns(count: number, label: string): Message[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `${label}-${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i} of a realistic chat turn with a few words` }] }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${label}-${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    parts: [{ type: 'text', text: `message ${i} of a realistic chat turn with a few words` }],
+  }));
 }
 
 const server = await startAgentStateServer({ rateLimit: Number.MAX_SAFE_INTEGER });
@@ -47,12 +51,17 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const check = await newest();
-if (check?.messages.length !== 50 || check.messages[49]?.id !== 'step-0') throw new Error('the window is not the newest 50 messages');
+if (check?.messages.length !== 50 || check.messages[49]?.id !== 'step-0')
+  throw new Error('the window is not the newest 50 messages');
 const ratio = median(win) / median(base);
 console.log(`AgentState message window (local test server, warm process, ${ROUNDS} interleaved rounds, medians)\n`);
 console.log(`newest 50 of 10,000 messages (window): ${median(win).toFixed(2)} ms, ${requests.window} requests`);
 console.log(`all of a 50-message conversation (get): ${median(base).toFixed(2)} ms, ${requests.get} request`);
 console.log(`ratio ${ratio.toFixed(2)} (goal <= 1.3: ${ratio <= 1.3 ? 'met' : 'NOT met'})`);
-console.log('\nThe window is two requests: the row (its summary says where to start reading) and the entries after that');
-console.log('point; the messages endpoint pages forward only (after=<message id>), so one request cannot reach the newest 50.');
+console.log(
+  '\nThe window is two requests: the row (its summary says where to start reading) and the entries after that',
+);
+console.log(
+  'point; the messages endpoint pages forward only (after=<message id>), so one request cannot reach the newest 50.',
+);
 await server.close();

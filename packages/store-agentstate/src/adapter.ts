@@ -8,7 +8,12 @@ export const agentStateAdapter: StoreAdapter<'agentstate'> = {
   isConfigured: (config) => (config.agentstate.apiKey ? true : 'AGENTSTATE_API_KEY is not set'),
   create(config, context) {
     const { apiKey, baseUrl } = config.agentstate;
-    if (!apiKey) throw new ConversationStoreError('CONFIG', 'AGENT_CONVERSATION_STORE=agentstate needs AGENTSTATE_API_KEY (an as_live_ key)', { adapter: 'agentstate' });
+    if (!apiKey)
+      throw new ConversationStoreError(
+        'CONFIG',
+        'AGENT_CONVERSATION_STORE=agentstate needs AGENTSTATE_API_KEY (an as_live_ key)',
+        { adapter: 'agentstate' },
+      );
     return createAgentStateStore({ apiKey, baseUrl, logger: context.logger });
   },
 };

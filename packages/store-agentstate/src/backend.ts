@@ -34,7 +34,9 @@ export interface Target {
 
 /** A NOT_FOUND error for a conversation this user does not have. */
 export function notFound(id: string): ConversationStoreError {
-  return new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter: 'agentstate' });
+  return new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, {
+    adapter: 'agentstate',
+  });
 }
 
 /** Sleeps a jittered backoff before resolving a lost response. */
@@ -64,7 +66,11 @@ export async function load(backend: Backend, target: Target): Promise<Lookup> {
  * created again by another instance) evicts it and returns null, so the caller looks the external id up instead.
  * Without a cached id it returns null at once.
  */
-export async function withCachedId<T>(backend: Backend, target: Target, task: (id: string) => Promise<T | null>): Promise<T | null> {
+export async function withCachedId<T>(
+  backend: Backend,
+  target: Target,
+  task: (id: string) => Promise<T | null>,
+): Promise<T | null> {
   const id = backend.ids.get(target.externalId);
   if (id === undefined) return null;
   const result = await task(id);
@@ -73,7 +79,14 @@ export async function withCachedId<T>(backend: Backend, target: Target, task: (i
 }
 
 /** Posts one request's entries; a lost response is resolved by reading and looking for them, never by posting blindly twice. Returns their created_at. */
-async function postChunk(backend: Backend, target: Target, conversationId: string, chunk: ApiMessageInput[], write: string, from: number): Promise<number> {
+async function postChunk(
+  backend: Backend,
+  target: Target,
+  conversationId: string,
+  chunk: ApiMessageInput[],
+  write: string,
+  from: number,
+): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
       const stored = await backend.api.postMessages(conversationId, chunk);
@@ -91,10 +104,19 @@ async function postChunk(backend: Backend, target: Target, conversationId: strin
 }
 
 /** Posts a write's entries in requests of at most 5, in order; the write counts once the last one is stored. Returns the last request's created_at. */
-export async function postWrite(backend: Backend, target: Target, conversationId: string, entries: ApiMessageInput[], write: string): Promise<number> {
+export async function postWrite(
+  backend: Backend,
+  target: Target,
+  conversationId: string,
+  entries: ApiMessageInput[],
+  write: string,
+): Promise<number> {
   let at = 0;
   for (let from = 0; from < entries.length; from += MAX_BATCH) {
-    at = Math.max(at, await postChunk(backend, target, conversationId, entries.slice(from, from + MAX_BATCH), write, from));
+    at = Math.max(
+      at,
+      await postChunk(backend, target, conversationId, entries.slice(from, from + MAX_BATCH), write, from),
+    );
   }
   return at;
 }

@@ -64,7 +64,13 @@ function retryAfterMs(header: string | null): number {
   return Number.isNaN(date) ? 1000 : Math.max(0, date - Date.now());
 }
 
-const STATUS_CODES: Record<number, ErrorCode> = { 400: 'VALIDATION', 401: 'UNAUTHORIZED', 403: 'UNAUTHORIZED', 404: 'NOT_FOUND', 409: 'CONFLICT' };
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION',
+  401: 'UNAUTHORIZED',
+  403: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+};
 
 const HINTS: Record<number, string> = {
   401: '; check AGENTSTATE_API_KEY (missing, malformed or revoked)',
@@ -74,7 +80,10 @@ const HINTS: Record<number, string> = {
 
 function apiError(body: unknown): { code: string; message: string } {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  return { code: typeof error?.code === 'string' ? error.code : 'UNKNOWN', message: typeof error?.message === 'string' ? error.message : 'no error message' };
+  return {
+    code: typeof error?.code === 'string' ? error.code : 'UNKNOWN',
+    message: typeof error?.message === 'string' ? error.message : 'no error message',
+  };
 }
 
 function parse(text: string): unknown {
@@ -102,7 +111,11 @@ export function createApi(options: ResolvedOptions): Api {
   };
 
   /** One attempt: the answer, a retry, or a thrown final error (an unknown outcome for a non-idempotent write). */
-  async function attempt<T>(request: ApiRequest, url: string, body: string | undefined): Promise<ApiResponse<T> | Retry> {
+  async function attempt<T>(
+    request: ApiRequest,
+    url: string,
+    body: string | undefined,
+  ): Promise<ApiResponse<T> | Retry> {
     const requestId = newRequestId();
     const where = `AgentState ${request.label}`;
     const controller = new AbortController();
@@ -110,13 +123,22 @@ export function createApi(options: ResolvedOptions): Api {
     let response: Response;
     let text: string;
     try {
-      const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json', 'x-request-id': requestId };
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${options.apiKey}`,
+        accept: 'application/json',
+        'x-request-id': requestId,
+      };
       if (body !== undefined) headers['content-type'] = 'application/json';
       response = await options.fetch(url, { method: request.method, headers, body, signal: controller.signal });
       text = await response.text();
     } catch (cause) {
       const timedOut = controller.signal.aborted;
-      const error = fail('UNAVAILABLE', `${where} ${timedOut ? `timed out after ${options.timeoutMs} ms` : 'could not reach the server'} (request id ${requestId})`, cause, true);
+      const error = fail(
+        'UNAVAILABLE',
+        `${where} ${timedOut ? `timed out after ${options.timeoutMs} ms` : 'could not reach the server'} (request id ${requestId})`,
+        cause,
+        true,
+      );
       const notSent = !timedOut && NOT_SENT.has(errorCode(cause) ?? '');
       return request.idempotent || notSent ? { retry: error } : unknown(error);
     } finally {
@@ -125,17 +147,29 @@ export function createApi(options: ResolvedOptions): Api {
     const rid = response.headers.get('x-request-id') ?? requestId;
     const parsed = parse(text);
     if (response.status === 404 && !(parsed as { error?: unknown } | null | undefined)?.error) {
-      throw fail('CONFIG', `${where}: the server has no such route (HTTP 404 without an AgentState error, request id ${rid}); check AGENTSTATE_API_BASE, e.g. https://agentstate.app/api`);
+      throw fail(
+        'CONFIG',
+        `${where}: the server has no such route (HTTP 404 without an AgentState error, request id ${rid}); check AGENTSTATE_API_BASE, e.g. https://agentstate.app/api`,
+      );
     }
     if ((response.status >= 200 && response.status < 300) || request.expect?.includes(response.status)) {
-      if (parsed === undefined) throw fail('STORAGE', `${where} answered HTTP ${response.status} with a body that is not JSON (request id ${rid})`);
+      if (parsed === undefined)
+        throw fail(
+          'STORAGE',
+          `${where} answered HTTP ${response.status} with a body that is not JSON (request id ${rid})`,
+        );
       return { status: response.status, body: parsed as T, requestId: rid };
     }
     const { code, message } = apiError(parsed);
     const detail = `${where} failed: HTTP ${response.status} ${code}: ${message} (request id ${rid})`;
     if (response.status === 429) {
       const waitMs = retryAfterMs(response.headers.get('retry-after'));
-      const error = fail('UNAVAILABLE', `${detail}; rate limited, retry after ${Math.ceil(waitMs / 1000)} s`, undefined, true);
+      const error = fail(
+        'UNAVAILABLE',
+        `${detail}; rate limited, retry after ${Math.ceil(waitMs / 1000)} s`,
+        undefined,
+        true,
+      );
       if (waitMs > options.maxRetryAfterMs) throw error;
       return { retry: error, waitMs };
     }

@@ -1,4 +1,12 @@
-import { compareForList, decodeCursor, encodeCursor, type ConversationMeta, type CursorPosition, type ListPage, type ParsedListOptions } from '@agent-conversations/core';
+import {
+  compareForList,
+  decodeCursor,
+  encodeCursor,
+  type ConversationMeta,
+  type CursorPosition,
+  type ListPage,
+  type ParsedListOptions,
+} from '@agent-conversations/core';
 import type { Backend } from './backend.js';
 import { fold } from './log.js';
 import { metaFromRow, metaFromState, ownedBy } from './mirror.js';
@@ -22,7 +30,10 @@ const OWN_CURSOR = /^as1:(\d{1,16}):(\d{1,16}):(.{1,128})$/;
 /** The cursor after `position`: core's, or (when a row the next page needs sits higher on the server) this store's with the scan start. */
 function encodeListCursor(position: CursorPosition, server: number): string {
   if (server <= position.updatedAt) return encodeCursor(position);
-  return btoa(`as1:${position.updatedAt}:${server}:${position.id}`).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(`as1:${position.updatedAt}:${server}:${position.id}`)
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** Decodes a cursor from `encodeListCursor`; anything else is core's VALIDATION error. */
@@ -54,7 +65,11 @@ export async function mapLimit<T, R>(items: readonly T[], width: number, task: (
 }
 
 /** The meta of a listed row: from the row when its counters vouch for its summary, else by replaying its entries (one extra read). */
-async function metaOfRow(backend: Backend, conversation: ApiConversation, owner: { u: string; c: string }): Promise<ConversationMeta | null> {
+async function metaOfRow(
+  backend: Backend,
+  conversation: ApiConversation,
+  owner: { u: string; c: string },
+): Promise<ConversationMeta | null> {
   const fromRow = metaFromRow(conversation, owner);
   if (fromRow) return fromRow;
   const fresh = conversation.external_id === null ? null : await backend.api.byExternalId(conversation.external_id);
@@ -71,7 +86,12 @@ async function metaOfRow(backend: Backend, conversation: ApiConversation, owner:
  * known. Rows are sorted by (updatedAt, conversation id) and a page ends only where that order is final; the cursor
  * resumes the server scan high enough to meet rows whose updated_at ran ahead of their updatedAt.
  */
-export async function listConversations(backend: Backend, userId: string, tag: string, options: Omit<ParsedListOptions, 'after'> & { after: ListCursor | null }): Promise<ListPage> {
+export async function listConversations(
+  backend: Backend,
+  userId: string,
+  tag: string,
+  options: Omit<ParsedListOptions, 'after'> & { after: ListCursor | null },
+): Promise<ListPage> {
   const { limit, after, updatedAfter } = options;
   let cursor: string | undefined = after ? `${after.server + 1}.${LOWEST_ID}` : undefined;
   // A few rows beyond the page, so a tie at its edge rarely costs a second request.

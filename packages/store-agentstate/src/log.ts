@@ -56,7 +56,8 @@ const UNSAFE = /[\u0000]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])
 
 function tagOf(entry: ApiMessage): EntryTag | null {
   const tag = entry.metadata?.acs as Partial<EntryTag> | undefined;
-  if (!tag || tag.v !== 2 || typeof tag.w !== 'string' || !Number.isInteger(tag.i) || !Number.isInteger(tag.n)) return null;
+  if (!tag || tag.v !== 2 || typeof tag.w !== 'string' || !Number.isInteger(tag.i) || !Number.isInteger(tag.n))
+    return null;
   return tag as EntryTag;
 }
 
@@ -64,12 +65,19 @@ function tagOf(entry: ApiMessage): EntryTag | null {
 export function renderContent(message: Message): string {
   const parts = Array.isArray(message.parts) ? (message.parts as unknown[]) : [];
   const texts = parts
-    .map((p) => (p && typeof p === 'object' && (p as { type?: unknown }).type === 'text' ? (p as { text?: unknown }).text : undefined))
+    .map((p) =>
+      p && typeof p === 'object' && (p as { type?: unknown }).type === 'text'
+        ? (p as { text?: unknown }).text
+        : undefined,
+    )
     .filter((t): t is string => typeof t === 'string' && t.length > 0);
-  if (texts.length === 0 && typeof message.content === 'string' && message.content.length > 0) texts.push(message.content);
+  if (texts.length === 0 && typeof message.content === 'string' && message.content.length > 0)
+    texts.push(message.content);
   let text = texts.join('\n');
   if (text.length === 0) {
-    const types = parts.map((p) => (p && typeof p === 'object' ? String((p as { type?: unknown }).type ?? 'part') : typeof p));
+    const types = parts.map((p) =>
+      p && typeof p === 'object' ? String((p as { type?: unknown }).type ?? 'part') : typeof p,
+    );
     text = `[${message.role}${types.length ? `: ${types.join(', ')}` : ' message'}]`;
   }
   if (text.length > CONTENT_LIMIT) text = `${text.slice(0, CONTENT_LIMIT)}…`;
@@ -77,13 +85,19 @@ export function renderContent(message: Message): string {
 }
 
 function describe(op: Op): string {
-  const changes = [op.cut !== undefined ? `messages from #${op.cut + 1} replaced` : '', op.t !== undefined || op.set || op.add ? 'conversation details updated' : ''].filter(Boolean);
+  const changes = [
+    op.cut !== undefined ? `messages from #${op.cut + 1} replaced` : '',
+    op.t !== undefined || op.set || op.add ? 'conversation details updated' : '',
+  ].filter(Boolean);
   return `[agent-conversations] ${changes.join('; ') || 'conversation saved'}`;
 }
 
 /** The entries one write posts: its messages (or one `system` entry when it has none); entry 0 carries the op and `token` as its token_count. */
 export function encodeWrite(messages: readonly PreparedMessage[], op: Op, w: string, token: number): ApiMessageInput[] {
-  if (messages.length === 0) return [{ role: 'system', content: describe(op), metadata: { acs: { v: 2, w, i: 0, n: 1, o: op } }, token_count: token }];
+  if (messages.length === 0)
+    return [
+      { role: 'system', content: describe(op), metadata: { acs: { v: 2, w, i: 0, n: 1, o: op } }, token_count: token },
+    ];
   const n = messages.length;
   return messages.map(({ message, json }, i) => ({
     role: (ROLES.has(message.role) ? message.role : 'assistant') as ApiRole,
@@ -177,7 +191,10 @@ export interface Part {
 }
 
 /** Groups entries by write id, keeping the first copy of each index (a batch posted twice counts once); other tools' entries apart. */
-export function groupEntries(entries: readonly ApiMessage[]): { groups: Map<string, { n: number; parts: Map<number, Part> }>; foreign: Write[] } {
+export function groupEntries(entries: readonly ApiMessage[]): {
+  groups: Map<string, { n: number; parts: Map<number, Part> }>;
+  foreign: Write[];
+} {
   const groups = new Map<string, { n: number; parts: Map<number, Part> }>();
   const others: Write[] = [];
   for (const entry of entries) {
@@ -185,7 +202,15 @@ export function groupEntries(entries: readonly ApiMessage[]): { groups: Map<stri
     const at = entry.created_at ?? 0;
     if (!tag) {
       const message = foreign(entry);
-      others.push({ at, landed: at, base: 0, key: entry.id, op: null, messages: [{ message, json: JSON.stringify(message) }], ids: [entry.id] });
+      others.push({
+        at,
+        landed: at,
+        base: 0,
+        key: entry.id,
+        op: null,
+        messages: [{ message, json: JSON.stringify(message) }],
+        ids: [entry.id],
+      });
       continue;
     }
     const group = groups.get(tag.w) ?? { n: tag.n, parts: new Map<number, Part>() };
@@ -199,7 +224,9 @@ export function groupEntries(entries: readonly ApiMessage[]): { groups: Map<stri
 /** A write from all its entries (index order). */
 export function writeOf(key: string, parts: readonly Part[]): Write {
   const op = parts[0]!.tag.o ?? {};
-  const messages = parts.filter((p) => typeof p.tag.j === 'string').map((p) => ({ message: JSON.parse(p.tag.j!) as Message, json: p.tag.j! }));
+  const messages = parts
+    .filter((p) => typeof p.tag.j === 'string')
+    .map((p) => ({ message: JSON.parse(p.tag.j!) as Message, json: p.tag.j! }));
   const landed = Math.max(...parts.map((p) => p.at));
   return { at: Math.max(op.h ?? 0, landed), landed, base: op.v ?? 0, key, op, messages, ids: parts.map((p) => p.id) };
 }

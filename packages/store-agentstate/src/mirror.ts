@@ -52,13 +52,20 @@ export function ownedBy(conversation: ApiConversation, userId: string, id?: stri
 
 function mirrorOf(conversation: ApiConversation): Mirror | null {
   const m = conversation.metadata?.acs as Partial<Mirror> | undefined;
-  return m && m.v === 2 && typeof m.b === 'number' && typeof m.n === 'number' && typeof m.s === 'object' && m.s !== null ? (m as Mirror) : null;
+  return m && m.v === 2 && typeof m.b === 'number' && typeof m.n === 'number' && typeof m.s === 'object' && m.s !== null
+    ? (m as Mirror)
+    : null;
 }
 
 /** The window anchor the conversation's summary carries, if any. */
 export function anchorOf(conversation: ApiConversation): Anchor | undefined {
   const k = mirrorOf(conversation)?.k;
-  return k && typeof k.e === 'string' && typeof k.w === 'string' && [k.j, k.n, k.p, k.v, k.a, k.b].every(Number.isInteger) ? k : undefined;
+  return k &&
+    typeof k.e === 'string' &&
+    typeof k.w === 'string' &&
+    [k.j, k.n, k.p, k.v, k.a, k.b].every(Number.isInteger)
+    ? k
+    : undefined;
 }
 
 /** The title: the one recorded by the latest write, else the conversation's, else derived from the messages. */
@@ -67,14 +74,26 @@ export function titleOf(state: LogState, conversation: ApiConversation): string 
 }
 
 /** The mirror a writer stores before posting its entries: the state it computes, stamped with the counters it expects. */
-export function buildMirror(fields: { userId: string; id: string; write: string; tokenCount: number; messageCount: number; anchor?: Anchor }, state: LogState, title: string): { acs: Mirror } {
+export function buildMirror(
+  fields: { userId: string; id: string; write: string; tokenCount: number; messageCount: number; anchor?: Anchor },
+  state: LogState,
+  title: string,
+): { acs: Mirror } {
   const s: Snapshot = { count: state.messages.length, version: state.version, title };
   if (state.model !== undefined) s.model = state.model;
   if (state.provider !== undefined) s.provider = state.provider;
   if (state.usage !== undefined) s.usage = state.usage;
   if (state.metadata !== undefined) s.metadata = JSON.stringify(state.metadata);
   if (state.createdAt !== undefined) s.createdAt = state.createdAt;
-  const acs: Mirror = { v: 2, u: fields.userId, c: fields.id, w: fields.write, b: fields.tokenCount, n: fields.messageCount, s };
+  const acs: Mirror = {
+    v: 2,
+    u: fields.userId,
+    c: fields.id,
+    w: fields.write,
+    b: fields.tokenCount,
+    n: fields.messageCount,
+    s,
+  };
   if (fields.anchor) acs.k = fields.anchor;
   return { acs };
 }
@@ -108,7 +127,11 @@ export function metaFromRow(conversation: ApiConversation, owner: { u: string; c
   const messages = conversation.message_count - mirror.n;
   if (tokens === 0 && messages === 0) return metaOf(conversation, owner, mirror.s);
   if (tokens > 0 && tokens < HEAVY && messages >= tokens && messages <= 5 * tokens) {
-    return metaOf(conversation, owner, { ...mirror.s, count: mirror.s.count + messages, version: mirror.s.version + tokens });
+    return metaOf(conversation, owner, {
+      ...mirror.s,
+      count: mirror.s.count + messages,
+      version: mirror.s.version + tokens,
+    });
   }
   return null;
 }
@@ -118,7 +141,11 @@ export function metaFromRow(conversation: ApiConversation, owner: { u: string; c
  * summary PUT moves that before its write's entries are in (and a failed write leaves it moved). createdAt is the
  * conversation's unless imported.
  */
-export function metaFromState(conversation: ApiConversation, owner: { u: string; c: string }, state: LogState): ConversationMeta {
+export function metaFromState(
+  conversation: ApiConversation,
+  owner: { u: string; c: string },
+  state: LogState,
+): ConversationMeta {
   return cleanMeta({
     id: owner.c,
     userId: owner.u,

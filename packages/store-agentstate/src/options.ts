@@ -57,8 +57,13 @@ function checkNumber(value: number | undefined, name: string, fallback: number, 
 export function resolveOptions(options: AgentStateStoreOptions): ResolvedOptions {
   if (!options || typeof options !== 'object') config('createAgentStateStore takes { apiKey, baseUrl? }');
   const { apiKey } = options;
-  if (typeof apiKey !== 'string' || !apiKey.startsWith('as_live_')) config('AGENTSTATE_API_KEY must start with "as_live_"', typeof apiKey === 'string' ? apiKey : undefined);
-  if (!KEY.test(apiKey)) config('AGENTSTATE_API_KEY must be "as_live_" followed by the rest of the key, without spaces or control characters', apiKey);
+  if (typeof apiKey !== 'string' || !apiKey.startsWith('as_live_'))
+    config('AGENTSTATE_API_KEY must start with "as_live_"', typeof apiKey === 'string' ? apiKey : undefined);
+  if (!KEY.test(apiKey))
+    config(
+      'AGENTSTATE_API_KEY must be "as_live_" followed by the rest of the key, without spaces or control characters',
+      apiKey,
+    );
   const raw = options.baseUrl ?? DEFAULT_AGENTSTATE_BASE;
   let url: URL;
   try {
@@ -69,7 +74,8 @@ export function resolveOptions(options: AgentStateStoreOptions): ResolvedOptions
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     config(`AGENTSTATE_API_BASE must be an https:// URL (http:// only for localhost), got ${redactUrl(raw)}`);
   }
-  if (url.username || url.password || url.search || url.hash) config('AGENTSTATE_API_BASE must not contain credentials, a query or a fragment');
+  if (url.username || url.password || url.search || url.hash)
+    config('AGENTSTATE_API_BASE must not contain credentials, a query or a fragment');
   const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   if (typeof fetchImpl !== 'function') config('fetch must be a function');
   return {

@@ -45,13 +45,23 @@ const ADAPTER = 'agentstate';
 type SetFields = NonNullable<Op['set']>;
 
 /** The fields a write replaces; with the current state, only those that differ from it (so an upsert repeating its model stays a plain append). */
-function setOf(fields: { model?: string; provider?: string; usage?: SetFields['usage']; metadata?: Record<string, unknown>; createdAt?: number }, current?: LogState): SetFields | undefined {
+function setOf(
+  fields: {
+    model?: string;
+    provider?: string;
+    usage?: SetFields['usage'];
+    metadata?: Record<string, unknown>;
+    createdAt?: number;
+  },
+  current?: LogState,
+): SetFields | undefined {
   const set: SetFields = {};
   const same = (a: unknown, b: unknown): boolean => current !== undefined && JSON.stringify(a) === JSON.stringify(b);
   if (fields.model !== undefined && !same(fields.model, current?.model)) set.model = fields.model;
   if (fields.provider !== undefined && !same(fields.provider, current?.provider)) set.provider = fields.provider;
   if (fields.usage !== undefined && !same(fields.usage, current?.usage)) set.usage = fields.usage;
-  if (fields.metadata !== undefined && !same(fields.metadata, current?.metadata)) set.metadata = JSON.stringify(fields.metadata);
+  if (fields.metadata !== undefined && !same(fields.metadata, current?.metadata))
+    set.metadata = JSON.stringify(fields.metadata);
   if (fields.createdAt !== undefined) set.createdAt = fields.createdAt;
   return Object.keys(set).length ? set : undefined;
 }
@@ -68,16 +78,27 @@ function retitle(op: Op, loaded: Loaded, title: string): void {
 }
 
 function foreignConflict(id: string): ConversationStoreError {
-  return new ConversationStoreError('CONFLICT', `conversation "${id}" maps to an AgentState external_id held by a conversation this store did not write; use another id`, { adapter: ADAPTER });
+  return new ConversationStoreError(
+    'CONFLICT',
+    `conversation "${id}" maps to an AgentState external_id held by a conversation this store did not write; use another id`,
+    { adapter: ADAPTER },
+  );
 }
 
 /** Creates the AgentState store: no I/O until the first call; every call is scoped to its userId by external id, tag and stored owner. */
-export function createAgentStateStore<M extends MessageInput = Message>(options: AgentStateStoreOptions): ConversationStore<M>;
+export function createAgentStateStore<M extends MessageInput = Message>(
+  options: AgentStateStoreOptions,
+): ConversationStore<M>;
 export function createAgentStateStore(options: AgentStateStoreOptions): ConversationStore;
 export function createAgentStateStore(options: AgentStateStoreOptions): ConversationStore {
   const resolved = resolveOptions(options);
   const backend: Backend = { api: agentStateApi(createApi(resolved)), options: resolved, ids: createIdCache() };
-  const target = async (userId: string, id: string): Promise<Target> => ({ userId, id, externalId: await externalId(userId, id), tag: await userTag(userId) });
+  const target = async (userId: string, id: string): Promise<Target> => ({
+    userId,
+    id,
+    externalId: await externalId(userId, id),
+    tag: await userTag(userId),
+  });
 
   const mustLoad = async (t: Target): Promise<Loaded> => {
     const loaded = await load(backend, t);
@@ -130,13 +151,22 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       if (row && meta && anchor) {
         const range = windowRange(meta.messageCount, parsed);
         const tail = range.start >= anchor.p ? await readTail(backend, row.id, anchor, meta) : null;
-        if (tail) return { meta, messages: tail.slice(range.start - anchor.p, range.end - anchor.p), nextCursor: range.nextCursor };
+        if (tail)
+          return {
+            meta,
+            messages: tail.slice(range.start - anchor.p, range.end - anchor.p),
+            nextCursor: range.nextCursor,
+          };
       }
       // Otherwise (no cached id, no anchor, an older window, a write racing the read): the whole conversation, one request.
       const loaded = await load(backend, t);
       if (typeof loaded === 'string' || loaded.state.version === 0) return null;
       const range = windowRange(loaded.state.messages.length, parsed);
-      return { meta: metaFromState(loaded.conversation, loaded.owner, loaded.state), messages: loaded.state.messages.slice(range.start, range.end), nextCursor: range.nextCursor };
+      return {
+        meta: metaFromState(loaded.conversation, loaded.owner, loaded.state),
+        messages: loaded.state.messages.slice(range.start, range.end),
+        nextCursor: range.nextCursor,
+      };
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
@@ -168,7 +198,11 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
         if (start < loaded.state.json.length) op.cut = start;
         return commit(backend, t, loaded, input.messages.slice(start), op);
       }
-      throw new ConversationStoreError('CONFLICT', `conversation "${input.id}" kept being created and deleted by other writers; retry`, { adapter: ADAPTER, retryable: true });
+      throw new ConversationStoreError(
+        'CONFLICT',
+        `conversation "${input.id}" kept being created and deleted by other writers; retry`,
+        { adapter: ADAPTER, retryable: true },
+      );
     },
 
     async append(userId: string, id: string, raw: MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
@@ -184,8 +218,14 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       const seen = new Set<string>();
       const dup = prepared.find((m) => ids.has(m.message.id) || seen.size === seen.add(m.message.id).size);
       // The same messages already ending the conversation, byte for byte: a retry of an append that landed.
-      if (dup && endsWith(loaded.state.json, prepared)) return metaFromState(loaded.conversation, loaded.owner, loaded.state);
-      if (dup) throw new ConversationStoreError('CONFLICT', `message id "${dup.message.id}" is already in conversation "${id}"`, { adapter: ADAPTER });
+      if (dup && endsWith(loaded.state.json, prepared))
+        return metaFromState(loaded.conversation, loaded.owner, loaded.state);
+      if (dup)
+        throw new ConversationStoreError(
+          'CONFLICT',
+          `message id "${dup.message.id}" is already in conversation "${id}"`,
+          { adapter: ADAPTER },
+        );
       const all = [...loaded.state.messages, ...prepared.map((m) => m.message)];
       const op: Op = { a: 1 };
       retitle(op, loaded, resolveTitle(undefined, titleOf(loaded.state, loaded.conversation), all));
@@ -212,7 +252,9 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       const t = await target(userId, id);
       // A cached id names a conversation of this user with a complete write: delete it in one request. A 404 means it is
       // gone (maybe created again by another instance): look the external id up.
-      const cached = await withCachedId(backend, t, async (conversationId) => ((await remove(conversationId)) ? true : null));
+      const cached = await withCachedId(backend, t, async (conversationId) =>
+        (await remove(conversationId)) ? true : null,
+      );
       if (cached) {
         backend.ids.evict(t.externalId);
         return true;

@@ -64,7 +64,12 @@ export function anchorFor(entries: readonly ApiMessage[], bound: number): Anchor
  * onto the untouched prefix. Null when what was read does not add up to `meta` (a write landed between the row and the
  * messages, entries of other tools, a race): the caller reads the whole conversation instead.
  */
-export async function readTail(backend: Backend, conversationId: string, anchor: Anchor, meta: ConversationMeta): Promise<Message[] | null> {
+export async function readTail(
+  backend: Backend,
+  conversationId: string,
+  anchor: Anchor,
+  meta: ConversationMeta,
+): Promise<Message[] | null> {
   const entries: ApiMessage[] = [];
   let after = anchor.e;
   for (let page = 0; ; page++) {
@@ -87,7 +92,12 @@ export async function readTail(backend: Backend, conversationId: string, anchor:
     if (!part || typeof part.tag.j !== 'string') return null;
     rest.push(part);
   }
-  const state = { ...emptyState(), messages: rest.map((p) => JSON.parse(p.tag.j!) as Message), json: rest.map((p) => p.tag.j!), version: anchor.v };
+  const state = {
+    ...emptyState(),
+    messages: rest.map((p) => JSON.parse(p.tag.j!) as Message),
+    json: rest.map((p) => p.tag.j!),
+    version: anchor.v,
+  };
   const later = [];
   for (const [w, group] of groups) {
     const parts = Array.from({ length: group.n }, (_, i) => group.parts.get(i));
@@ -99,7 +109,10 @@ export async function readTail(backend: Backend, conversationId: string, anchor:
     // A complete write ordered before the anchor's, or one cutting into the prefix: the tail alone cannot tell.
     if (compareWrites(write, mark) <= 0) return null;
     if (write.op?.cut !== undefined && write.op.cut < anchor.p) return null;
-    applyTo(state, write.op?.cut === undefined ? write : { ...write, op: { ...write.op, cut: write.op.cut - anchor.p } });
+    applyTo(
+      state,
+      write.op?.cut === undefined ? write : { ...write, op: { ...write.op, cut: write.op.cut - anchor.p } },
+    );
   }
   if (state.version !== meta.version || anchor.p + state.messages.length !== meta.messageCount) return null;
   return state.messages;

@@ -20,7 +20,9 @@ function landed(after: LogState, at: number): void {
 
 /** A plain append adds 1-5 messages in one request and changes nothing else, so `list` can count it from the counters. */
 function isPlain(op: Op, count: number, version: number): boolean {
-  return version > 0 && count >= 1 && count <= MAX_BATCH && op.t === undefined && op.cut === undefined && !op.set && !op.add;
+  return (
+    version > 0 && count >= 1 && count <= MAX_BATCH && op.t === undefined && op.cut === undefined && !op.set && !op.add
+  );
 }
 
 /**
@@ -28,7 +30,13 @@ function isPlain(op: Op, count: number, version: number): boolean {
  * state it leads to (stamped with the counters that state will have), then posts its entries in requests of at most
  * 5; readers use the summary only once the counters match, and replay only complete writes.
  */
-export async function commit(backend: Backend, target: Target, loaded: Loaded, messages: readonly PreparedMessage[], op: Op): Promise<ConversationMeta> {
+export async function commit(
+  backend: Backend,
+  target: Target,
+  loaded: Loaded,
+  messages: readonly PreparedMessage[],
+  op: Op,
+): Promise<ConversationMeta> {
   const { conversation, owner, state } = loaded;
   const write = writeId();
   const length = state.messages.length;
@@ -36,7 +44,8 @@ export async function commit(backend: Backend, target: Target, loaded: Loaded, m
   const current = anchorOf(conversation)?.p ?? 0;
   const lagging = length - current > ANCHOR_REFRESH;
   const simple = isPlain(op, messages.length, state.version);
-  const anchor = simple && !lagging ? undefined : anchorFor(conversation.messages ?? [], Math.min(start, length - ANCHOR_BEHIND));
+  const anchor =
+    simple && !lagging ? undefined : anchorFor(conversation.messages ?? [], Math.min(start, length - ANCHOR_BEHIND));
   // A plain append stays one request of entries unless the window anchor lags far behind and this write can move it up.
   const plain = simple && !(lagging && (anchor?.p ?? 0) > current);
   const token = plain ? 1 : heavyToken();
@@ -44,7 +53,10 @@ export async function commit(backend: Backend, target: Target, loaded: Loaded, m
   const after = advance(state, op, messages);
   if (!plain) {
     const title = titleOf(after, conversation);
-    const stamp = { tokenCount: conversation.token_count + token, messageCount: conversation.message_count + entries.length };
+    const stamp = {
+      tokenCount: conversation.token_count + token,
+      messageCount: conversation.message_count + entries.length,
+    };
     const metadata = buildMirror({ userId: target.userId, id: target.id, write, ...stamp, anchor }, after, title);
     if (!(await backend.api.put(conversation.id, { title, metadata }))) throw notFound(target.id);
   }
@@ -57,13 +69,22 @@ export async function commit(backend: Backend, target: Target, loaded: Loaded, m
  * for the user, then posts the entries. Returns null when another writer created it first. A lost create is resolved
  * by reading the external id and looking for this write's id, never by creating twice.
  */
-export async function createConversation(backend: Backend, target: Target, messages: readonly PreparedMessage[], op: Op): Promise<ConversationMeta | null> {
+export async function createConversation(
+  backend: Backend,
+  target: Target,
+  messages: readonly PreparedMessage[],
+  op: Op,
+): Promise<ConversationMeta | null> {
   const write = writeId();
   const token = heavyToken();
   const entries = encodeWrite(messages, op, write, token);
   const after = advance(emptyState(), op, messages);
   const title = op.t ?? '';
-  const metadata = buildMirror({ userId: target.userId, id: target.id, write, tokenCount: token, messageCount: entries.length }, after, title);
+  const metadata = buildMirror(
+    { userId: target.userId, id: target.id, write, tokenCount: token, messageCount: entries.length },
+    after,
+    title,
+  );
   let created: ApiConversation | null = null;
   for (let attempt = 0; !created; attempt++) {
     try {

@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createStoreResolver, explainStoreResolution, getRegisteredAdapters, unregisterStoreAdapter } from '@agent-conversations/core';
+import {
+  createStoreResolver,
+  explainStoreResolution,
+  getRegisteredAdapters,
+  unregisterStoreAdapter,
+} from '@agent-conversations/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentStateAdapter, createAgentStateStore } from '../src/index.js';
 import { text, uid } from './helpers.js';
@@ -13,19 +18,37 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const config = (message: string) => ({ name: 'ConversationStoreError', code: 'CONFIG', message: expect.stringContaining(message) });
+const config = (message: string) => ({
+  name: 'ConversationStoreError',
+  code: 'CONFIG',
+  message: expect.stringContaining(message),
+});
 
 describe('factory, adapter and register entry', () => {
   it('refuses keys without the as_live_ prefix and bad base URLs with CONFIG errors that do not echo the key', () => {
-    expect(() => createAgentStateStore({ apiKey: 'as_test_abc123' })).toThrow(expect.objectContaining(config('AGENTSTATE_API_KEY must start with "as_live_"')));
-    expect(() => createAgentStateStore({ apiKey: 'as_live_' })).toThrow(expect.objectContaining(config('the rest of the key')));
-    expect(() => createAgentStateStore({ apiKey: 'as_live_abc 123' })).toThrow(expect.objectContaining(config('without spaces or control characters')));
-    expect(() => createAgentStateStore({ apiKey: 'as_live_abc\n' })).toThrow(expect.objectContaining(config('without spaces or control characters')));
+    expect(() => createAgentStateStore({ apiKey: 'as_test_abc123' })).toThrow(
+      expect.objectContaining(config('AGENTSTATE_API_KEY must start with "as_live_"')),
+    );
+    expect(() => createAgentStateStore({ apiKey: 'as_live_' })).toThrow(
+      expect.objectContaining(config('the rest of the key')),
+    );
+    expect(() => createAgentStateStore({ apiKey: 'as_live_abc 123' })).toThrow(
+      expect.objectContaining(config('without spaces or control characters')),
+    );
+    expect(() => createAgentStateStore({ apiKey: 'as_live_abc\n' })).toThrow(
+      expect.objectContaining(config('without spaces or control characters')),
+    );
     // Development keys have other shapes (underscores, dashes): only the prefix and a clean rest are required.
     expect(createAgentStateStore({ apiKey: 'as_live_dev_key-1' }).kind).toBe('agentstate');
-    expect(() => createAgentStateStore({ apiKey: 'as_live_abc', baseUrl: 'http://agentstate.example.com/api' })).toThrow(expect.objectContaining(config('https://')));
-    expect(() => createAgentStateStore({ apiKey: 'as_live_abc', baseUrl: 'https://user:pw@agentstate.app/api' })).toThrow(expect.objectContaining(config('credentials')));
-    expect(() => createAgentStateStore({ apiKey: 'as_live_abc', timeoutMs: 0 })).toThrow(expect.objectContaining(config('timeoutMs')));
+    expect(() =>
+      createAgentStateStore({ apiKey: 'as_live_abc', baseUrl: 'http://agentstate.example.com/api' }),
+    ).toThrow(expect.objectContaining(config('https://')));
+    expect(() =>
+      createAgentStateStore({ apiKey: 'as_live_abc', baseUrl: 'https://user:pw@agentstate.app/api' }),
+    ).toThrow(expect.objectContaining(config('credentials')));
+    expect(() => createAgentStateStore({ apiKey: 'as_live_abc', timeoutMs: 0 })).toThrow(
+      expect.objectContaining(config('timeoutMs')),
+    );
     let message = '';
     try {
       createAgentStateStore({ apiKey: 'as_live_secretsecret x' });
@@ -37,14 +60,20 @@ describe('factory, adapter and register entry', () => {
 
   it('does no I/O until the first call', () => {
     const calls: string[] = [];
-    const store = createAgentStateStore({ apiKey: 'as_live_abc', fetch: async (url) => (calls.push(url), new Response('{}')) });
+    const store = createAgentStateStore({
+      apiKey: 'as_live_abc',
+      fetch: async (url) => (calls.push(url), new Response('{}')),
+    });
     expect(store).toMatchObject({ kind: 'agentstate', persistent: true });
     expect(calls).toEqual([]);
   });
 
   it('refuses bad input with VALIDATION before sending any request', async () => {
     const calls: string[] = [];
-    const store = createAgentStateStore({ apiKey: 'as_live_abc', fetch: async (url) => (calls.push(url), new Response('{}')) });
+    const store = createAgentStateStore({
+      apiKey: 'as_live_abc',
+      fetch: async (url) => (calls.push(url), new Response('{}')),
+    });
     const m = text('user', 'hi');
     const bad: (() => Promise<unknown>)[] = [
       () => store.get('', 'c'),
@@ -61,7 +90,8 @@ describe('factory, adapter and register entry', () => {
       () => store.delete('', 'c'),
       () => store.deleteAll(''),
     ];
-    for (const call of bad) await expect(call()).rejects.toMatchObject({ name: 'ConversationStoreError', code: 'VALIDATION' });
+    for (const call of bad)
+      await expect(call()).rejects.toMatchObject({ name: 'ConversationStoreError', code: 'VALIDATION' });
     expect(calls).toEqual([]);
   });
 
@@ -82,7 +112,12 @@ describe('factory, adapter and register entry', () => {
   });
 
   it('is chosen first by auto when AGENTSTATE_API_KEY is set and works end to end', async () => {
-    const env = { AGENT_CONVERSATION_PERSISTENCE: 'true', AGENTSTATE_API_KEY: server.apiKey, AGENTSTATE_API_BASE: server.baseUrl, DATABASE_URL: 'postgresql://u:p@127.0.0.1:1/db' };
+    const env = {
+      AGENT_CONVERSATION_PERSISTENCE: 'true',
+      AGENTSTATE_API_KEY: server.apiKey,
+      AGENTSTATE_API_BASE: server.baseUrl,
+      DATABASE_URL: 'postgresql://u:p@127.0.0.1:1/db',
+    };
     const explanation = explainStoreResolution({ env, adapters: [agentStateAdapter] });
     expect(explanation.decision).toBe('agentstate');
     expect(JSON.stringify(explanation)).not.toContain(server.apiKey);
@@ -96,14 +131,18 @@ describe('factory, adapter and register entry', () => {
     unregisterStoreAdapter('agentstate');
     await import('../src/register.js');
     expect(getRegisteredAdapters().map((a) => a.kind)).toContain('agentstate');
-    expect(agentStateAdapter.isConfigured?.({ agentstate: { baseUrl: 'https://agentstate.app/api' } } as never, {} as never)).toBe('AGENTSTATE_API_KEY is not set');
+    expect(
+      agentStateAdapter.isConfigured?.({ agentstate: { baseUrl: 'https://agentstate.app/api' } } as never, {} as never),
+    ).toBe('AGENTSTATE_API_KEY is not set');
   });
 
   it('the library imports nothing from Node (it runs in Workers and browsers)', () => {
     const dir = join(import.meta.dirname, '../src');
     for (const file of readdirSync(dir)) {
       const source = readFileSync(join(dir, file), 'utf8');
-      expect(source, file).not.toMatch(/from ['"](node:|fs|path|http|https|crypto|buffer|net)['"/]|require\(|process\./);
+      expect(source, file).not.toMatch(
+        /from ['"](node:|fs|path|http|https|crypto|buffer|net)['"/]|require\(|process\./,
+      );
     }
   });
 });

@@ -33,21 +33,37 @@ const rewrite = [six[0]!, ...turns(11)];
 const added = [text('user', 'a'), text('assistant', 'b'), text('user', 'c')];
 
 const scenarios: Scenario[] = [
-  { name: 'a create with 7 messages (read, create, tag, 5 + 2)', requests: 5, prepare: async () => undefined, write: (s, u, c) => s.upsert({ id: c, userId: u, messages: seven, metadata: { k: 1 } }) },
+  {
+    name: 'a create with 7 messages (read, create, tag, 5 + 2)',
+    requests: 5,
+    prepare: async () => undefined,
+    write: (s, u, c) => s.upsert({ id: c, userId: u, messages: seven, metadata: { k: 1 } }),
+  },
   {
     name: 'a rewrite to 12 messages with new metadata (read, summary, 5 + 5 + 2)',
     requests: 5,
     prepare: (s, u, c) => s.upsert({ id: c, userId: u, messages: six, title: 'Before' }),
-    write: (s, u, c) => s.upsert({ id: c, userId: u, messages: rewrite, metadata: { k: 2 }, usage: { inputTokens: 9 } }),
+    write: (s, u, c) =>
+      s.upsert({ id: c, userId: u, messages: rewrite, metadata: { k: 2 }, usage: { inputTokens: 9 } }),
   },
-  { name: 'a plain append of 3 (read, post)', requests: 2, prepare: (s, u, c) => s.upsert({ id: c, userId: u, messages: six }), write: (s, u, c) => s.append(u, c, added) },
+  {
+    name: 'a plain append of 3 (read, post)',
+    requests: 2,
+    prepare: (s, u, c) => s.upsert({ id: c, userId: u, messages: six }),
+    write: (s, u, c) => s.append(u, c, added),
+  },
   {
     name: 'an append with usage (read, summary, post)',
     requests: 3,
     prepare: (s, u, c) => s.upsert({ id: c, userId: u, messages: six, usage: { inputTokens: 1 } }),
     write: (s, u, c) => s.append(u, c, added, { usage: { inputTokens: 2, costUsd: 0.5 } }),
   },
-  { name: 'a rename (read, summary, post)', requests: 3, prepare: (s, u, c) => s.upsert({ id: c, userId: u, messages: six }), write: (s, u, c) => s.update(u, c, { title: 'After', model: 'm2' }) },
+  {
+    name: 'a rename (read, summary, post)',
+    requests: 3,
+    prepare: (s, u, c) => s.upsert({ id: c, userId: u, messages: six }),
+    write: (s, u, c) => s.update(u, c, { title: 'After', model: 'm2' }),
+  },
 ];
 
 /** The state the write leads to, from a run without faults on a conversation prepared the same way. */
@@ -77,12 +93,16 @@ describe('a write of several requests looks atomic', () => {
           const prepared = await store.get(u, c);
           const before = content(prepared);
           server.inject({ kind, status: 500, skip: k - 1 } satisfies Fault);
-          await expect(scenario.write(store, u, c), `k=${k}`).rejects.toMatchObject({ name: 'ConversationStoreError', retryable: true });
+          await expect(scenario.write(store, u, c), `k=${k}`).rejects.toMatchObject({
+            name: 'ConversationStoreError',
+            retryable: true,
+          });
           expect(server.pendingFaults(), `k=${k}: the fault was used`).toBe(0);
           const mid = await store.get(u, c);
           expect([before, after], `k=${k}: get shows a mix`).toContain(content(mid));
           // Before means before: a failed write leaves updatedAt where it was, though its summary moved the row's updated_at.
-          if (prepared && content(mid) === before) expect(mid?.updatedAt, `k=${k}: updatedAt moved by a write that failed`).toBe(prepared.updatedAt);
+          if (prepared && content(mid) === before)
+            expect(mid?.updatedAt, `k=${k}: updatedAt moved by a write that failed`).toBe(prepared.updatedAt);
           const listed = (await store.list(u)).items.find((m) => m.id === c);
           if (mid) {
             const { messages: _messages, ...meta } = mid;
@@ -92,9 +112,19 @@ describe('a write of several requests looks atomic', () => {
           await scenario.write(storeFor(server), u, c);
           const done = (await store.get(u, c))!;
           expectUnique(done.messages);
-          const expected = { ...(JSON.parse(after!) as StoredConversation), id: '', userId: '', createdAt: 0, updatedAt: 0 };
+          const expected = {
+            ...(JSON.parse(after!) as StoredConversation),
+            id: '',
+            userId: '',
+            createdAt: 0,
+            updatedAt: 0,
+          };
           expect(done.messages, `k=${k}: messages after the retry`).toEqual(expected.messages);
-          expect({ ...done, messages: [], id: '', userId: '', createdAt: 0, updatedAt: 0, version: 0 }).toEqual({ ...expected, messages: [], version: 0 });
+          expect({ ...done, messages: [], id: '', userId: '', createdAt: 0, updatedAt: 0, version: 0 }).toEqual({
+            ...expected,
+            messages: [],
+            version: 0,
+          });
           // A retry of a write that had landed is a second write (an identical upsert still counts), never a duplicate.
           expect([expected.version, expected.version + 1]).toContain(done.version);
           expectUnique(await inspector(() => server).messages(u, c));
@@ -138,7 +168,10 @@ describe('readers during a write', () => {
     }
     await writing;
     const after = content(await store.get(u, c));
-    expect([...seen].every((s) => s === before || s === after), 'a reader saw a mix').toBe(true);
+    expect(
+      [...seen].every((s) => s === before || s === after),
+      'a reader saw a mix',
+    ).toBe(true);
     expect(seen.has(before)).toBe(true);
   });
 });
@@ -148,14 +181,27 @@ describe("the server's non-atomic create", () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
     // What a client that created with 6+ messages left behind: the row, counters claiming messages never stored.
-    const body = { external_id: await externalId(u, c), title: 'half', metadata: { acs: { v: 1, u, c, t: 0, b: 1, n: 6, w: 'old', s: { count: 6 } } }, messages: turns(6).map((m) => ({ role: 'user', content: m.id })) };
-    const res = await fetch(`${server.baseUrl}/v1/conversations`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const body = {
+      external_id: await externalId(u, c),
+      title: 'half',
+      metadata: { acs: { v: 1, u, c, t: 0, b: 1, n: 6, w: 'old', s: { count: 6 } } },
+      messages: turns(6).map((m) => ({ role: 'user', content: m.id })),
+    };
+    const res = await fetch(`${server.baseUrl}/v1/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(500);
     expect(await store.get(u, c)).toBeNull();
     expect((await store.list(u)).items).toEqual([]);
     await expect(store.append(u, c, [text('user', 'x')])).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const messages = turns(8);
-    expect(await store.upsert({ id: c, userId: u, messages })).toMatchObject({ version: 1, messageCount: 8, title: 'message 0' });
+    expect(await store.upsert({ id: c, userId: u, messages })).toMatchObject({
+      version: 1,
+      messageCount: 8,
+      title: 'message 0',
+    });
     expect((await store.get(u, c))?.messages).toEqual(messages);
     expect(await store.append(u, c, [text('user', 'more')])).toMatchObject({ version: 2, messageCount: 9 });
     expect((await store.list(u)).items).toMatchObject([{ id: c, version: 2, messageCount: 9 }]);

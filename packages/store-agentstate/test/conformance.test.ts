@@ -13,7 +13,9 @@ const gated = (gate: IoGate) =>
     baseUrl: server.baseUrl,
     retryDelayMs: 10,
     fetch: async (input, init) => {
-      await gate(`${init.method ?? 'GET'} ${new URL(input).pathname.replace('/v1/', '/').split('/').slice(0, 4).join('/')}`);
+      await gate(
+        `${init.method ?? 'GET'} ${new URL(input).pathname.replace('/v1/', '/').split('/').slice(0, 4).join('/')}`,
+      );
       return fetch(input, init);
     },
   });

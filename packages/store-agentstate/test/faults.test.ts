@@ -39,7 +39,12 @@ describe('faults injected by the test server', () => {
     server.inject({ kind: 'rate-limit', retryAfter: 1, method: 'GET' });
     const from = server.requests.length;
     await store.upsert({ id: c, userId: u, messages: turns(2) });
-    expect(server.requests.slice(from).map((r) => r.status).slice(0, 2)).toEqual([429, 404]);
+    expect(
+      server.requests
+        .slice(from)
+        .map((r) => r.status)
+        .slice(0, 2),
+    ).toEqual([429, 404]);
     expect((await store.get(u, c))?.messageCount).toBe(2);
   });
 
@@ -90,7 +95,9 @@ describe('faults injected by the test server', () => {
     const meta = await store.upsert({ id: c, userId: u, messages: turns(2) });
     expect(meta).toMatchObject({ version: 1, messageCount: 2 });
     expect(since(server, from).filter((r) => r === 'POST /v1/conversations')).toHaveLength(1);
-    expect([...server.state.conversations.values()].filter((x) => (x.metadata?.acs as { c?: string } | undefined)?.c === c)).toHaveLength(1);
+    expect(
+      [...server.state.conversations.values()].filter((x) => (x.metadata?.acs as { c?: string } | undefined)?.c === c),
+    ).toHaveLength(1);
     expect((await store.list(u)).items.map((m) => m.id)).toEqual([c]);
   });
 
@@ -170,13 +177,26 @@ describe('faults injected by the test server', () => {
     expect(a.message).toContain('AGENTSTATE_API_KEY');
     expect(a.message).toMatch(/request id acs-\w+/);
     const readOnly = server.addKey(['conversations:read']);
-    const b = await failure(createAgentStateStore({ apiKey: readOnly, baseUrl: server.baseUrl }).upsert({ id: 'c', userId: 'u', messages: [] }));
+    const b = await failure(
+      createAgentStateStore({ apiKey: readOnly, baseUrl: server.baseUrl }).upsert({
+        id: 'c',
+        userId: 'u',
+        messages: [],
+      }),
+    );
     expect(b).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(b.message).toContain('scope');
     const closed = await startAgentStateServer();
     await closed.close();
-    const c = await failure(createAgentStateStore({ apiKey: revoked, baseUrl: closed.baseUrl, retries: 1, retryDelayMs: 1 }).get('u', 'c'));
+    const c = await failure(
+      createAgentStateStore({ apiKey: revoked, baseUrl: closed.baseUrl, retries: 1, retryDelayMs: 1 }).get('u', 'c'),
+    );
     expect(c).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
-    for (const [error, key] of [[a, revoked], [b, readOnly], [c, revoked]] as const) expect(exposed(error)).not.toContain(key.slice(8));
+    for (const [error, key] of [
+      [a, revoked],
+      [b, readOnly],
+      [c, revoked],
+    ] as const)
+      expect(exposed(error)).not.toContain(key.slice(8));
   });
 });

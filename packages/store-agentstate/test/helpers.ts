@@ -27,15 +27,29 @@ export interface Captured {
 }
 
 /** A store over the test server with fast retries; warnings are captured. */
-export function storeFor(server: AgentStateTestServer, options: Partial<AgentStateStoreOptions> = {}): ReturnType<typeof createAgentStateStore> & Captured {
+export function storeFor(
+  server: AgentStateTestServer,
+  options: Partial<AgentStateStoreOptions> = {},
+): ReturnType<typeof createAgentStateStore> & Captured {
   const warnings: string[] = [];
-  const store = createAgentStateStore({ apiKey: server.apiKey, baseUrl: server.baseUrl, retryDelayMs: 5, logger: { warn: (m) => warnings.push(m) }, ...options });
+  const store = createAgentStateStore({
+    apiKey: server.apiKey,
+    baseUrl: server.baseUrl,
+    retryDelayMs: 5,
+    logger: { warn: (m) => warnings.push(m) },
+    ...options,
+  });
   return Object.assign(store, { warnings });
 }
 
 /** Requests the server logged since `from`, as "METHOD /path" strings. */
 export function since(server: AgentStateTestServer, from: number): string[] {
-  return server.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\/v1\/conversations\/(by-external-id\/)?[^/]+/, '/v1/conversations/$1:id')}`);
+  return server.requests
+    .slice(from)
+    .map(
+      (r) =>
+        `${r.method} ${r.path.replace(/\/v1\/conversations\/(by-external-id\/)?[^/]+/, '/v1/conversations/$1:id')}`,
+    );
 }
 
 /** Runs four kinds of write on a new conversation and checks that each returns exactly what get and list return afterwards. */

@@ -7,7 +7,11 @@ import type { AgentStateTestServer } from './server/agentstate-server.js';
 import type { ServerConversation } from './server/state.js';
 
 /** The server's record of the user's conversation, read from its memory (not through the API), owner checked. */
-export async function storedConversation(server: AgentStateTestServer, userId: string, id: string): Promise<ServerConversation | undefined> {
+export async function storedConversation(
+  server: AgentStateTestServer,
+  userId: string,
+  id: string,
+): Promise<ServerConversation | undefined> {
   const conversation = server.state.findExternal(server.project, await externalId(userId, id));
   const owner = (conversation?.metadata?.acs as { u?: unknown } | undefined)?.u;
   return owner === userId ? conversation : undefined;

@@ -11,7 +11,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function raw(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.json();
 }
 
@@ -59,7 +63,10 @@ describe('list and replay details', () => {
         seen.push(...page.items.map(({ id, updatedAt }) => ({ id, updatedAt })));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
-      expect(seen.map((m) => m.id), `limit ${limit}`).toEqual(expected);
+      expect(
+        seen.map((m) => m.id),
+        `limit ${limit}`,
+      ).toEqual(expected);
       expect(seen[seen.length - 1]).toEqual({ id: ids[0], updatedAt: stale.updatedAt });
     }
     expect((await store.list(u, { updatedAfter: stale.updatedAt })).items.map((m) => m.id)).not.toContain(ids[0]);
@@ -79,7 +86,12 @@ describe('list and replay details', () => {
         await store.upsert({ id: c, userId: u, messages: expected.slice(0, 6) });
         await store.append(u, c, [expected[6]!], { usage: { inputTokens: 1 } });
         await store.update(u, c, { title: `${clock} clock` });
-        for (let i = 0; i < 5; i++) expect(await store.get(u, c), clock).toMatchObject({ messages: expected, version: 7, title: `${clock} clock` });
+        for (let i = 0; i < 5; i++)
+          expect(await store.get(u, c), clock).toMatchObject({
+            messages: expected,
+            version: 7,
+            title: `${clock} clock`,
+          });
       } finally {
         server.state.now = realNow;
       }
@@ -93,7 +105,9 @@ describe('list and replay details', () => {
     const added = [text('user', 'a'), text('assistant', 'b')];
     await store.append(u, c, added, { usage: { outputTokens: 2 } });
     const stored = (await storedConversation(server, u, c))!;
-    const batch = stored.messages.slice(-2).map(({ role, content, metadata, token_count }) => ({ role, content, metadata, token_count }));
+    const batch = stored.messages
+      .slice(-2)
+      .map(({ role, content, metadata, token_count }) => ({ role, content, metadata, token_count }));
     await raw('POST', `/v1/conversations/${stored.id}/messages`, { messages: batch });
     const got = await store.get(u, c);
     expect(got?.messages).toEqual(added);
@@ -106,9 +120,15 @@ describe('list and replay details', () => {
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ id: c, userId: u, messages: [text('user', 'mine')] });
     const stored = (await storedConversation(server, u, c))!;
-    await raw('POST', `/v1/conversations/${stored.id}/messages`, { messages: [{ role: 'assistant', content: 'from elsewhere' }] });
+    await raw('POST', `/v1/conversations/${stored.id}/messages`, {
+      messages: [{ role: 'assistant', content: 'from elsewhere' }],
+    });
     const got = await store.get(u, c);
-    expect(got?.messages[1]).toEqual({ id: stored.messages[1]!.id, role: 'assistant', parts: [{ type: 'text', text: 'from elsewhere' }] });
+    expect(got?.messages[1]).toEqual({
+      id: stored.messages[1]!.id,
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'from elsewhere' }],
+    });
     expect((await store.list(u)).items[0]).toMatchObject({ messageCount: 2 });
     expect(await store.append(u, c, [text('user', 'after')])).toMatchObject({ messageCount: 3 });
   });

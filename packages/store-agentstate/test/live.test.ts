@@ -25,31 +25,39 @@ if (!base || !key) {
   });
 
   describe('live AgentState: store checks without faults', () => {
-    it('writes of 6, 12 and 23 messages (more than one request each) read back whole and in order', { timeout: 600_000 }, async () => {
-      const store = open();
-      const u = uid('live-u');
-      for (const size of [6, 12, 23]) {
-        const c = uid('c');
-        const messages = turns(size);
-        expect(await store.upsert({ id: c, userId: u, messages })).toMatchObject({ version: 1, messageCount: size });
-        expect((await store.get(u, c))?.messages).toEqual(messages);
-      }
-      expect(await store.deleteAll(u)).toBe(3);
-    });
+    it(
+      'writes of 6, 12 and 23 messages (more than one request each) read back whole and in order',
+      { timeout: 600_000 },
+      async () => {
+        const store = open();
+        const u = uid('live-u');
+        for (const size of [6, 12, 23]) {
+          const c = uid('c');
+          const messages = turns(size);
+          expect(await store.upsert({ id: c, userId: u, messages })).toMatchObject({ version: 1, messageCount: size });
+          expect((await store.get(u, c))?.messages).toEqual(messages);
+        }
+        expect(await store.deleteAll(u)).toBe(3);
+      },
+    );
 
-    it('windows read after the anchor agree with get (the messages endpoint pages a batch in insertion order)', { timeout: 600_000 }, async () => {
-      const store = open();
-      const [u, c] = [uid('live-u'), uid('c')];
-      await store.upsert({ id: c, userId: u, messages: turns(140) });
-      await store.append(u, c, turns(3), { usage: { inputTokens: 1 } });
-      await store.append(u, c, turns(2));
-      const { messages, ...meta } = (await store.get(u, c))!;
-      const newest = await store.window!(u, c, { limit: 20 });
-      expect(newest).toEqual({ meta, messages: messages.slice(-20), nextCursor: 'w1.125' });
-      const older = await store.window!(u, c, { limit: 20, before: newest!.nextCursor! });
-      expect(older?.messages).toEqual(messages.slice(105, 125));
-      expect(await store.delete(u, c)).toBe(true);
-    });
+    it(
+      'windows read after the anchor agree with get (the messages endpoint pages a batch in insertion order)',
+      { timeout: 600_000 },
+      async () => {
+        const store = open();
+        const [u, c] = [uid('live-u'), uid('c')];
+        await store.upsert({ id: c, userId: u, messages: turns(140) });
+        await store.append(u, c, turns(3), { usage: { inputTokens: 1 } });
+        await store.append(u, c, turns(2));
+        const { messages, ...meta } = (await store.get(u, c))!;
+        const newest = await store.window!(u, c, { limit: 20 });
+        expect(newest).toEqual({ meta, messages: messages.slice(-20), nextCursor: 'w1.125' });
+        const older = await store.window!(u, c, { limit: 20, before: newest!.nextCursor! });
+        expect(older?.messages).toEqual(messages.slice(105, 125));
+        expect(await store.delete(u, c)).toBe(true);
+      },
+    );
 
     it('what a write returns equals what get and list return afterwards', { timeout: 600_000 }, async () => {
       const store = open();

@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function raw(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return (await res.json()) as Record<string, unknown>;
 }
 
@@ -20,7 +24,12 @@ describe('how conversations map onto AgentState', () => {
   it('stores each message verbatim in its metadata with a never-empty text content and an API role', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
-    const messages = [text('user', 'Hello there'), { id: uid('m'), role: 'assistant', parts: [{ type: 'step-start' }] }, { id: uid('m'), role: 'data', parts: [] }, { id: uid('m'), role: 'user', parts: [{ type: 'text', text: 'nul \u0000 and lone \ud800' }] }];
+    const messages = [
+      text('user', 'Hello there'),
+      { id: uid('m'), role: 'assistant', parts: [{ type: 'step-start' }] },
+      { id: uid('m'), role: 'data', parts: [] },
+      { id: uid('m'), role: 'user', parts: [{ type: 'text', text: 'nul \u0000 and lone \ud800' }] },
+    ];
     await store.upsert({ id: c, userId: u, messages, metadata: { team: 'x' } });
     const stored = (await storedConversation(server, u, c))!;
     expect(stored.external_id).toBe(await externalId(u, c));
@@ -37,7 +46,14 @@ describe('how conversations map onto AgentState', () => {
     // The first entry's token_count makes the write's stamp unique; the summary is stamped with the counters after the write.
     expect(stored.messages[0]!.token_count).toBeGreaterThanOrEqual(2 ** 24);
     expect(stored.messages.slice(1).map((m) => m.token_count)).toEqual([0, 0, 0]);
-    expect(stored.metadata!.acs).toMatchObject({ v: 2, u, c, b: stored.token_count, n: 4, s: { count: 4, version: 1, title: 'Hello there', metadata: '{"team":"x"}' } });
+    expect(stored.metadata!.acs).toMatchObject({
+      v: 2,
+      u,
+      c,
+      b: stored.token_count,
+      n: 4,
+      s: { count: 4, version: 1, title: 'Hello there', metadata: '{"team":"x"}' },
+    });
   });
 
   it('lists through the per-user tag filter, never an unfiltered scan of the project', async () => {
@@ -63,7 +79,11 @@ describe('how conversations map onto AgentState', () => {
     expect(await store.deleteAll(b)).toBe(0);
     // Simulate an external id collision: B's external id held by a conversation A owns.
     const d = uid('c');
-    await raw('POST', '/v1/conversations', { external_id: await externalId(b, d), title: 'A', metadata: stored.metadata });
+    await raw('POST', '/v1/conversations', {
+      external_id: await externalId(b, d),
+      title: 'A',
+      metadata: stored.metadata,
+    });
     expect(await store.get(b, d)).toBeNull();
     expect(await store.delete(b, d)).toBe(false);
     await expect(store.append(b, d, [text('user', 'x')])).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -81,17 +101,26 @@ describe('user ids', () => {
     expect((await store.list(`${base}\ud801`)).items).toEqual([]);
     expect((await store.get(`${base}\ud800`, c))?.userId).toBe(`${base}\ud800`);
     // Each has its own tag and external id, so the second user can use the same conversation id.
-    expect(await store.upsert({ id: c, userId: `${base}\ud801`, messages: [] })).toMatchObject({ version: 1, userId: `${base}\ud801` });
+    expect(await store.upsert({ id: c, userId: `${base}\ud801`, messages: [] })).toMatchObject({
+      version: 1,
+      userId: `${base}\ud801`,
+    });
     expect((await store.get(`${base}\ud800`, c))?.messageCount).toBe(1);
   });
 });
 
 describe('writes', () => {
-  it('keeps an imported createdAt; updatedAt is always AgentState\'s own clock', async () => {
+  it("keeps an imported createdAt; updatedAt is always AgentState's own clock", async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
     const before = Date.now();
-    const meta = await store.upsert({ id: c, userId: u, messages: turns(1), createdAt: 1_600_000_000_000, updatedAt: 1_600_000_500_000 });
+    const meta = await store.upsert({
+      id: c,
+      userId: u,
+      messages: turns(1),
+      createdAt: 1_600_000_000_000,
+      updatedAt: 1_600_000_500_000,
+    });
     expect(meta.createdAt).toBe(1_600_000_000_000);
     expect(meta.updatedAt).toBeGreaterThanOrEqual(before);
     expect(await store.get(u, c)).toMatchObject({ createdAt: 1_600_000_000_000, updatedAt: meta.updatedAt });
@@ -115,18 +144,37 @@ describe('writes', () => {
     expect(await count(() => store.upsert({ id: c, userId: u, messages: extended }))).toEqual([read, post]);
     // The AI SDK onFinish pattern repeats model and metadata every turn: unchanged, they keep the write plain.
     const [x, y] = [text('assistant', 'x'), text('user', 'y')];
-    expect(await count(() => store.upsert({ id: c, userId: u, messages: [...extended, x], model: 'm', metadata: { a: 1 } }))).toEqual([read, put, post]);
-    expect(await count(() => store.upsert({ id: c, userId: u, messages: [...extended, x, y], model: 'm', metadata: { a: 1 } }))).toEqual([read, post]);
-    expect(await count(() => store.upsert({ id: c, userId: u, messages: extended, model: 'm', metadata: { a: 1 } }))).toEqual([read, put, post]);
+    expect(
+      await count(() => store.upsert({ id: c, userId: u, messages: [...extended, x], model: 'm', metadata: { a: 1 } })),
+    ).toEqual([read, put, post]);
+    expect(
+      await count(() =>
+        store.upsert({ id: c, userId: u, messages: [...extended, x, y], model: 'm', metadata: { a: 1 } }),
+      ),
+    ).toEqual([read, post]);
+    expect(
+      await count(() => store.upsert({ id: c, userId: u, messages: extended, model: 'm', metadata: { a: 1 } })),
+    ).toEqual([read, put, post]);
     expect(await count(() => store.append(u, c, turns(5)))).toEqual([read, post]);
     expect(await count(() => store.get(u, c))).toEqual([read]);
     expect(await count(() => store.list(u))).toEqual(['GET /v1/conversations']);
     expect(await count(() => store.update(u, c, { title: 'Renamed' }))).toEqual([read, put, post]);
-    expect(await count(() => store.append(u, c, [text('user', 'with usage')], { usage: { inputTokens: 3 } }))).toEqual([read, put, post]);
+    expect(await count(() => store.append(u, c, [text('user', 'with usage')], { usage: { inputTokens: 3 } }))).toEqual([
+      read,
+      put,
+      post,
+    ]);
     const rewritten = [first[0]!, text('user', 'edited'), first[2]!];
     expect(await count(() => store.upsert({ id: c, userId: u, messages: rewritten }))).toEqual([read, put, post]);
     expect(await count(() => store.list(u))).toEqual(['GET /v1/conversations']);
-    expect(await store.get(u, c)).toMatchObject({ messages: rewritten, version: 9, title: 'Renamed', model: 'm', metadata: { a: 1 }, usage: { inputTokens: 3 } });
+    expect(await store.get(u, c)).toMatchObject({
+      messages: rewritten,
+      version: 9,
+      title: 'Renamed',
+      model: 'm',
+      metadata: { a: 1 },
+      usage: { inputTokens: 3 },
+    });
     // 23 messages go out as 5 + 5 + 5 + 5 + 3: no request carries more than the server takes.
     const long = turns(23);
     const from = server.requests.length;
@@ -140,7 +188,7 @@ describe('writes', () => {
     expect((await store.get(u, c))?.messages).toEqual([...long, ...seven]);
   });
 
-  it('a write returns the updatedAt that get and list return afterwards (not PUT\'s later clock reading)', async () => {
+  it("a write returns the updatedAt that get and list return afterwards (not PUT's later clock reading)", async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
     await expectWritesReadBack(store, u, c);
@@ -151,7 +199,10 @@ describe('writes', () => {
     const [u, c] = [uid('u'), uid('c')];
     const messages = turns(3);
     server.inject({ kind: 'status', status: 500, method: 'POST', path: /\/tags$/, times: 2 });
-    await expect(store.upsert({ id: c, userId: u, messages })).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+    await expect(store.upsert({ id: c, userId: u, messages })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+    });
     expect(await store.get(u, c)).toBeNull();
     expect((await store.list(u)).items).toEqual([]);
     await expect(store.append(u, c, [text('user', 'x')])).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -10,13 +10,23 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const msg = (i: number): Message => ({ id: `m${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `text ${i}` }] });
+const msg = (i: number): Message => ({
+  id: `m${i}`,
+  role: i % 2 ? 'assistant' : 'user',
+  parts: [{ type: 'text', text: `text ${i}` }],
+});
 const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 const read = 'GET /v1/conversations/by-external-id/:id';
 const ids = (messages: readonly Message[]): string[] => messages.map((m) => m.id);
 
 /** Every window from the newest back, as message-id lists. */
-async function pages(store: ConversationStore, u: string, c: string, limit: number, between?: (page: number) => Promise<void>): Promise<string[][]> {
+async function pages(
+  store: ConversationStore,
+  u: string,
+  c: string,
+  limit: number,
+  between?: (page: number) => Promise<void>,
+): Promise<string[][]> {
   const out: string[][] = [];
   let before: string | undefined;
   for (;;) {
@@ -29,12 +39,16 @@ async function pages(store: ConversationStore, u: string, c: string, limit: numb
   }
 }
 
-describe('message windows (the memory store\'s cases)', () => {
-  it('an empty conversation is one empty window; a missing one, or another user\'s, is null', async () => {
+describe("message windows (the memory store's cases)", () => {
+  it("an empty conversation is one empty window; a missing one, or another user's, is null", async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ id: c, userId: u, messages: [] });
-    expect(await store.window!(u, c)).toMatchObject({ messages: [], nextCursor: null, meta: { id: c, messageCount: 0 } });
+    expect(await store.window!(u, c)).toMatchObject({
+      messages: [],
+      nextCursor: null,
+      meta: { id: c, messageCount: 0 },
+    });
     expect(await store.window!(u, 'nope')).toBeNull();
     expect(await store.window!(uid('other'), c)).toBeNull();
   });
@@ -72,7 +86,14 @@ describe('message windows (the memory store\'s cases)', () => {
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ id: c, userId: u, messages: range(0, 3) });
     const from = server.requests.length;
-    for (const options of [{ limit: 0 }, { limit: 1001 }, { limit: 1.5 }, { before: 'x' }, { before: 'w1.-1' }, { before: 'w1.01' }]) {
+    for (const options of [
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 1.5 },
+      { before: 'x' },
+      { before: 'w1.-1' },
+      { before: 'w1.01' },
+    ]) {
       await expect(store.window!(u, c, options)).rejects.toMatchObject({ code: 'VALIDATION' });
     }
     expect(server.requests.length).toBe(from);
@@ -80,7 +101,6 @@ describe('message windows (the memory store\'s cases)', () => {
 });
 
 describe('message windows on AgentState', () => {
-
   it('the newest window of a long conversation reads the row and the entries after its anchor, never the whole conversation', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
@@ -91,7 +111,10 @@ describe('message windows on AgentState', () => {
     const from = server.requests.length;
     const window = await store.window!(u, c, { limit: 50 });
     expect(since(server, from)).toEqual(['GET /v1/conversations/:id', 'GET /v1/conversations/:id/messages']);
-    expect(server.requests.slice(from).map((r) => r.query)).toEqual(['fields=%21messages', expect.stringMatching(/^after=[\w-]{21}&limit=500$/)]);
+    expect(server.requests.slice(from).map((r) => r.query)).toEqual([
+      'fields=%21messages',
+      expect.stringMatching(/^after=[\w-]{21}&limit=500$/),
+    ]);
     expect(window?.messages).toEqual(range(554, 604));
     const { messages, ...meta } = (await store.get(u, c))!;
     expect(window?.meta).toEqual(meta);
@@ -110,7 +133,8 @@ describe('message windows on AgentState', () => {
       () => store.append(u, c, [msg(n++)], { usage: { outputTokens: 1 } }),
       () => store.append(u, c, [msg(n++), msg(n++)]),
       () => store.update(u, c, { title: `t${n}` }),
-      () => store.upsert({ id: c, userId: u, messages: (messages = [...messages.slice(0, -3), ...range(n, (n += 12))]) }),
+      () =>
+        store.upsert({ id: c, userId: u, messages: (messages = [...messages.slice(0, -3), ...range(n, (n += 12))]) }),
       () => store.append(u, c, range(n, (n += 7))),
       () => store.upsert({ id: c, userId: u, messages: (messages = [...messages.slice(0, 150), msg(n++)]) }),
     ];
@@ -150,7 +174,10 @@ describe('message windows on AgentState', () => {
     while (!done) seen.add(JSON.stringify(ids((await store.window!(u, c, { limit: 30 }))!.messages)));
     await writing;
     seen.add(JSON.stringify(ids((await store.window!(u, c, { limit: 30 }))!.messages)));
-    expect([...seen].filter((s) => s !== before && s !== after), 'a window showed a mix').toEqual([]);
+    expect(
+      [...seen].filter((s) => s !== before && s !== after),
+      'a window showed a mix',
+    ).toEqual([]);
     expect(seen).toEqual(new Set([before, after]));
   });
 

@@ -24,7 +24,9 @@ async function measure(external) {
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 const total = await measure([]);
 const own = await measure(['@agent-conversations/core']);
-console.log(`core + store-browser (createBrowserStore, importLocalHistory): ${kb(total.min)} min, ${kb(total.gzip)} min+gzip = ${total.gzip} bytes (budget ${kb(BUDGET)} = ${BUDGET} bytes)`);
+console.log(
+  `core + store-browser (createBrowserStore, importLocalHistory): ${kb(total.min)} min, ${kb(total.gzip)} min+gzip = ${total.gzip} bytes (budget ${kb(BUDGET)} = ${BUDGET} bytes)`,
+);
 console.log(`  of which store-browser alone (core external): ${kb(own.min)} min, ${kb(own.gzip)} min+gzip`);
 if (total.gzip > BUDGET) {
   console.log(`over budget by ${total.gzip - BUDGET} bytes`);

@@ -30,7 +30,18 @@ import {
   type WindowOptions,
   type WriteOptions,
 } from '@agent-conversations/core';
-import { ADAPTER, entryKey, storeError, parseHeader, parseMessages, readEntry, serializeEntry, userPrefix, type Entry, type Keys } from './layout.js';
+import {
+  ADAPTER,
+  entryKey,
+  storeError,
+  parseHeader,
+  parseMessages,
+  readEntry,
+  serializeEntry,
+  userPrefix,
+  type Entry,
+  type Keys,
+} from './layout.js';
 import { defaultStorage, keysWith, writeItem, type StorageLike } from './storage.js';
 import { createTabLock, type LockManagerLike } from './tab-lock.js';
 import { subscribeToStorage, type BrowserStoreChange } from './subscribe.js';
@@ -63,7 +74,9 @@ export interface BrowserConversationStore<M extends MessageInput = Message> exte
 export const DEFAULT_NAMESPACE = 'agent-conversations';
 
 /** Creates the browser store over localStorage (or `options.storage`); touches no storage until the first call. */
-export function createBrowserStore<M extends MessageInput = Message>(options?: BrowserStoreOptions): BrowserConversationStore<M>;
+export function createBrowserStore<M extends MessageInput = Message>(
+  options?: BrowserStoreOptions,
+): BrowserConversationStore<M>;
 export function createBrowserStore(options?: BrowserStoreOptions): BrowserConversationStore;
 export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserConversationStore {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
@@ -83,13 +96,21 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
     try {
       return await (lock ? locked(() => section(area())) : section(area()));
     } catch (error) {
-      throw isConversationStoreError(error) ? error : storeError('STORAGE', `browser storage failed: ${String(error)}`, error);
+      throw isConversationStoreError(error)
+        ? error
+        : storeError('STORAGE', `browser storage failed: ${String(error)}`, error);
     }
   };
   // Checks expectedVersion, then does one read-check-write of a conversation under the lock;
   // `build` returns the changed fields and the message lines.
   type Build = (entry: Entry | null, time: number) => [Partial<ConversationMeta>, string[]];
-  const change = (userId: string, id: string, opts: WriteOptions | undefined, build: Build, create = false): Promise<ConversationMeta> => {
+  const change = (
+    userId: string,
+    id: string,
+    opts: WriteOptions | undefined,
+    build: Build,
+    create = false,
+  ): Promise<ConversationMeta> => {
     const expected = validateExpectedVersion(opts?.expectedVersion);
     return run((s) => {
       const entry = readEntry(s, entryKey(keys, userId, id));
@@ -114,7 +135,10 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
       return run((s) => {
         const all = keysWith(s, userPrefix(keys, userId))
           .map((key) => parseHeader(key, s.getItem(key)!))
-          .filter((m) => (updatedAfter === null || m.updatedAt > updatedAfter) && (after === null || compareForList(m, after) > 0))
+          .filter(
+            (m) =>
+              (updatedAfter === null || m.updatedAt > updatedAfter) && (after === null || compareForList(m, after) > 0),
+          )
           .sort(compareForList);
         const items = all.slice(0, limit);
         return { items, nextCursor: all.length > limit ? encodeCursor(items[limit - 1]!) : null };
@@ -138,13 +162,19 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
         const entry = readEntry(s, entryKey(keys, userId, id));
         if (!entry) return null;
         const { start, end, nextCursor } = windowRange(entry.lines.length, parsed);
-        return { meta: entry.meta, messages: parseMessages<Message>({ ...entry, lines: entry.lines.slice(start, end) }), nextCursor };
+        return {
+          meta: entry.meta,
+          messages: parseMessages<Message>({ ...entry, lines: entry.lines.slice(start, end) }),
+          nextCursor,
+        };
       }, false);
     },
 
     async upsert(raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
       // The fields now (prepareInput given no messages); the messages in the write section, against the stored lines.
-      const { messages: _, ...given } = prepareInput(Object.getPrototypeOf(raw ?? 0) === Object.prototype ? { ...raw, messages: [] } : raw);
+      const { messages: _, ...given } = prepareInput(
+        Object.getPrototypeOf(raw ?? 0) === Object.prototype ? { ...raw, messages: [] } : raw,
+      );
       return change(
         given.userId,
         given.id,
@@ -169,7 +199,12 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
       );
     },
 
-    async append(userId: string, id: string, raw: readonly MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
+    async append(
+      userId: string,
+      id: string,
+      raw: readonly MessageInput[],
+      opts?: AppendOptions,
+    ): Promise<ConversationMeta> {
       assertUserId(userId);
       assertConversationId(id);
       const prepared = prepareMessages(raw, { allowEmpty: false });
@@ -182,7 +217,11 @@ export function createBrowserStore(options: BrowserStoreOptions = {}): BrowserCo
           if (ids.has(m.id)) throw storeError('CONFLICT', `message id "${m.id}" is already in conversation "${id}"`);
           ids.add(m.id);
         }
-        const fields = { title: resolveTitle(undefined, meta.title, all), messageCount: all.length, usage: addUsage(meta.usage, delta) };
+        const fields = {
+          title: resolveTitle(undefined, meta.title, all),
+          messageCount: all.length,
+          usage: addUsage(meta.usage, delta),
+        };
         return [fields, [...lines, ...prepared.map((m) => m.json)]];
       });
     },

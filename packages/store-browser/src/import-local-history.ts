@@ -1,4 +1,11 @@
-import { assertUserId, isConversationStoreError, type ConversationMeta, type ConversationStore, type ListPage, type Message } from '@agent-conversations/core';
+import {
+  assertUserId,
+  isConversationStoreError,
+  type ConversationMeta,
+  type ConversationStore,
+  type ListPage,
+  type Message,
+} from '@agent-conversations/core';
 
 /** Options of {@link importLocalHistory}. */
 export interface ImportLocalHistoryOptions {
@@ -45,7 +52,13 @@ function holds(remote: readonly Message[], local: readonly Message[]): boolean {
  * reported, never overwritten. Local copies are deleted only with `clearLocal`, each after the server
  * acknowledged it, and only if it did not change meanwhile.
  */
-export async function importLocalHistory({ from, to, userId, fromUserId = userId, clearLocal = false }: ImportLocalHistoryOptions): Promise<ImportLocalHistoryResult> {
+export async function importLocalHistory({
+  from,
+  to,
+  userId,
+  fromUserId = userId,
+  clearLocal = false,
+}: ImportLocalHistoryOptions): Promise<ImportLocalHistoryResult> {
   assertUserId(userId);
   assertUserId(fromUserId);
   const result: ImportLocalHistoryResult = { imported: 0, skipped: 0, conflicts: [], rejected: [], cleared: 0 };
@@ -71,12 +84,20 @@ export async function importLocalHistory({ from, to, userId, fromUserId = userId
       if (code !== 'CONFLICT') throw error;
       const remote = await to.get(userId, id);
       if (!remote || !holds(remote.messages, local.messages)) {
-        result.conflicts.push({ id, reason: `the server has other messages under this id (${remote?.messageCount ?? 0} there, ${local.messageCount} here); both were kept` });
+        result.conflicts.push({
+          id,
+          reason: `the server has other messages under this id (${remote?.messageCount ?? 0} there, ${local.messageCount} here); both were kept`,
+        });
         continue;
       }
       result.skipped++;
     }
-    if (clearLocal && (await from.get(fromUserId, id))?.version === local.version && (await from.delete(fromUserId, id))) result.cleared++;
+    if (
+      clearLocal &&
+      (await from.get(fromUserId, id))?.version === local.version &&
+      (await from.delete(fromUserId, id))
+    )
+      result.cleared++;
   }
   return result;
 }

@@ -29,8 +29,10 @@ export interface Entry {
 }
 
 // User ids may hold any character (even lone surrogates), so keys escape all but a safe ASCII set.
-const escapeUser = (userId: string): string => userId.replace(/[^A-Za-z0-9_.@-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-const unescapeUser = (text: string): string => text.replace(/%([0-9a-f]{4})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const escapeUser = (userId: string): string =>
+  userId.replace(/[^A-Za-z0-9_.@-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const unescapeUser = (text: string): string =>
+  text.replace(/%([0-9a-f]{4})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 /** The key prefix of all entries of one user. */
 export function userPrefix(keys: Keys, userId: string): string {
@@ -67,10 +69,18 @@ export function parseHeader(key: string, raw: string): ConversationMeta {
   }
   const format = record?.format;
   if (typeof format === 'number' && format > FORMAT) {
-    throw refuse(key, `was written by a newer @agent-conversations/store-browser (format ${format}); upgrade the package`);
+    throw refuse(
+      key,
+      `was written by a newer @agent-conversations/store-browser (format ${format}); upgrade the package`,
+    );
   }
   const meta = record?.meta;
-  if (format !== FORMAT || typeof meta?.version !== 'number' || typeof meta.messageCount !== 'number' || typeof meta.updatedAt !== 'number') {
+  if (
+    format !== FORMAT ||
+    typeof meta?.version !== 'number' ||
+    typeof meta.messageCount !== 'number' ||
+    typeof meta.updatedAt !== 'number'
+  ) {
     throw refuse(key, CORRUPT, cause);
   }
   return meta as ConversationMeta;

@@ -19,7 +19,11 @@ export function defaultStorage(): StorageLike {
     cause = error;
   }
   if (!storage) {
-    throw storeError('CONFIG', `localStorage is ${cause ? 'blocked here' : 'missing in this runtime'}: use the local store in a browser, or pass { storage }`, cause);
+    throw storeError(
+      'CONFIG',
+      `localStorage is ${cause ? 'blocked here' : 'missing in this runtime'}: use the local store in a browser, or pass { storage }`,
+      cause,
+    );
   }
   return storage;
 }
@@ -53,7 +57,9 @@ export function writeItem(storage: StorageLike, key: string, value: string, what
     const full = (error as { name?: unknown } | null)?.name === 'QuotaExceededError';
     throw storeError(
       'STORAGE',
-      full ? `storage is full: saving ${what} needs ${needed} more characters; nothing was changed (delete old conversations, then retry)` : `could not save ${what}: ${String(error)}`,
+      full
+        ? `storage is full: saving ${what} needs ${needed} more characters; nothing was changed (delete old conversations, then retry)`
+        : `could not save ${what}: ${String(error)}`,
       error,
     );
   }

@@ -16,7 +16,11 @@ interface EventTargetLike {
 }
 
 /** Listens to `storage` events of this storage and namespace; a no-op where there is no window (no other tabs exist). */
-export function subscribeToStorage(storage: StorageLike, keys: Keys, listener: (change: BrowserStoreChange) => void): () => void {
+export function subscribeToStorage(
+  storage: StorageLike,
+  keys: Keys,
+  listener: (change: BrowserStoreChange) => void,
+): () => void {
   const target = globalThis as Partial<EventTargetLike>;
   if (typeof target.addEventListener !== 'function') return () => undefined;
   const onStorage = (event: StorageEventLike): void => {

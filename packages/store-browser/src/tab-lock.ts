@@ -24,18 +24,32 @@ const ownMarks = new Map<string, { name: string; release: () => void }>();
  * the release) for the highest counter and waits until its own storage shows it. Without Web Locks (or crossTab off)
  * sections run at once: synchronous code cannot interleave with other writes in this realm.
  */
-export function createTabLock(storage: () => StorageLike, keys: Keys, crossTab: boolean | undefined, manager?: LockManagerLike): <T>(section: () => T) => Promise<T> {
+export function createTabLock(
+  storage: () => StorageLike,
+  keys: Keys,
+  crossTab: boolean | undefined,
+  manager?: LockManagerLike,
+): <T>(section: () => T) => Promise<T> {
   const mark = `${keys.seq}:`;
   return async <T>(section: () => T): Promise<T> => {
     const s = storage();
-    const locks = (crossTab ?? isLocalStorage(s)) ? (manager ?? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks) : undefined;
+    const locks =
+      (crossTab ?? isLocalStorage(s))
+        ? (manager ?? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks)
+        : undefined;
     if (typeof locks?.request !== 'function') return section();
     return locks.request(keys.lock, async () => {
       const seq = (): number => Number(s.getItem(keys.seq)) || 0;
       const own = ownMarks.get(mark);
       const { held = [] } = await locks.query();
-      const latest = Math.max(0, ...held.map(({ name = '' }) => (name !== own?.name && name.startsWith(mark) ? Number(name.slice(mark.length)) || 0 : 0)));
-      for (const deadline = Date.now() + CATCH_UP_MS; seq() < latest && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 1));
+      const latest = Math.max(
+        0,
+        ...held.map(({ name = '' }) =>
+          name !== own?.name && name.startsWith(mark) ? Number(name.slice(mark.length)) || 0 : 0,
+        ),
+      );
+      for (const deadline = Date.now() + CATCH_UP_MS; seq() < latest && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 1));
       if (s.getItem(keys.seq) === null) writeItem(s, keys.seq, pad(0), 'the write counter'); // reserve its space before any data
       const result = section();
       const next = pad(Math.max(seq(), latest) + 1);

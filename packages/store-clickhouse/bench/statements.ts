@@ -15,7 +15,11 @@ import { createClickHouseStore } from '../src/index.js';
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
 const LENGTHS = [10, 100, 1000] as const;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const message = (i: number, prefix: string): Message => ({ id: `${prefix}-${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `${prefix} ${i} ${'lorem ipsum dolor sit amet '.repeat(15)}`.slice(0, 400) }] });
+const message = (i: number, prefix: string): Message => ({
+  id: `${prefix}-${i}`,
+  role: i % 2 ? 'assistant' : 'user',
+  parts: [{ type: 'text', text: `${prefix} ${i} ${'lorem ipsum dolor sit amet '.repeat(15)}`.slice(0, 400) }],
+});
 
 /** A client whose every statement is timed under `label()` plus its first words. */
 function timed(client: ClickHouseClient, label: () => string, times: Map<string, number[]>): ClickHouseClient {
@@ -27,11 +31,24 @@ function timed(client: ClickHouseClient, label: () => string, times: Map<string,
       return async (params: { query?: string }) => {
         const words = (params.query ?? 'insert').trim().split(/\s+/).slice(0, 3).join(' ').replace(/\{.*/, '');
         const started = performance.now();
-        const result = (await (value as (p: unknown) => Promise<{ text?: () => Promise<string> }>).call(target, params)) as { text?: () => Promise<string> };
+        const result = (await (value as (p: unknown) => Promise<{ text?: () => Promise<string> }>).call(
+          target,
+          params,
+        )) as { text?: () => Promise<string> };
         const text = result && typeof result.text === 'function' ? await result.text() : undefined;
         const key = `${label()} ${words}`;
         times.set(key, [...(times.get(key) ?? []), performance.now() - started]);
-        return text === undefined ? result : { ...result, text: async () => text, json: async () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown) };
+        return text === undefined
+          ? result
+          : {
+              ...result,
+              text: async () => text,
+              json: async () =>
+                text
+                  .split('\n')
+                  .filter(Boolean)
+                  .map((l) => JSON.parse(l) as unknown),
+            };
       };
     },
   });
@@ -40,8 +57,14 @@ function timed(client: ClickHouseClient, label: () => string, times: Map<string,
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ac-stmt-'));
   const raw = process.env.CLICKHOUSE_URL
-    ? createClient({ url: process.env.CLICKHOUSE_URL, username: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD })
-    : createClient({ connection: createChdbConnection({ path: dir }) as unknown as ClickHouseClientConfigOptions['connection'] });
+    ? createClient({
+        url: process.env.CLICKHOUSE_URL,
+        username: process.env.CLICKHOUSE_USER,
+        password: process.env.CLICKHOUSE_PASSWORD,
+      })
+    : createClient({
+        connection: createChdbConnection({ path: dir }) as unknown as ClickHouseClientConfigOptions['connection'],
+      });
   const times = new Map<string, number[]>();
   const record = (key: string, ms: number) => times.set(key, [...(times.get(key) ?? []), ms]);
   let phase = 'setup';
@@ -50,21 +73,42 @@ async function main(): Promise<void> {
   await raw.command({ query: `CREATE DATABASE ${database}` });
   try {
     const store = createClickHouseStore({ client }, { table: `${database}.store`, autoCreate: true });
-    for (const n of LENGTHS) for (const mode of ['append', 'upsert']) await store.upsert({ id: `${mode}${n}`, userId: 'bench', messages: Array.from({ length: n }, (_, i) => message(i, `${mode}${n}`)) });
+    for (const n of LENGTHS)
+      for (const mode of ['append', 'upsert'])
+        await store.upsert({
+          id: `${mode}${n}`,
+          userId: 'bench',
+          messages: Array.from({ length: n }, (_, i) => message(i, `${mode}${n}`)),
+        });
     const old = `${database}.old_pattern`;
-    await raw.command({ query: `CREATE TABLE ${old} (user_id String, conversation_id String, version UInt64, messages String CODEC(ZSTD(1))) ENGINE = MergeTree ORDER BY (user_id, conversation_id, version)` });
+    await raw.command({
+      query: `CREATE TABLE ${old} (user_id String, conversation_id String, version UInt64, messages String CODEC(ZSTD(1))) ENGINE = MergeTree ORDER BY (user_id, conversation_id, version)`,
+    });
     const history = new Map(LENGTHS.map((n) => [n, Array.from({ length: n }, (_, i) => message(i, `old${n}`))]));
-    for (const [n, messages] of history) await raw.insert({ table: old, format: 'JSONEachRow', values: [{ user_id: 'bench', conversation_id: `old${n}`, version: 0, messages: JSON.stringify(messages) }] });
+    for (const [n, messages] of history)
+      await raw.insert({
+        table: old,
+        format: 'JSONEachRow',
+        values: [{ user_id: 'bench', conversation_id: `old${n}`, version: 0, messages: JSON.stringify(messages) }],
+      });
     for (let i = 0; i < SAMPLES; i++) {
       for (const n of LENGTHS) {
         phase = `L=${n} select1`;
         await client.query({ query: 'SELECT 1', format: 'JSONEachRow' });
         phase = `L=${n} old pattern: load`;
-        await client.query({ query: `SELECT argMax(messages, version) AS m FROM ${old} WHERE user_id = 'bench' AND conversation_id = {c:String}`, query_params: { c: `old${n}` }, format: 'JSONEachRow' });
+        await client.query({
+          query: `SELECT argMax(messages, version) AS m FROM ${old} WHERE user_id = 'bench' AND conversation_id = {c:String}`,
+          query_params: { c: `old${n}` },
+          format: 'JSONEachRow',
+        });
         phase = `L=${n} old pattern: save`;
         const whole = [...history.get(n)!, message(2 * i, `o${n}`), message(2 * i + 1, `o${n}`)];
         history.set(n, whole);
-        await client.insert({ table: old, format: 'JSONEachRow', values: [{ user_id: 'bench', conversation_id: `old${n}`, version: i + 1, messages: JSON.stringify(whole) }] });
+        await client.insert({
+          table: old,
+          format: 'JSONEachRow',
+          values: [{ user_id: 'bench', conversation_id: `old${n}`, version: i + 1, messages: JSON.stringify(whole) }],
+        });
         for (const mode of ['append', 'upsert'] as const) {
           phase = `L=${n} ${mode}: get`;
           let started = performance.now();
@@ -79,7 +123,8 @@ async function main(): Promise<void> {
         }
       }
     }
-    for (const [key, xs] of [...times].filter(([k]) => !k.startsWith('setup')).sort()) console.log(`${key.padEnd(60)} ${median(xs).toFixed(2).padStart(7)} ms  (n=${xs.length})`);
+    for (const [key, xs] of [...times].filter(([k]) => !k.startsWith('setup')).sort())
+      console.log(`${key.padEnd(60)} ${median(xs).toFixed(2).padStart(7)} ms  (n=${xs.length})`);
   } finally {
     await raw.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     await raw.close();

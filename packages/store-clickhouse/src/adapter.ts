@@ -10,6 +10,9 @@ export const clickhouseAdapter: StoreAdapter<'clickhouse'> = {
   },
   create(config) {
     const { hosts, url, username, password, database, table, autoCreate, cluster } = config.clickhouse;
-    return createClickHouseStore({ url: hosts.length > 0 ? hosts : (url ?? ''), username, password, database }, { table, autoCreate, cluster });
+    return createClickHouseStore(
+      { url: hosts.length > 0 ? hosts : (url ?? ''), username, password, database },
+      { table, autoCreate, cluster },
+    );
   },
 };

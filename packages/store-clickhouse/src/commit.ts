@@ -37,12 +37,19 @@ function conflict(id: string, message: string): ConversationStoreError {
 /** The deduplication token of a slot: of every insert naming it, ClickHouse keeps only the first block. The same hex SHA-256 as
  * earlier versions (node:crypto), so old and new instances during a rolling deploy race for a slot with the same token. */
 export async function slotToken(ctx: StoreInternals, userId: string, id: string, slot: number): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([ctx.db.table.display, userId, id, slot])));
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    new TextEncoder().encode(JSON.stringify([ctx.db.table.display, userId, id, slot])),
+  );
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 async function won(ctx: StoreInternals, userId: string, id: string, slot: number, writeId: string): Promise<boolean> {
-  const rows = await ctx.db.rows<{ body: string }>('confirming a write', confirmQuery(ctx.db.table), { u: userId, c: id, s: slot });
+  const rows = await ctx.db.rows<{ body: string }>('confirming a write', confirmQuery(ctx.db.table), {
+    u: userId,
+    c: id,
+    s: slot,
+  });
   return rows.some((r) => r.body === writeId);
 }
 
@@ -66,8 +73,12 @@ export function write<T>(ctx: StoreInternals, userId: string, id: string, op: Wr
       try {
         const skip = op.noop?.(state);
         if (skip !== undefined && !hint) return skip;
-        if (skip !== undefined) throw new ConversationStoreError('NOT_FOUND', 'cached state says gone; read again', { adapter: ADAPTER });
-        if (op.existing && !state.head) throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter: ADAPTER });
+        if (skip !== undefined)
+          throw new ConversationStoreError('NOT_FOUND', 'cached state says gone; read again', { adapter: ADAPTER });
+        if (op.existing && !state.head)
+          throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, {
+            adapter: ADAPTER,
+          });
         checkVersion(op.expectedVersion, state.head?.version ?? 0, ADAPTER);
         planned = await op.plan(state, state.slot + 1, writeId);
       } catch (error) {
@@ -81,16 +92,30 @@ export function write<T>(ctx: StoreInternals, userId: string, id: string, op: Wr
       const slot = state.slot + 1;
       const event = row(userId, id, KIND.event, slot, slot, { updated_at: ctx.now(), body: writeId });
       const token = await slotToken(ctx, userId, id, slot);
-      await ctx.db.insert(op.what, ctx.db.table, [...planned.rows, event], { ...ctx.insertSettings, async_insert: 0, insert_deduplication_token: token });
+      await ctx.db.insert(op.what, ctx.db.table, [...planned.rows, event], {
+        ...ctx.insertSettings,
+        async_insert: 0,
+        insert_deduplication_token: token,
+      });
       if (await won(ctx, userId, id, slot, writeId)) {
-        remember(ctx, userId, id, { slot, head: planned.head, ids: planned.ids ?? new Set(), allIds: planned.ids !== undefined });
+        remember(ctx, userId, id, {
+          slot,
+          head: planned.head,
+          ids: planned.ids ?? new Set(),
+          allIds: planned.ids !== undefined,
+        });
         return planned.result;
       }
       ctx.cache.delete(keyOf(userId, id));
       if (hint) continue; // the cached state was stale: start over from a read, without spending the budget
       attempts += 1;
-      if (op.expectedVersion !== undefined) throw conflict(id, `another writer changed conversation "%id" at version ${op.expectedVersion} first; reload it and retry`);
-      if (attempts >= ctx.policy.attempts) throw conflict(id, `conversation "%id" kept changing under this write (${attempts} attempts); retry it`);
+      if (op.expectedVersion !== undefined)
+        throw conflict(
+          id,
+          `another writer changed conversation "%id" at version ${op.expectedVersion} first; reload it and retry`,
+        );
+      if (attempts >= ctx.policy.attempts)
+        throw conflict(id, `conversation "%id" kept changing under this write (${attempts} attempts); retry it`);
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempts));
     }
   });

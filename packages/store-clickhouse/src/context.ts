@@ -69,9 +69,18 @@ interface SnapshotRow {
 }
 
 /** Reads the state a write starts from; with `ids`, also which of them are stored. */
-export async function readSnapshot(ctx: StoreInternals, userId: string, id: string, ids?: readonly string[]): Promise<Snapshot> {
+export async function readSnapshot(
+  ctx: StoreInternals,
+  userId: string,
+  id: string,
+  ids?: readonly string[],
+): Promise<Snapshot> {
   const params = ids ? { u: userId, c: id, ids } : { u: userId, c: id };
-  const rows = await ctx.db.rows<SnapshotRow>('reading a conversation', snapshotQuery(ctx.db.table, ids !== undefined), params);
+  const rows = await ctx.db.rows<SnapshotRow>(
+    'reading a conversation',
+    snapshotQuery(ctx.db.table, ids !== undefined),
+    params,
+  );
   const head = rows.find((r) => Number(r.kind) === KIND.head);
   return {
     slot: Number(head?.ver ?? 0),
@@ -82,7 +91,12 @@ export async function readSnapshot(ctx: StoreInternals, userId: string, id: stri
 }
 
 /** Live messages of a conversation in position order (ids, and bodies when asked). */
-export async function readMessages(ctx: StoreInternals, userId: string, id: string, withBody: boolean): Promise<{ message_id: string; body?: string }[]> {
+export async function readMessages(
+  ctx: StoreInternals,
+  userId: string,
+  id: string,
+  withBody: boolean,
+): Promise<{ message_id: string; body?: string }[]> {
   return ctx.db.rows('reading messages', messagesQuery(ctx.db.table, withBody), { u: userId, c: id });
 }
 

@@ -54,7 +54,14 @@ export function settingsClause(settings: ClickHouseSettings): string {
   const parts = Object.entries(settings).flatMap(([name, value]) => {
     if (value === undefined) return [];
     if (!SETTING.test(name)) throw new TypeError(`not a ClickHouse setting name: ${JSON.stringify(name)}`);
-    const literalValue = typeof value === 'number' ? String(value) : typeof value === 'boolean' ? (value ? '1' : '0') : `'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const literalValue =
+      typeof value === 'number'
+        ? String(value)
+        : typeof value === 'boolean'
+          ? value
+            ? '1'
+            : '0'
+          : `'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
     return [`${name} = ${literalValue}`];
   });
   return parts.length > 0 ? ` SETTINGS ${parts.join(', ')}` : '';
@@ -83,7 +90,8 @@ export function createDb(config: DbConfig): Db {
         if (!movesOn(last)) throw last;
         // Another call may already have moved on; move only from the host that failed.
         if (current === host) current = (host + 1) % config.clients.length;
-        if (attempt + 1 < failover.attempts && failover.delayMs > 0) await new Promise((r) => setTimeout(r, failover.delayMs));
+        if (attempt + 1 < failover.attempts && failover.delayMs > 0)
+          await new Promise((r) => setTimeout(r, failover.delayMs));
       }
     }
     throw last!;
@@ -97,21 +105,38 @@ export function createDb(config: DbConfig): Db {
     migrations,
     secrets,
     target: config.target,
-    rows<T>(what: string, query: string, params?: Record<string, unknown>, settings?: ClickHouseSettings): Promise<T[]> {
+    rows<T>(
+      what: string,
+      query: string,
+      params?: Record<string, unknown>,
+      settings?: ClickHouseSettings,
+    ): Promise<T[]> {
       return run(what, async (client) => {
-        const result = await client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { ...config.readSettings, ...settings } });
+        const result = await client.query({
+          query,
+          query_params: params,
+          format: 'JSONEachRow',
+          clickhouse_settings: { ...config.readSettings, ...settings },
+        });
         return result.json<T>();
       });
     },
     text(what, query, params, format) {
-      return run(what, async (client) => (await client.query({ query, query_params: params, format, clickhouse_settings: config.readSettings })).text());
+      return run(what, async (client) =>
+        (await client.query({ query, query_params: params, format, clickhouse_settings: config.readSettings })).text(),
+      );
     },
     command(what: string, query: string): Promise<void> {
       return run(what, async (client) => {
         await client.command({ query });
       });
     },
-    insert(what: string, target: TableName, values: readonly object[], settings: ClickHouseSettings = {}): Promise<void> {
+    insert(
+      what: string,
+      target: TableName,
+      values: readonly object[],
+      settings: ClickHouseSettings = {},
+    ): Promise<void> {
       if (values.length === 0) return Promise.resolve();
       // Settings go inline (INSERT ... SETTINGS), so they hold for this statement only, also on chdb's shared session.
       const query = `INSERT INTO ${target.sql}${settingsClause(settings)} FORMAT JSONEachRow\n${values.map((v) => JSON.stringify(v)).join('\n')}`;

@@ -133,7 +133,10 @@ async function existingTables(db: Db): Promise<string[]> {
 }
 
 async function appliedVersion(db: Db): Promise<number> {
-  const [row] = await db.rows<{ v: number | string }>('reading the schema version', `SELECT max(version) AS v FROM ${db.migrations.sql}`);
+  const [row] = await db.rows<{ v: number | string }>(
+    'reading the schema version',
+    `SELECT max(version) AS v FROM ${db.migrations.sql}`,
+  );
   return Number(row?.v ?? 0);
 }
 
@@ -141,17 +144,28 @@ async function appliedVersion(db: Db): Promise<number> {
 export async function currentSchemaVersion(db: Db): Promise<{ version: number; tables: string[] }> {
   const tables = await existingTables(db);
   // A recorded version only counts while the table itself is there (it may have been dropped).
-  const version = tables.includes(db.migrations.table) && tables.includes(db.table.table) ? await appliedVersion(db) : 0;
+  const version =
+    tables.includes(db.migrations.table) && tables.includes(db.table.table) ? await appliedVersion(db) : 0;
   return { version, tables };
 }
 
 function createFailed(db: Db, error: unknown): Error {
   const mapped = mapError(error, 'creating the tables', db.table.display, db.secrets);
   if (mapped.code === 'UNAUTHORIZED') {
-    return storeError('CONFIG', `Cannot create ${db.table.display}: the ClickHouse user needs CREATE TABLE on ${db.table.database}.* (GRANT CREATE TABLE ON ${db.table.database}.* TO <user>), or create the tables once with a user that has it and unset CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE. ${mapped.message}`, db.secrets, error);
+    return storeError(
+      'CONFIG',
+      `Cannot create ${db.table.display}: the ClickHouse user needs CREATE TABLE on ${db.table.database}.* (GRANT CREATE TABLE ON ${db.table.database}.* TO <user>), or create the tables once with a user that has it and unset CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE. ${mapped.message}`,
+      db.secrets,
+      error,
+    );
   }
   if (mapped.code === 'CONFIG') {
-    return storeError('CONFIG', `Cannot create ${db.table.display}: database ${db.table.database} does not exist; create it or point CLICKHOUSE_AGENT_CONVERSATIONS_TABLE at an existing database. ${mapped.message}`, db.secrets, error);
+    return storeError(
+      'CONFIG',
+      `Cannot create ${db.table.display}: database ${db.table.database} does not exist; create it or point CLICKHOUSE_AGENT_CONVERSATIONS_TABLE at an existing database. ${mapped.message}`,
+      db.secrets,
+      error,
+    );
   }
   return mapped;
 }
@@ -160,7 +174,9 @@ function createFailed(db: Db, error: unknown): Error {
 export function migrationsTableStatement(t: TableName, target?: DdlTarget): string {
   const cluster = target?.cluster;
   const path = cluster ? (cluster.zooKeeperPath ?? DEFAULT_ZOOKEEPER_PATH) : '';
-  const own = cluster ? { cluster: { ...cluster, zooKeeperPath: path.includes('{table}') ? path : `${path}_migrations` } } : undefined;
+  const own = cluster
+    ? { cluster: { ...cluster, zooKeeperPath: path.includes('{table}') ? path : `${path}_migrations` } }
+    : undefined;
   return `CREATE TABLE IF NOT EXISTS ${t.sql}${onCluster(target)} (version UInt32, name String, applied_at DateTime64(3)) ENGINE = ${engine('', own)} ORDER BY version`;
 }
 
@@ -168,15 +184,23 @@ export function migrationsTableStatement(t: TableName, target?: DdlTarget): stri
 export async function migrate(db: Db, dryRun = false): Promise<MigrationReport> {
   const { version: from } = await currentSchemaVersion(db);
   const pending = MIGRATIONS.filter((m) => m.version > from);
-  const steps = pending.map((m) => ({ version: m.version, name: m.name, sql: m.statements(db.table, db.target).join(';\n') }));
+  const steps = pending.map((m) => ({
+    version: m.version,
+    name: m.name,
+    sql: m.statements(db.table, db.target).join(';\n'),
+  }));
   const report: MigrationReport = { from, to: Math.max(from, SCHEMA_VERSION), steps };
   if (dryRun || pending.length === 0) return report;
   try {
     await db.command('creating the migrations table', migrationsTableStatement(db.migrations, db.target));
     for (const migration of pending) {
-      for (const statement of migration.statements(db.table, db.target)) await db.command('creating the tables', statement);
+      for (const statement of migration.statements(db.table, db.target))
+        await db.command('creating the tables', statement);
       const row = { version: migration.version, name: migration.name, applied_at: Date.now() };
-      await db.insert('recording the schema version', db.migrations, [row], { async_insert: 0, insert_deduplication_token: '' });
+      await db.insert('recording the schema version', db.migrations, [row], {
+        async_insert: 0,
+        insert_deduplication_token: '',
+      });
     }
   } catch (error) {
     throw createFailed(db, error);
@@ -189,7 +213,11 @@ export async function ensureSchema(db: Db, autoCreate: boolean): Promise<void> {
   const { version, tables } = await currentSchemaVersion(db);
   const ready = tables.includes(db.table.table) && tables.includes(db.migrations.table);
   if (version > SCHEMA_VERSION) {
-    throw storeError('CONFIG', `${db.table.display} is at schema version ${version}, newer than this package knows (${SCHEMA_VERSION}); upgrade @agent-conversations/store-clickhouse`, db.secrets);
+    throw storeError(
+      'CONFIG',
+      `${db.table.display} is at schema version ${version}, newer than this package knows (${SCHEMA_VERSION}); upgrade @agent-conversations/store-clickhouse`,
+      db.secrets,
+    );
   }
   if (version === SCHEMA_VERSION) return;
   if (autoCreate) {

@@ -50,12 +50,42 @@ export interface Row {
 /** The meta a head describes. */
 export function metaOf(userId: string, head: Head): ConversationMeta {
   const { id, title, model, provider, usage, metadata, createdAt, updatedAt, version, messageCount } = head;
-  return cleanMeta({ id, userId, title, messageCount, model, provider, usage, metadata, createdAt, updatedAt, version });
+  return cleanMeta({
+    id,
+    userId,
+    title,
+    messageCount,
+    model,
+    provider,
+    usage,
+    metadata,
+    createdAt,
+    updatedAt,
+    version,
+  });
 }
 
 /** A row of the conversation at key (kind, seq), written by the write in `slot`: message, head or event. */
-export function row(userId: string, id: string, kind: number, seq: number, slot: number, fields: Partial<Pick<Row, 'message_id' | 'updated_at' | 'body' | 'is_deleted'>> = {}): Row {
-  return { user_id: userId, kind, conversation_id: id, seq, ver: slot, is_deleted: 0, message_id: '', updated_at: 0, body: '', ...fields };
+export function row(
+  userId: string,
+  id: string,
+  kind: number,
+  seq: number,
+  slot: number,
+  fields: Partial<Pick<Row, 'message_id' | 'updated_at' | 'body' | 'is_deleted'>> = {},
+): Row {
+  return {
+    user_id: userId,
+    kind,
+    conversation_id: id,
+    seq,
+    ver: slot,
+    is_deleted: 0,
+    message_id: '',
+    updated_at: 0,
+    body: '',
+    ...fields,
+  };
 }
 
 /** The head row for a head. */

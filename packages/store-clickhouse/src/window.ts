@@ -1,4 +1,10 @@
-import { ConversationStoreError, windowRange, type Message, type MessageWindow, type ParsedWindowOptions } from '@agent-conversations/core';
+import {
+  ConversationStoreError,
+  windowRange,
+  type Message,
+  type MessageWindow,
+  type ParsedWindowOptions,
+} from '@agent-conversations/core';
 import { keyOf, noteCount, type StoreInternals } from './context.js';
 import { ADAPTER } from './errors.js';
 import { KIND, windowQuery } from './queries.js';
@@ -35,7 +41,12 @@ function parseWindow(text: string): { head: Head | null; positions: number[]; me
  * window; when it did not (no count seen yet, or the list shrank or grew past the guess), the window is read again
  * with the range the head gives.
  */
-export async function readWindow(ctx: StoreInternals, userId: string, id: string, parsed: ParsedWindowOptions): Promise<MessageWindow | null> {
+export async function readWindow(
+  ctx: StoreInternals,
+  userId: string,
+  id: string,
+  parsed: ParsedWindowOptions,
+): Promise<MessageWindow | null> {
   const seen = ctx.counts.get(keyOf(userId, id));
   let range =
     parsed.before !== null
@@ -44,7 +55,14 @@ export async function readWindow(ctx: StoreInternals, userId: string, id: string
         ? { lo: Math.max(0, seen - parsed.limit), hi: seen + GROWTH }
         : { lo: 0, hi: 0 };
   for (let attempt = 1; ; attempt++) {
-    const { head, positions, messages } = parseWindow(await ctx.db.text('reading a window', windowQuery(ctx.db.table), { u: userId, c: id, ...range }, 'TabSeparatedRaw'));
+    const { head, positions, messages } = parseWindow(
+      await ctx.db.text(
+        'reading a window',
+        windowQuery(ctx.db.table),
+        { u: userId, c: id, ...range },
+        'TabSeparatedRaw',
+      ),
+    );
     noteCount(ctx, userId, id, head?.messageCount ?? null);
     if (!head) return null;
     const { start, end, nextCursor } = windowRange(head.messageCount, parsed);
@@ -53,7 +71,12 @@ export async function readWindow(ctx: StoreInternals, userId: string, id: string
     if (range.lo <= start && end <= range.hi && from >= 0 && positions[from + end - start - 1] === end - 1) {
       return { meta: metaOf(userId, head), messages: messages.slice(from, from + end - start), nextCursor };
     }
-    if (attempt >= ATTEMPTS) throw new ConversationStoreError('CONFLICT', `conversation "${id}" kept changing while its window was read; retry`, { adapter: ADAPTER, retryable: true });
+    if (attempt >= ATTEMPTS)
+      throw new ConversationStoreError(
+        'CONFLICT',
+        `conversation "${id}" kept changing while its window was read; retry`,
+        { adapter: ADAPTER, retryable: true },
+      );
     range = { lo: start, hi: end };
   }
 }

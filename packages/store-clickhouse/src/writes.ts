@@ -29,7 +29,9 @@ import { KIND } from './queries.js';
 import { headRow, metaOf, row, tombstone, type Head, type Row, type Snapshot } from './state.js';
 
 function notFound(id: string): ConversationStoreError {
-  return new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter: ADAPTER });
+  return new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, {
+    adapter: ADAPTER,
+  });
 }
 
 function mustExist(state: Snapshot, id: string): Head {
@@ -42,7 +44,13 @@ function mustExist(state: Snapshot, id: string): Head {
  * list is the start of the given one (the usual turn) or differs only in its last message (a streamed reply), else by
  * reading the stored messages and comparing their JSON.
  */
-async function firstChange(ctx: StoreInternals, userId: string, head: Head, messages: readonly Message[], digests: Float64Array): Promise<number> {
+async function firstChange(
+  ctx: StoreInternals,
+  userId: string,
+  head: Head,
+  messages: readonly Message[],
+  digests: Float64Array,
+): Promise<number> {
   const n = head.messageCount;
   if (n <= messages.length && digests[n] === head.chain[1]) return n;
   if (n >= 1 && n - 1 <= messages.length && digests[n - 1] === head.chain[0]) return n - 1;
@@ -54,8 +62,18 @@ async function firstChange(ctx: StoreInternals, userId: string, head: Head, mess
 }
 
 /** Message rows for `jsons` at positions `start`, `start + 1`, ... (replacing whatever those positions held). */
-function messageRows(userId: string, id: string, slot: number, time: number, start: number, jsons: readonly string[], ids: readonly string[]): Row[] {
-  return jsons.map((json, i) => row(userId, id, KIND.message, start + i, slot, { message_id: ids[i]!, updated_at: time, body: json }));
+function messageRows(
+  userId: string,
+  id: string,
+  slot: number,
+  time: number,
+  start: number,
+  jsons: readonly string[],
+  ids: readonly string[],
+): Row[] {
+  return jsons.map((json, i) =>
+    row(userId, id, KIND.message, start + i, slot, { message_id: ids[i]!, updated_at: time, body: json }),
+  );
 }
 
 /** Tombstones for positions [from, to): what is left of a longer list. */
@@ -67,7 +85,11 @@ function dropped(userId: string, id: string, slot: number, from: number, to: num
  * Creates or replaces the message list, writing only from the first changed message on, in one INSERT. The list is
  * validated by core's scanMessages, which serializes nothing: only the messages written are turned into JSON.
  */
-export async function upsert(ctx: StoreInternals, raw: ConversationInput, opts?: WriteOptions): Promise<ConversationMeta> {
+export async function upsert(
+  ctx: StoreInternals,
+  raw: ConversationInput,
+  opts?: WriteOptions,
+): Promise<ConversationMeta> {
   const input = scanInput(raw);
   assertUtf8UserId(input.userId, 'ClickHouse');
   const expected = validateExpectedVersion(opts?.expectedVersion);
@@ -87,7 +109,11 @@ export async function upsert(ctx: StoreInternals, raw: ConversationInput, opts?:
       const m = messages.length;
       const head: Head = { ...headFields(meta), slot, writeId, chain: [m > 0 ? digests[m - 1]! : 0, digests[m]!] };
       const jsons = messages.slice(start).map((message) => JSON.stringify(message));
-      const rows = [...messageRows(userId, id, slot, time, start, jsons, ids.slice(start)), ...dropped(userId, id, slot, m, stored?.messageCount ?? 0), headRow(userId, head)];
+      const rows = [
+        ...messageRows(userId, id, slot, time, start, jsons, ids.slice(start)),
+        ...dropped(userId, id, slot, m, stored?.messageCount ?? 0),
+        headRow(userId, head),
+      ];
       return { rows, head, ids: new Set(ids), result: meta };
     },
   });
@@ -99,7 +125,13 @@ function headFields(meta: ConversationMeta): Omit<Head, 'slot' | 'writeId' | 'ch
 }
 
 /** Adds messages and a usage delta after the last message, in one INSERT. */
-export async function append(ctx: StoreInternals, userId: string, id: string, raw: readonly MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
+export async function append(
+  ctx: StoreInternals,
+  userId: string,
+  id: string,
+  raw: readonly MessageInput[],
+  opts?: AppendOptions,
+): Promise<ConversationMeta> {
   assertUtf8UserId(userId, 'ClickHouse');
   assertConversationId(id);
   const prepared = prepareMessages(raw, { allowEmpty: false });
@@ -116,10 +148,16 @@ export async function append(ctx: StoreInternals, userId: string, id: string, ra
     async plan(state, slot, writeId) {
       const stored = mustExist(state, id);
       const dup = ids.find((m) => state.ids.has(m));
-      if (dup !== undefined) throw new ConversationStoreError('CONFLICT', `message id "${dup}" is already in conversation "${id}"`, { adapter: ADAPTER });
+      if (dup !== undefined)
+        throw new ConversationStoreError('CONFLICT', `message id "${dup}" is already in conversation "${id}"`, {
+          adapter: ADAPTER,
+        });
       let title = stored.title;
       if (title === DEFAULT_TITLE) {
-        const existing = stored.messageCount > 0 ? (await readMessages(ctx, userId, id, true)).map((m) => JSON.parse(m.body ?? 'null') as Message) : [];
+        const existing =
+          stored.messageCount > 0
+            ? (await readMessages(ctx, userId, id, true)).map((m) => JSON.parse(m.body ?? 'null') as Message)
+            : [];
         title = resolveTitle(undefined, title, [...existing, ...prepared.map((m) => m.message)]);
       }
       const time = Math.max(ctx.now(), stored.updatedAt);
@@ -127,8 +165,20 @@ export async function append(ctx: StoreInternals, userId: string, id: string, ra
         prepared.map((m) => m.message),
         stored.chain[1],
       );
-      const meta = cleanMeta({ ...metaOf(userId, stored), title, messageCount: stored.messageCount + ids.length, usage: addUsage(stored.usage, delta), updatedAt: time, version: stored.version + 1 });
-      const head: Head = { ...headFields(meta), slot, writeId, chain: [digests[digests.length - 2]!, digests[digests.length - 1]!] };
+      const meta = cleanMeta({
+        ...metaOf(userId, stored),
+        title,
+        messageCount: stored.messageCount + ids.length,
+        usage: addUsage(stored.usage, delta),
+        updatedAt: time,
+        version: stored.version + 1,
+      });
+      const head: Head = {
+        ...headFields(meta),
+        slot,
+        writeId,
+        chain: [digests[digests.length - 2]!, digests[digests.length - 1]!],
+      };
       const rows = [...messageRows(userId, id, slot, time, stored.messageCount, jsons, ids), headRow(userId, head)];
       return { rows, head, ids: state.allIds ? new Set([...state.ids, ...ids]) : undefined, result: meta };
     },
@@ -136,7 +186,13 @@ export async function append(ctx: StoreInternals, userId: string, id: string, ra
 }
 
 /** Writes a new head with the patch applied. */
-export async function update(ctx: StoreInternals, userId: string, id: string, raw: ConversationPatch, opts?: WriteOptions): Promise<ConversationMeta> {
+export async function update(
+  ctx: StoreInternals,
+  userId: string,
+  id: string,
+  raw: ConversationPatch,
+  opts?: WriteOptions,
+): Promise<ConversationMeta> {
   assertUtf8UserId(userId, 'ClickHouse');
   assertConversationId(id);
   const patch = preparePatch(raw);
@@ -148,9 +204,15 @@ export async function update(ctx: StoreInternals, userId: string, id: string, ra
     landed: (head) => metaOf(userId, head),
     plan(state, slot, writeId) {
       const stored = mustExist(state, id);
-      const meta = cleanMeta({ ...metaOf(userId, stored), ...patch, updatedAt: Math.max(ctx.now(), stored.updatedAt), version: stored.version + 1 });
+      const meta = cleanMeta({
+        ...metaOf(userId, stored),
+        ...patch,
+        updatedAt: Math.max(ctx.now(), stored.updatedAt),
+        version: stored.version + 1,
+      });
       const head: Head = { ...stored, ...headFields(meta), slot, writeId };
-      for (const key of ['model', 'provider', 'usage', 'metadata'] as const) if (meta[key] === undefined) delete head[key];
+      for (const key of ['model', 'provider', 'usage', 'metadata'] as const)
+        if (meta[key] === undefined) delete head[key];
       return { rows: [headRow(userId, head)], head, ids: state.allIds ? state.ids : undefined, result: meta };
     },
   });
@@ -163,7 +225,10 @@ export async function remove(ctx: StoreInternals, userId: string, id: string): P
     landed: () => true,
     noop: (state) => (state.head ? undefined : false),
     plan(state, slot) {
-      const rows = [...dropped(userId, id, slot, 0, mustExist(state, id).messageCount), tombstone(userId, id, KIND.head, 0, slot)];
+      const rows = [
+        ...dropped(userId, id, slot, 0, mustExist(state, id).messageCount),
+        tombstone(userId, id, KIND.head, 0, slot),
+      ];
       return { rows, head: null, ids: new Set(), result: true };
     },
   });

@@ -23,26 +23,38 @@ async function parses(statement: string): Promise<void> {
 describe('cluster mode DDL', () => {
   const targets = [
     { cluster: { name: 'dashboard' } },
-    { cluster: { name: 'dashboard', zooKeeperPath: "/ch/{cluster}/tables/{shard}/conversations/{table}", replica: '{replica}-{shard}' } },
+    {
+      cluster: {
+        name: 'dashboard',
+        zooKeeperPath: '/ch/{cluster}/tables/{shard}/conversations/{table}',
+        replica: '{replica}-{shard}',
+      },
+    },
     { cluster: { name: 'dashboard', zooKeeperPath: '/clickhouse/agent_conversations' } },
   ];
 
-  it.each(targets)('every statement runs ON CLUSTER with a Replicated engine, and the engine parses it (%j)', async (target) => {
-    const path = target.cluster.zooKeeperPath ?? '/clickhouse/tables/{shard}/{database}/{table}';
-    const replica = target.cluster.replica ?? '{replica}';
-    const statements = [migrationsTableStatement(migrations, target), ...MIGRATIONS.flatMap((m) => m.statements(table, target))];
-    for (const statement of statements) {
-      expect(statement).toContain('ON CLUSTER `dashboard`');
-      expect(statement).toMatch(/ENGINE = ReplicatedReplacingMergeTree\('/);
-      expect(statement).toContain(`'${replica}'`);
-      await parses(statement);
-    }
-    expect(statements[1]).toContain(`ReplicatedReplacingMergeTree('${path}', '${replica}', ver, is_deleted)`);
-    expect(statements[1]).toContain('replicated_deduplication_window = 10000');
-    // The two tables never share a ZooKeeper path, even when the given one has no {table} macro.
-    const paths = statements.map((s) => /ReplicatedReplacingMergeTree\('([^']*)'/.exec(s)?.[1]);
-    expect(paths[0] !== paths[1] || paths[0]!.includes('{table}'), JSON.stringify(paths)).toBe(true);
-  });
+  it.each(targets)(
+    'every statement runs ON CLUSTER with a Replicated engine, and the engine parses it (%j)',
+    async (target) => {
+      const path = target.cluster.zooKeeperPath ?? '/clickhouse/tables/{shard}/{database}/{table}';
+      const replica = target.cluster.replica ?? '{replica}';
+      const statements = [
+        migrationsTableStatement(migrations, target),
+        ...MIGRATIONS.flatMap((m) => m.statements(table, target)),
+      ];
+      for (const statement of statements) {
+        expect(statement).toContain('ON CLUSTER `dashboard`');
+        expect(statement).toMatch(/ENGINE = ReplicatedReplacingMergeTree\('/);
+        expect(statement).toContain(`'${replica}'`);
+        await parses(statement);
+      }
+      expect(statements[1]).toContain(`ReplicatedReplacingMergeTree('${path}', '${replica}', ver, is_deleted)`);
+      expect(statements[1]).toContain('replicated_deduplication_window = 10000');
+      // The two tables never share a ZooKeeper path, even when the given one has no {table} macro.
+      const paths = statements.map((s) => /ReplicatedReplacingMergeTree\('([^']*)'/.exec(s)?.[1]);
+      expect(paths[0] !== paths[1] || paths[0]!.includes('{table}'), JSON.stringify(paths)).toBe(true);
+    },
+  );
 
   it('EXPLAIN AST refuses a statement that does not parse (the check above can fail)', async () => {
     await expect(parses('CREATE TABLE t ON CLUSTER ENGINE = ReplicatedReplacingMergeTree(')).rejects.toThrow();
@@ -58,14 +70,21 @@ describe('cluster mode DDL', () => {
   });
 
   it('a store in cluster mode plans its migrations ON CLUSTER (dry run), and a bad cluster name is CONFIG before any query', async () => {
-    const store = createClickHouseStore({ client: backend.client }, { table: `${backend.database}.planned`, cluster: 'dashboard' });
+    const store = createClickHouseStore(
+      { client: backend.client },
+      { table: `${backend.database}.planned`, cluster: 'dashboard' },
+    );
     const report = await store.migrate({ dryRun: true });
     expect(report.steps.map((s) => s.sql).join('\n')).toContain('ON CLUSTER `dashboard`');
     for (const name of ['dash board', 'x`; DROP TABLE t; --', '']) {
       if (name === '') continue; // empty means single-server mode
-      expect(() => createClickHouseStore({ client: backend.client }, { cluster: name })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+      expect(() => createClickHouseStore({ client: backend.client }, { cluster: name })).toThrow(
+        expect.objectContaining({ code: 'CONFIG' }),
+      );
     }
-    expect(() => createClickHouseStore({ client: backend.client }, { cluster: { name: 'ok', zooKeeperPath: "/x'); DROP" } })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+    expect(() =>
+      createClickHouseStore({ client: backend.client }, { cluster: { name: 'ok', zooKeeperPath: "/x'); DROP" } }),
+    ).toThrow(expect.objectContaining({ code: 'CONFIG' }));
   });
 
   it('a cluster-mode store writes with quorum settings and reads with sequential consistency, and the engine accepts both (single-node table)', async () => {
@@ -89,7 +108,10 @@ describe('cluster mode DDL', () => {
     expect((await store.get('u', 'c'))?.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
     const inserts = sent.filter((q) => q.startsWith('INSERT'));
     expect(inserts).toHaveLength(2);
-    for (const insert of inserts) expect(insert).toMatch(/SETTINGS insert_quorum = 'auto', insert_quorum_parallel = 0, async_insert = 0, insert_deduplication_token = '[0-9a-f]{64}' FORMAT JSONEachRow/);
+    for (const insert of inserts)
+      expect(insert).toMatch(
+        /SETTINGS insert_quorum = 'auto', insert_quorum_parallel = 0, async_insert = 0, insert_deduplication_token = '[0-9a-f]{64}' FORMAT JSONEachRow/,
+      );
     const reads = sent.filter((q) => q.startsWith('SELECT') && q.includes(tableName.split('.')[1]!));
     expect(reads.length).toBeGreaterThan(0);
     for (const read of reads) expect(read).toContain('"select_sequential_consistency":"1"');

@@ -11,7 +11,10 @@ afterAll(() => backend.close());
 
 async function tableExists(table: string): Promise<boolean> {
   const [database, name] = table.split('.');
-  const rows = await backend.rows(`SELECT name FROM system.tables WHERE database = {d:String} AND name = {n:String}`, { d: database, n: name });
+  const rows = await backend.rows(`SELECT name FROM system.tables WHERE database = {d:String} AND name = {n:String}`, {
+    d: database,
+    n: name,
+  });
   return rows.length > 0;
 }
 
@@ -26,7 +29,19 @@ async function failure(promise: Promise<unknown>): Promise<Error & { code: strin
 }
 
 describe('table names', () => {
-  const bad = ['a.b.c', 'db.table;DROP TABLE x', '`db`.`t`', 'db.t-1', 'db.', '.t', '1db.t', 'db.t name', "db.t'", 'db.ta\u00e9ble', ''];
+  const bad = [
+    'a.b.c',
+    'db.table;DROP TABLE x',
+    '`db`.`t`',
+    'db.t-1',
+    'db.',
+    '.t',
+    '1db.t',
+    'db.t name',
+    "db.t'",
+    'db.ta\u00e9ble',
+    '',
+  ];
   it.each(bad)('rejects %j as a CONFIG error before any query runs', (table) => {
     let thrown: unknown;
     try {
@@ -39,8 +54,12 @@ describe('table names', () => {
   });
 
   it('accepts db.table and a bare table in the connection database', () => {
-    expect(createClickHouseStore({ client: backend.client }, { table: 'analytics.agent_conversations' }).table).toBe('analytics.agent_conversations');
-    expect(createClickHouseStore({ client: backend.client, database: 'dash' }, { table: 'chats' }).table).toBe('dash.chats');
+    expect(createClickHouseStore({ client: backend.client }, { table: 'analytics.agent_conversations' }).table).toBe(
+      'analytics.agent_conversations',
+    );
+    expect(createClickHouseStore({ client: backend.client, database: 'dash' }, { table: 'chats' }).table).toBe(
+      'dash.chats',
+    );
     expect(createClickHouseStore({ client: backend.client, database: 'dash' }).table).toBe('dash.agent_conversations');
   });
 });
@@ -85,7 +104,10 @@ describe('schema', () => {
   });
 
   it('a database that does not exist is a CONFIG error even with auto-create', async () => {
-    const store = createClickHouseStore({ client: backend.client }, { table: 'no_such_database_x.chats', autoCreate: true });
+    const store = createClickHouseStore(
+      { client: backend.client },
+      { table: 'no_such_database_x.chats', autoCreate: true },
+    );
     const error = await failure(store.get('u', 'c'));
     expect(error.code).toBe('CONFIG');
     expect(error.message).toContain('database no_such_database_x does not exist');
@@ -93,7 +115,10 @@ describe('schema', () => {
 
   it('a server older than the minimum version is refused with a CONFIG error naming the minimum, before anything is created', async () => {
     const table = freshTable(backend);
-    const store = createClickHouseStore({ client: backend.client }, { table, autoCreate: true, minServerVersion: '999.1' });
+    const store = createClickHouseStore(
+      { client: backend.client },
+      { table, autoCreate: true, minServerVersion: '999.1' },
+    );
     const error = await failure(store.upsert({ id: 'c', userId: 'u', messages: [] }));
     expect(error.code).toBe('CONFIG');
     expect(error.message).toMatch(/ClickHouse server \d+\.\d+[.\d]* is too old: .* needs ClickHouse 999\.1 or newer/);
@@ -123,7 +148,10 @@ describe('schema', () => {
     await store.delete('dave', 'c');
     const first = await store.listUsers({ limit: 2 });
     expect(first).toEqual({ items: ['alice', 'bob'], nextCursor: 'bob' });
-    expect(await store.listUsers({ limit: 2, cursor: first.nextCursor! })).toEqual({ items: ['carol'], nextCursor: null });
+    expect(await store.listUsers({ limit: 2, cursor: first.nextCursor! })).toEqual({
+      items: ['carol'],
+      nextCursor: null,
+    });
   });
 
   it('a closed store refuses further calls and leaves a client it was given open', async () => {

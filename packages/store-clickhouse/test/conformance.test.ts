@@ -23,7 +23,8 @@ runConformanceSuite({
   // The I/O hook: each store's client (the shared one, and a second one over the same engine) awaits the gate before every request.
   io: {
     createStore: (gate) => createClickHouseStore({ client: gatedClient(backend.client, gate) }, { table: table() }),
-    createPeerStore: (gate) => createClickHouseStore({ client: gatedClient(backend.newClient(), gate) }, { table: table() }),
+    createPeerStore: (gate) =>
+      createClickHouseStore({ client: gatedClient(backend.newClient(), gate) }, { table: table() }),
   },
   // Every check runs in full: a skipped or weakened one fails the run.
   strict: true,

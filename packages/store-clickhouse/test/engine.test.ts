@@ -22,12 +22,16 @@ describe('delete and recreate', () => {
     expect(meta.usage).toBeUndefined();
     const before = await store.get('u', 'c');
     expect(before?.messages).toEqual(fresh);
-    const [stored] = await backend.rows<{ n: number | string }>(`SELECT count() AS n FROM ${table} WHERE position(body, 'old text') > 0`);
+    const [stored] = await backend.rows<{ n: number | string }>(
+      `SELECT count() AS n FROM ${table} WHERE position(body, 'old text') > 0`,
+    );
     expect(Number(stored?.n), 'deleted content is still on disk before the merge').toBeGreaterThan(0);
     await backend.client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
     expect(await store.get('u', 'c')).toEqual(before);
     expect((await store.list('u')).items).toEqual([{ ...meta }]);
-    const [merged] = await backend.rows<{ n: number | string }>(`SELECT count() AS n FROM ${table} WHERE position(body, 'old text') > 0`);
+    const [merged] = await backend.rows<{ n: number | string }>(
+      `SELECT count() AS n FROM ${table} WHERE position(body, 'old text') > 0`,
+    );
     expect(Number(merged?.n), 'after the merge only empty tombstones remain of the deleted rows').toBe(0);
     // The old message ids are free again.
     await store.append('u', 'c', [old[1]!]);
@@ -40,11 +44,15 @@ describe('delete and recreate', () => {
     const stale = await store.get('u', 'c'); // the store now holds this state as its cached starting point
     const other = createClickHouseStore({ client: backend.newClient() }, { table });
     expect(await other.delete('u', 'c')).toBe(true);
-    await expect(store.append('u', 'c', messages(1, 'zombie'), { expectedVersion: stale!.version })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      store.append('u', 'c', messages(1, 'zombie'), { expectedVersion: stale!.version }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(store.append('u', 'c', messages(1, 'zombie'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await store.get('u', 'c')).toBeNull();
     expect((await store.list('u')).items).toEqual([]);
-    const [zombies] = await backend.rows<{ n: number | string }>(`SELECT count() AS n FROM ${table} WHERE position(body, 'zombie') > 0`);
+    const [zombies] = await backend.rows<{ n: number | string }>(
+      `SELECT count() AS n FROM ${table} WHERE position(body, 'zombie') > 0`,
+    );
     expect(Number(zombies?.n)).toBe(0);
   });
 
@@ -79,13 +87,28 @@ describe('merges', () => {
     await store.append('u', 'b', messages(1, 'z'), { expectedVersion: 1 });
     await store.upsert({ id: 'gone', userId: 'u', messages: messages(3) });
     await store.delete('u', 'gone');
-    const snapshot = async () => JSON.stringify([await store.list('u'), await store.get('u', 'a'), await store.get('u', 'b'), await store.get('u', 'gone')]);
+    const snapshot = async () =>
+      JSON.stringify([
+        await store.list('u'),
+        await store.get('u', 'a'),
+        await store.get('u', 'b'),
+        await store.get('u', 'gone'),
+      ]);
     const before = await snapshot();
-    const [versions] = await backend.rows<{ all: number | string; final: number | string }>(`SELECT (SELECT count() FROM ${table}) AS all, (SELECT count() FROM ${table} FINAL) AS final`);
-    expect(Number(versions?.all), 'replaced and deleted rows are still there before the merge').toBeGreaterThan(Number(versions?.final));
+    const [versions] = await backend.rows<{ all: number | string; final: number | string }>(
+      `SELECT (SELECT count() FROM ${table}) AS all, (SELECT count() FROM ${table} FINAL) AS final`,
+    );
+    expect(Number(versions?.all), 'replaced and deleted rows are still there before the merge').toBeGreaterThan(
+      Number(versions?.final),
+    );
     await backend.client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
     expect(await snapshot()).toBe(before);
-    expect(JSON.parse(before)[1]).toMatchObject({ title: 'renamed', version: 4, messageCount: 6, usage: { inputTokens: 3, costUsd: 0.25 } });
+    expect(JSON.parse(before)[1]).toMatchObject({
+      title: 'renamed',
+      version: 4,
+      messageCount: 6,
+      usage: { inputTokens: 3, costUsd: 0.25 },
+    });
   });
 });
 
@@ -113,13 +136,22 @@ describe('writes', () => {
       expect(await lastWrite(id), 'upsert extending by one: message, head, event').toEqual(rows(1, 1, 1));
       all[all.length - 1] = { ...all[all.length - 1]!, parts: [{ type: 'text', text: 'continued' }] };
       await store.upsert({ id, userId: 'u', messages: all });
-      expect(await lastWrite(id), 'upsert changing the last message: its new version, head, event').toEqual(rows(1, 1, 1));
+      expect(await lastWrite(id), 'upsert changing the last message: its new version, head, event').toEqual(
+        rows(1, 1, 1),
+      );
       await store.upsert({ id, userId: 'u', messages: all.slice(0, -1) });
-      expect(await lastWrite(id), 'upsert dropping the last message: its tombstone, head, event').toEqual(rows(1, 1, 1));
+      expect(await lastWrite(id), 'upsert dropping the last message: its tombstone, head, event').toEqual(
+        rows(1, 1, 1),
+      );
       expect((await store.get('u', id))?.messages).toEqual(all.slice(0, -1));
-      const edited = all.slice(0, -1).map((m, i) => (i === 1 ? { ...m, parts: [{ type: 'text', text: 'edited' }] } : m));
+      const edited = all
+        .slice(0, -1)
+        .map((m, i) => (i === 1 ? { ...m, parts: [{ type: 'text', text: 'edited' }] } : m));
       await store.upsert({ id, userId: 'u', messages: edited });
-      expect(await lastWrite(id), 'upsert changing the second message: it and every later message, head, event').toEqual(rows(1, edited.length - 1, 1));
+      expect(
+        await lastWrite(id),
+        'upsert changing the second message: it and every later message, head, event',
+      ).toEqual(rows(1, edited.length - 1, 1));
       expect((await store.get('u', id))?.messages).toEqual(edited);
     }
   });
@@ -140,10 +172,20 @@ describe('writes', () => {
     const { store, table } = freshStore(backend);
     await store.migrate();
     const other = createClickHouseStore({ client: backend.newClient() }, { table });
-    const creates = await Promise.allSettled([store, other, store, other].map((s, i) => s.upsert({ id: 'c', userId: 'u', messages: messages(1, `w${i}`) }, { expectedVersion: 0 })));
+    const creates = await Promise.allSettled(
+      [store, other, store, other].map((s, i) =>
+        s.upsert({ id: 'c', userId: 'u', messages: messages(1, `w${i}`) }, { expectedVersion: 0 }),
+      ),
+    );
     expect(creates.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(creates.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT']);
-    const updates = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => (i % 2 ? other : store).update('u', 'c', { title: `writer ${i}` }, { expectedVersion: 1 })));
+    expect(creates.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(
+      ['CONFLICT', 'CONFLICT', 'CONFLICT'],
+    );
+    const updates = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? other : store).update('u', 'c', { title: `writer ${i}` }, { expectedVersion: 1 }),
+      ),
+    );
     const winners = updates.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ title: string }>[];
     expect(winners).toHaveLength(1);
     const got = await store.get('u', 'c');

@@ -37,7 +37,10 @@ describe('several hosts', () => {
 
   it('the retry budget is kept: with one attempt, a closed first host is UNAVAILABLE (retryable) and the live one is not reached', async () => {
     const table = freshTable(backend);
-    const store = createClickHouseStore({ client: [down(), backend.client] }, { table, autoCreate: true, hostAttempts: 1 });
+    const store = createClickHouseStore(
+      { client: [down(), backend.client] },
+      { table, autoCreate: true, hostAttempts: 1 },
+    );
     await expect(store.list('u')).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
     // The next call starts from the next host.
     expect((await store.list('u')).items).toEqual([]);
@@ -47,7 +50,10 @@ describe('several hosts', () => {
   it('URLs of hosts that are all down end in UNAVAILABLE without the password, after trying each', async () => {
     const secret = 'pw-hosts-7731';
     const other = `http://127.0.0.1:${await freePort()}`;
-    const store = createClickHouseStore({ url: [closed.replace('http://', `http://app:${secret}@`), other], password: secret, requestTimeoutMs: 5000 }, { hostRetryDelayMs: 0 });
+    const store = createClickHouseStore(
+      { url: [closed.replace('http://', `http://app:${secret}@`), other], password: secret, requestTimeoutMs: 5000 },
+      { hostRetryDelayMs: 0 },
+    );
     const error = (await store.list('u').catch((e: unknown) => e)) as Error & { code: string; cause?: unknown };
     expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
     expect(`${error.message}${error.stack}${JSON.stringify(error)}`).not.toContain(secret);
@@ -55,13 +61,22 @@ describe('several hosts', () => {
   });
 
   it('through the env: every host of CLICKHOUSE_HOST is used, and CLICKHOUSE_CLUSTER must be a plain name', async () => {
-    const env = { AGENT_CONVERSATION_PERSISTENCE: 'true', AGENT_CONVERSATION_STORE: 'clickhouse', CLICKHOUSE_HOST: `${closed},127.0.0.1:${await freePort()}` };
+    const env = {
+      AGENT_CONVERSATION_PERSISTENCE: 'true',
+      AGENT_CONVERSATION_STORE: 'clickhouse',
+      CLICKHOUSE_HOST: `${closed},127.0.0.1:${await freePort()}`,
+    };
     const resolver = createStoreResolver([clickhouseAdapter]);
     const store = await resolver.resolve({ env, logger: { warn: () => undefined } });
     await expect(store.list('u')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     await store.close();
-    await expect(resolver.resolve({ env: { ...env, CLICKHOUSE_CLUSTER: 'two words' }, logger: { warn: () => undefined } })).rejects.toMatchObject({ code: 'CONFIG' });
-    const clustered = await resolver.resolve({ env: { ...env, CLICKHOUSE_CLUSTER: 'dashboard' }, logger: { warn: () => undefined } });
+    await expect(
+      resolver.resolve({ env: { ...env, CLICKHOUSE_CLUSTER: 'two words' }, logger: { warn: () => undefined } }),
+    ).rejects.toMatchObject({ code: 'CONFIG' });
+    const clustered = await resolver.resolve({
+      env: { ...env, CLICKHOUSE_CLUSTER: 'dashboard' },
+      logger: { warn: () => undefined },
+    });
     await clustered.close();
   });
 });

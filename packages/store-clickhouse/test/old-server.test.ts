@@ -42,44 +42,54 @@ if (missing) {
   it("needs Debian's clickhouse-server 18.16", () => {
     throw new Error(missing);
   });
-} else describe("Debian's clickhouse-server 18.16", () => {
-  let server: OldServer;
-  beforeAll(async () => {
-    server = await startOldServer(PASSWORD);
-  });
-  afterAll(() => server?.stop());
+} else
+  describe("Debian's clickhouse-server 18.16", () => {
+    let server: OldServer;
+    beforeAll(async () => {
+      server = await startOldServer(PASSWORD);
+    });
+    afterAll(() => server?.stop());
 
-  const env = () => ({
-    AGENT_CONVERSATION_PERSISTENCE: 'true',
-    AGENT_CONVERSATION_STORE: 'clickhouse',
-    CLICKHOUSE_HOST: `127.0.0.1:${server.port},127.0.0.2:8123`,
-    CLICKHOUSE_USER: 'app',
-    CLICKHOUSE_PASSWORD: PASSWORD,
-    CLICKHOUSE_DATABASE: 'default',
-    CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE: 'true',
-  });
+    const env = () => ({
+      AGENT_CONVERSATION_PERSISTENCE: 'true',
+      AGENT_CONVERSATION_STORE: 'clickhouse',
+      CLICKHOUSE_HOST: `127.0.0.1:${server.port},127.0.0.2:8123`,
+      CLICKHOUSE_USER: 'app',
+      CLICKHOUSE_PASSWORD: PASSWORD,
+      CLICKHOUSE_DATABASE: 'default',
+      CLICKHOUSE_AGENT_CONVERSATIONS_AUTO_CREATE: 'true',
+    });
 
-  it('is refused with a clear minimum-version error, reached through the env config (two hosts)', async () => {
-    const explanation = explainStoreResolution({ env: env(), adapters: [clickhouseAdapter], logger: { warn: () => undefined } });
-    expect(explanation.decision).toBe('clickhouse');
-    expect(formatExplanation(explanation)).toContain(`127.0.0.1:${server.port} and 1 more host of CLICKHOUSE_HOST (failover)`);
-    const store = await createStoreResolver([clickhouseAdapter]).resolve({ env: env(), logger: { warn: () => undefined } });
-    expect(store.kind).toBe('clickhouse');
-    const error = await failure(store.upsert({ id: 'c', userId: 'u', messages: [] }));
-    expect(error.code).toBe('CONFIG');
-    expect(error.message).toContain('ClickHouse server 18.16.1 is too old');
-    expect(error.message).toContain('needs ClickHouse 23.8 or newer');
-    expect(text(error)).not.toContain(PASSWORD);
-    await store.close();
-  });
+    it('is refused with a clear minimum-version error, reached through the env config (two hosts)', async () => {
+      const explanation = explainStoreResolution({
+        env: env(),
+        adapters: [clickhouseAdapter],
+        logger: { warn: () => undefined },
+      });
+      expect(explanation.decision).toBe('clickhouse');
+      expect(formatExplanation(explanation)).toContain(
+        `127.0.0.1:${server.port} and 1 more host of CLICKHOUSE_HOST (failover)`,
+      );
+      const store = await createStoreResolver([clickhouseAdapter]).resolve({
+        env: env(),
+        logger: { warn: () => undefined },
+      });
+      expect(store.kind).toBe('clickhouse');
+      const error = await failure(store.upsert({ id: 'c', userId: 'u', messages: [] }));
+      expect(error.code).toBe('CONFIG');
+      expect(error.message).toContain('ClickHouse server 18.16.1 is too old');
+      expect(error.message).toContain('needs ClickHouse 23.8 or newer');
+      expect(text(error)).not.toContain(PASSWORD);
+      await store.close();
+    });
 
-  it('a wrong password is UNAUTHORIZED and the password never shows', async () => {
-    const wrong = 'wrong-pw-4451-hidden';
-    const store = createClickHouseStore({ url: server.url, username: 'app', password: wrong });
-    const error = await failure(store.get('u', 'c'));
-    expect(error).toMatchObject({ code: 'UNAUTHORIZED', retryable: false });
-    expect(error.message).toContain('CLICKHOUSE_PASSWORD');
-    expect(text(error)).not.toContain(wrong);
-    await store.close();
+    it('a wrong password is UNAUTHORIZED and the password never shows', async () => {
+      const wrong = 'wrong-pw-4451-hidden';
+      const store = createClickHouseStore({ url: server.url, username: 'app', password: wrong });
+      const error = await failure(store.get('u', 'c'));
+      expect(error).toMatchObject({ code: 'UNAUTHORIZED', retryable: false });
+      expect(error.message).toContain('CLICKHOUSE_PASSWORD');
+      expect(text(error)).not.toContain(wrong);
+      await store.close();
+    });
   });
-});

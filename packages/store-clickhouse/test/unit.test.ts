@@ -5,7 +5,9 @@ import { versionAtLeast } from '../src/schema.js';
 describe('table names', () => {
   it('quotes a validated db.table and derives the migrations table', () => {
     expect(parseTableName('dash.chats')).toMatchObject({ database: 'dash', table: 'chats', sql: '`dash`.`chats`' });
-    expect(parseTableName(undefined, 'analytics', '_migrations').display).toBe('analytics.agent_conversations_migrations');
+    expect(parseTableName(undefined, 'analytics', '_migrations').display).toBe(
+      'analytics.agent_conversations_migrations',
+    );
   });
 });
 

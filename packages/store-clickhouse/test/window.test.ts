@@ -13,12 +13,20 @@ beforeAll(async () => {
 });
 afterAll(() => backend.close());
 
-const msg = (i: number): Message => ({ id: `m${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `text ${i}` }] });
+const msg = (i: number): Message => ({
+  id: `m${i}`,
+  role: i % 2 ? 'assistant' : 'user',
+  parts: [{ type: 'text', text: `text ${i}` }],
+});
 const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 const ids = (messages: readonly Message[]) => messages.map((m) => m.id);
 
 /** Every window from the newest back, as message-id lists. */
-async function pages(store: ConversationStore, limit: number, between?: (page: number) => Promise<void>): Promise<string[][]> {
+async function pages(
+  store: ConversationStore,
+  limit: number,
+  between?: (page: number) => Promise<void>,
+): Promise<string[][]> {
   const out: string[][] = [];
   let before: string | undefined;
   for (;;) {
@@ -35,7 +43,11 @@ describe('message windows (ClickHouse)', () => {
   it("an empty conversation is one empty window; a missing one, a deleted one, or another user's, is null", async () => {
     const { store } = freshStore(backend);
     await store.upsert({ id: 'c', userId: 'u', messages: [] });
-    expect(await store.window('u', 'c')).toMatchObject({ messages: [], nextCursor: null, meta: { id: 'c', messageCount: 0 } });
+    expect(await store.window('u', 'c')).toMatchObject({
+      messages: [],
+      nextCursor: null,
+      meta: { id: 'c', messageCount: 0 },
+    });
     expect(await store.window('u', 'nope')).toBeNull();
     expect(await store.window('other', 'c')).toBeNull();
     await store.upsert({ id: 'gone', userId: 'u', messages: range(0, 3) });
@@ -95,13 +107,24 @@ describe('message windows (ClickHouse)', () => {
     expect((await store.window('u', 'c', { limit: 8 }))?.meta.messageCount).toBe(12);
     await store.delete('u', 'c');
     await store.upsert({ id: 'c', userId: 'u', messages: [msg(99)] });
-    expect(await store.window('u', 'c')).toMatchObject({ messages: [msg(99)], nextCursor: null, meta: { messageCount: 1, version: 1 } });
+    expect(await store.window('u', 'c')).toMatchObject({
+      messages: [msg(99)],
+      nextCursor: null,
+      meta: { messageCount: 1, version: 1 },
+    });
   });
 
   it('a bad limit or cursor is VALIDATION, before any query', async () => {
     const { store } = freshStore(backend);
     await store.upsert({ id: 'c', userId: 'u', messages: range(0, 3) });
-    for (const options of [{ limit: 0 }, { limit: 1001 }, { limit: 1.5 }, { before: 'x' }, { before: 'w1.-1' }, { before: 'w1.01' }]) {
+    for (const options of [
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 1.5 },
+      { before: 'x' },
+      { before: 'w1.-1' },
+      { before: 'w1.01' },
+    ]) {
       await expect(store.window('u', 'c', options)).rejects.toMatchObject({ code: 'VALIDATION' });
     }
     const unused = createClickHouseStore({ url: 'http://127.0.0.1:1' });
@@ -119,7 +142,9 @@ describe('window reads', () => {
     // Never seen: the newest window, and a page back from a cursor another instance gave.
     const first = await fresh().window('u', 'c', { limit: 40 });
     expect(ids(first!.messages)).toEqual(ids(range(560, 600)));
-    expect(ids((await fresh().window('u', 'c', { limit: 40, before: first!.nextCursor! }))!.messages)).toEqual(ids(range(520, 560)));
+    expect(ids((await fresh().window('u', 'c', { limit: 40, before: first!.nextCursor! }))!.messages)).toEqual(
+      ids(range(520, 560)),
+    );
     // Seen at 600, then grown by more than a guess reaches (another client appends 700), then shrunk to 30.
     const reader = fresh();
     expect((await reader.window('u', 'c', { limit: 10 }))?.meta.messageCount).toBe(600);

@@ -14,11 +14,20 @@ const { benchWindows } = await import('./window-run.mjs');
 const persist = mkdtempSync(join(tmpdir(), 'cf-bench-'));
 const worker = await unstable_startWorker({
   config: fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)),
-  dev: { remote: false, persist, inspector: false, logLevel: 'warn', watch: false, server: { hostname: '127.0.0.1', port: 0 } },
+  dev: {
+    remote: false,
+    persist,
+    inspector: false,
+    logLevel: 'warn',
+    watch: false,
+    server: { hostname: '127.0.0.1', port: 0 },
+  },
 });
 
 async function measure(backend, length) {
-  const response = await worker.fetch(`http://bench.local/?backend=${backend}&length=${length}&conversations=5&rounds=20`);
+  const response = await worker.fetch(
+    `http://bench.local/?backend=${backend}&length=${length}&conversations=5&rounds=20`,
+  );
   if (!response.ok) throw new Error(`${backend} length ${length}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()).msPerAppend;
 }
@@ -37,7 +46,14 @@ try {
       long.push(await measure(backend, 1000));
     }
     const [a, b] = [median(short), median(long)];
-    rows.push({ backend, 'ms/append @10': a.toFixed(2), 'ms/append @1000': b.toFixed(2), 'ratio 1000/10': (b / a).toFixed(2), goal: '<= 1.3', met: b / a <= 1.3 ? 'yes' : 'NO' });
+    rows.push({
+      backend,
+      'ms/append @10': a.toFixed(2),
+      'ms/append @1000': b.toFixed(2),
+      'ratio 1000/10': (b / a).toFixed(2),
+      goal: '<= 1.3',
+      met: b / a <= 1.3 ? 'yes' : 'NO',
+    });
   }
   console.table(rows);
 
@@ -47,8 +63,11 @@ try {
     const samples = { 10: [], 1000: [] };
     for (let round = 0; round < 5; round++) {
       for (const length of [10, 1000]) {
-        const response = await worker.fetch(`http://bench.local/?backend=${backend}&length=${length}&conversations=5&rounds=6&measure=saves`);
-        if (!response.ok) throw new Error(`${backend} saves at ${length}: HTTP ${response.status} ${await response.text()}`);
+        const response = await worker.fetch(
+          `http://bench.local/?backend=${backend}&length=${length}&conversations=5&rounds=6&measure=saves`,
+        );
+        if (!response.ok)
+          throw new Error(`${backend} saves at ${length}: HTTP ${response.status} ${await response.text()}`);
         samples[length].push(await response.json());
       }
     }
@@ -56,7 +75,15 @@ try {
       const upsert = median(samples[length].map((s) => s.msPerUpsert));
       const append = median(samples[length].map((s) => s.msPerAppend));
       const ratio = median(samples[length].map((s) => s.msPerUpsert / s.msPerAppend));
-      saves.push({ backend, length, 'ms/upsert of all': upsert.toFixed(2), 'ms/append of 2': append.toFixed(2), 'ratio upsert/append (median of 5)': ratio.toFixed(2), goal: '<= 1.5', met: ratio <= 1.5 ? 'yes' : 'NO' });
+      saves.push({
+        backend,
+        length,
+        'ms/upsert of all': upsert.toFixed(2),
+        'ms/append of 2': append.toFixed(2),
+        'ratio upsert/append (median of 5)': ratio.toFixed(2),
+        goal: '<= 1.5',
+        met: ratio <= 1.5 ? 'yes' : 'NO',
+      });
     }
   }
   console.table(saves);
@@ -70,7 +97,14 @@ try {
   }
   const scan = median(client.map((c) => c.msPerScan));
   const stringify = median(client.map((c) => c.msPerStringify));
-  console.table([{ 'list of 1,002 msgs': 'inside workerd', 'ms/scanInput (validate + fingerprint)': scan.toFixed(2), 'ms/JSON.stringify': stringify.toFixed(2), ratio: (scan / stringify).toFixed(2) }]);
+  console.table([
+    {
+      'list of 1,002 msgs': 'inside workerd',
+      'ms/scanInput (validate + fingerprint)': scan.toFixed(2),
+      'ms/JSON.stringify': stringify.toFixed(2),
+      ratio: (scan / stringify).toFixed(2),
+    },
+  ]);
 
   // Message windows: the newest 50 of 10,000 vs get of a whole 50-message conversation (goal <= 1.3).
   if (!(await benchWindows(worker))) process.exitCode = 1;

@@ -41,7 +41,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const persist = mkdtempSync(join(tmpdir(), 'cf-bench-window-'));
   const worker = await unstable_startWorker({
     config: fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)),
-    dev: { remote: false, persist, inspector: false, logLevel: 'warn', watch: false, server: { hostname: '127.0.0.1', port: 0 } },
+    dev: {
+      remote: false,
+      persist,
+      inspector: false,
+      logLevel: 'warn',
+      watch: false,
+      server: { hostname: '127.0.0.1', port: 0 },
+    },
   });
   try {
     await worker.ready;

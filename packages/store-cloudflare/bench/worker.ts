@@ -15,15 +15,34 @@ interface Env {
 /** A typical AI SDK turn: a user question or an assistant answer with a tool call (about 600 bytes as JSON). */
 function message(i: number): Message {
   return i % 2 === 0
-    ? { id: `m${i}`, role: 'user', parts: [{ type: 'text', text: `Question ${i}: what is the weather like in Paris this weekend, and should I pack an umbrella?` }] }
+    ? {
+        id: `m${i}`,
+        role: 'user',
+        parts: [
+          {
+            type: 'text',
+            text: `Question ${i}: what is the weather like in Paris this weekend, and should I pack an umbrella?`,
+          },
+        ],
+      }
     : {
         id: `m${i}`,
         role: 'assistant',
         metadata: { model: 'bench-model', createdAt: 1_700_000_000_000 + i },
         parts: [
           { type: 'step-start' },
-          { type: 'tool-weather', toolCallId: `call_${i}`, state: 'output-available', input: { city: 'Paris' }, output: { tempC: 21.5, rain: 0.3 } },
-          { type: 'text', text: `Answer ${i}: mild, around 21°C with a chance of showers on Sunday; a light umbrella is a good idea.`, state: 'done' },
+          {
+            type: 'tool-weather',
+            toolCallId: `call_${i}`,
+            state: 'output-available',
+            input: { city: 'Paris' },
+            output: { tempC: 21.5, rain: 0.3 },
+          },
+          {
+            type: 'text',
+            text: `Answer ${i}: mild, around 21°C with a chance of showers on Sunday; a light umbrella is a good idea.`,
+            state: 'done',
+          },
         ],
       };
 }
@@ -34,13 +53,21 @@ const range = (from: number, n: number): Message[] => Array.from({ length: n }, 
  * the same conversations, so seeding 1,000-message conversations happens once per backend and length, not once per sample. */
 const seeded = new Map<string, { tag: string; lists: Message[][]; next: number }>();
 
-async function seed(store: ConversationStore, key: string, userOf: (c: number) => string, length: number, conversations: number, prefixes: string[]) {
+async function seed(
+  store: ConversationStore,
+  key: string,
+  userOf: (c: number) => string,
+  length: number,
+  conversations: number,
+  prefixes: string[],
+) {
   let state = seeded.get(key);
   if (!state) {
     state = { tag: crypto.randomUUID(), lists: [], next: length + 1_000_000 };
     for (let c = 0; c < conversations; c++) {
       state.lists.push(range(0, length));
-      for (const prefix of prefixes) await store.upsert({ id: `${prefix}${c}`, userId: userOf(c) + state.tag, messages: range(0, length) });
+      for (const prefix of prefixes)
+        await store.upsert({ id: `${prefix}${c}`, userId: userOf(c) + state.tag, messages: range(0, length) });
     }
     seeded.set(key, state);
   }
@@ -48,19 +75,34 @@ async function seed(store: ConversationStore, key: string, userOf: (c: number) =
 }
 
 /** Mean ms per append over `conversations` x `rounds` appends of one message to conversations of about `length` messages. */
-async function timeAppends(store: ConversationStore, key: string, userOf: (c: number) => string, length: number, conversations: number, rounds: number): Promise<number> {
+async function timeAppends(
+  store: ConversationStore,
+  key: string,
+  userOf: (c: number) => string,
+  length: number,
+  conversations: number,
+  rounds: number,
+): Promise<number> {
   const state = await seed(store, key, userOf, length, conversations, ['c']);
   await store.append(userOf(0) + state.tag, 'c0', range(state.next++, 1)); // warm-up
   const start = Date.now();
   for (let r = 1; r <= rounds; r++) {
-    for (let c = 0; c < conversations; c++) await store.append(userOf(c) + state.tag, `c${c}`, range(state.next++, 1), { usage: { inputTokens: 10 } });
+    for (let c = 0; c < conversations; c++)
+      await store.append(userOf(c) + state.tag, `c${c}`, range(state.next++, 1), { usage: { inputTokens: 10 } });
   }
   return (Date.now() - start) / (conversations * rounds);
 }
 
 /** Mean ms per save of a turn (2 new messages) to conversations of about `length`: an upsert of the whole list (the AI SDK's
  * onFinish) vs an append of the 2, interleaved round by round (first mover alternating) so drift hits both alike. */
-async function timeSaves(store: ConversationStore, key: string, userOf: (c: number) => string, length: number, conversations: number, rounds: number): Promise<{ msPerUpsert: number; msPerAppend: number }> {
+async function timeSaves(
+  store: ConversationStore,
+  key: string,
+  userOf: (c: number) => string,
+  length: number,
+  conversations: number,
+  rounds: number,
+): Promise<{ msPerUpsert: number; msPerAppend: number }> {
   const state = await seed(store, key, userOf, length, conversations, ['u', 'a']);
   const upsert = async (c: number) => {
     state.lists[c]!.push(...range(state.next, 2));
@@ -73,14 +115,26 @@ async function timeSaves(store: ConversationStore, key: string, userOf: (c: numb
   };
   const totals = { upsert: 0, append: 0 };
   for (let r = 0; r <= rounds; r++) {
-    const order: ['upsert' | 'append', (c: number) => Promise<void>][] = r % 2 ? [['append', append], ['upsert', upsert]] : [['upsert', upsert], ['append', append]];
+    const order: ['upsert' | 'append', (c: number) => Promise<void>][] =
+      r % 2
+        ? [
+            ['append', append],
+            ['upsert', upsert],
+          ]
+        : [
+            ['upsert', upsert],
+            ['append', append],
+          ];
     for (const [name, save] of order) {
       const start = Date.now();
       for (let c = 0; c < conversations; c++) await save(c);
       if (r > 0) totals[name] += Date.now() - start; // round 0 warms up
     }
   }
-  return { msPerUpsert: totals.upsert / (conversations * rounds), msPerAppend: totals.append / (conversations * rounds) };
+  return {
+    msPerUpsert: totals.upsert / (conversations * rounds),
+    msPerAppend: totals.append / (conversations * rounds),
+  };
 }
 
 export default {
@@ -106,18 +160,25 @@ export default {
     if (url.searchParams.get('measure') === 'window') {
       const backend = url.searchParams.get('backend') === 'd1' ? 'd1' : 'durable-object';
       if (backend === 'd1') await migrateD1(env.CONVERSATIONS_D1);
-      const store = backend === 'd1' ? createD1Store({ binding: env.CONVERSATIONS_D1 }) : createDurableObjectStore({ namespace: env.AGENT_CONVERSATIONS_DO });
+      const store =
+        backend === 'd1'
+          ? createD1Store({ binding: env.CONVERSATIONS_D1 })
+          : createDurableObjectStore({ namespace: env.AGENT_CONVERSATIONS_DO });
       return Response.json(await timeWindows(store, backend, (n) => range(0, n), rounds));
     }
     const saves = url.searchParams.get('measure') === 'saves';
     const key = `${url.searchParams.get('backend')}-${length}-${saves ? 'saves' : 'appends'}`;
     const time = (store: ConversationStore, userOf: (c: number) => string) =>
-      saves ? timeSaves(store, key, userOf, length, conversations, rounds) : timeAppends(store, key, userOf, length, conversations, rounds).then((msPerAppend) => ({ msPerAppend }));
+      saves
+        ? timeSaves(store, key, userOf, length, conversations, rounds)
+        : timeAppends(store, key, userOf, length, conversations, rounds).then((msPerAppend) => ({ msPerAppend }));
     if (url.searchParams.get('backend') === 'd1') {
       await migrateD1(env.CONVERSATIONS_D1);
       return Response.json(await time(createD1Store({ binding: env.CONVERSATIONS_D1 }), () => 'bench-user-'));
     }
     // One object per user, as in production: each conversation belongs to its own user here.
-    return Response.json(await time(createDurableObjectStore({ namespace: env.AGENT_CONVERSATIONS_DO }), (c) => `bench-user-${c}-`));
+    return Response.json(
+      await time(createDurableObjectStore({ namespace: env.AGENT_CONVERSATIONS_DO }), (c) => `bench-user-${c}-`),
+    );
   },
 } satisfies ExportedHandler<Env>;

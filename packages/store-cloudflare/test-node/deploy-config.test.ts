@@ -7,7 +7,10 @@ import { fixture, sandboxes } from './sandbox.js';
 const ID = '2f4e6a8c-0b1d-4e3f-9a5b-7c9d1e3f5a7b';
 const open = sandboxes();
 
-const bindingsIn = (path: string): string[] => unstable_readConfig({ config: path }, { hideWarnings: true }).d1_databases.map((d: { binding: string; database_id?: string }) => `${d.binding}=${d.database_id}`);
+const bindingsIn = (path: string): string[] =>
+  unstable_readConfig({ config: path }, { hideWarnings: true }).d1_databases.map(
+    (d: { binding: string; database_id?: string }) => `${d.binding}=${d.database_id}`,
+  );
 
 describe.each([
   ['wrangler.toml', 'wrangler.deploy.toml'],
@@ -44,7 +47,9 @@ describe.each([
 describe('deploy-config --out', () => {
   it('writes where it is told, with the alias id', async () => {
     const box = open('wrangler.jsonc');
-    const result = await box.cli(['deploy-config', '--out', 'wrangler.ci.jsonc'], { AGENT_CONVERSATIONS_D1_DATABASE_ID: ID });
+    const result = await box.cli(['deploy-config', '--out', 'wrangler.ci.jsonc'], {
+      AGENT_CONVERSATIONS_D1_DATABASE_ID: ID,
+    });
     expect(result.code).toBe(0);
     expect(readFileSync(join(box.dir, 'wrangler.ci.jsonc'), 'utf8')).toContain(`"database_id": "${ID}"`);
   });

@@ -27,8 +27,21 @@ describe('migrate', () => {
   afterAll(() => box.remove());
 
   const tablesIn = (): string[] => {
-    const out = execFileSync('wrangler', ['d1', 'execute', 'CONVERSATIONS_D1', '--local', '--persist-to', env.STATE!, '--json', '--command',
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\' AND name <> 'sqlite_sequence' ORDER BY name"], { cwd: box.dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const out = execFileSync(
+      'wrangler',
+      [
+        'd1',
+        'execute',
+        'CONVERSATIONS_D1',
+        '--local',
+        '--persist-to',
+        env.STATE!,
+        '--json',
+        '--command',
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\' AND name <> 'sqlite_sequence' ORDER BY name",
+      ],
+      { cwd: box.dir, env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
     return (JSON.parse(out) as { results: { name: string }[] }[])[0]!.results.map((r) => r.name);
   };
 
@@ -50,7 +63,10 @@ describe('migrate', () => {
   it('asks for setup when the config has no CONVERSATIONS_D1 binding', async () => {
     const bare = sandbox('wrangler.toml');
     try {
-      expect(await bare.cli(['migrate', '--local'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('setup') });
+      expect(await bare.cli(['migrate', '--local'], env)).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('setup'),
+      });
     } finally {
       bare.remove();
     }

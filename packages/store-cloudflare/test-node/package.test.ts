@@ -26,10 +26,14 @@ function statementsOf(sql: string): string[] {
 
 describe('the package', () => {
   it('ships migrations/*.sql with exactly the statements the code applies (D1 from code and the Durable Object)', () => {
-    const shipped = readdirSync(join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort();
+    const shipped = readdirSync(join(root, 'migrations'))
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     expect(shipped).toEqual(MIGRATIONS.map((m) => m.name));
     for (const migration of MIGRATIONS) {
-      expect(statementsOf(readFileSync(join(root, 'migrations', migration.name), 'utf8'))).toEqual(migration.statements.map((s) => s.trim()));
+      expect(statementsOf(readFileSync(join(root, 'migrations', migration.name), 'utf8'))).toEqual(
+        migration.statements.map((s) => s.trim()),
+      );
     }
   });
 
@@ -40,7 +44,10 @@ describe('the package', () => {
       const source = readFileSync(file, 'utf8');
       const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]!);
       for (const specifier of specifiers) {
-        expect(['@agent-conversations/core', 'cloudflare:workers'].includes(specifier) || specifier.startsWith('.'), `${relative(root, file)} imports ${specifier}`).toBe(true);
+        expect(
+          ['@agent-conversations/core', 'cloudflare:workers'].includes(specifier) || specifier.startsWith('.'),
+          `${relative(root, file)} imports ${specifier}`,
+        ).toBe(true);
       }
       expect(source, `${relative(root, file)} reads process`).not.toMatch(/\bprocess\./);
     }

@@ -40,7 +40,13 @@ export function sandbox(fixture: string, as = basename(fixture).replace(/^with-o
     dir,
     config,
     read: () => readFileSync(config, 'utf8'),
-    wranglerCalls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]) : []),
+    wranglerCalls: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as string[])
+        : [],
     async cli(args, env = {}) {
       let stdout = '';
       let stderr = '';

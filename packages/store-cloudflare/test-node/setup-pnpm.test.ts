@@ -21,7 +21,9 @@ function installLikePnpm(app: string, version: string): string {
 }
 
 function migrationsDirOf(config: string): string | undefined {
-  return unstable_readConfig({ config }, { hideWarnings: true }).d1_databases.find((d: { binding: string }) => d.binding === 'CONVERSATIONS_D1')?.migrations_dir;
+  return unstable_readConfig({ config }, { hideWarnings: true }).d1_databases.find(
+    (d: { binding: string }) => d.binding === 'CONVERSATIONS_D1',
+  )?.migrations_dir;
 }
 
 describe.each(['wrangler.jsonc', 'wrangler.toml'])('setup under pnpm (%s)', (name) => {
@@ -32,7 +34,9 @@ describe.each(['wrangler.jsonc', 'wrangler.toml'])('setup under pnpm (%s)', (nam
     const dir = migrationsDirOf(box.config);
     expect(dir).toBe('node_modules/@agent-conversations/store-cloudflare/migrations');
     expect(box.read()).not.toContain('.pnpm');
-    expect(readFileSync(join(box.dir, dir!, '0001_init.sql'), 'utf8')).toBe(readFileSync(join(MIGRATIONS, '0001_init.sql'), 'utf8'));
+    expect(readFileSync(join(box.dir, dir!, '0001_init.sql'), 'utf8')).toBe(
+      readFileSync(join(MIGRATIONS, '0001_init.sql'), 'utf8'),
+    );
 
     // An upgrade: pnpm puts the new version in a new folder, repoints the symlink and removes the old folder.
     installLikePnpm(box.dir, '0.2.0');
@@ -46,7 +50,10 @@ describe.each(['wrangler.jsonc', 'wrangler.toml'])('setup under pnpm (%s)', (nam
     const store = installLikePnpm(box.dir, '0.1.0');
     await box.cli(['setup'], { CONVERSATIONS_D1_DATABASE_ID: ID });
     const good = box.read();
-    writeFileSync(box.config, good.replace('node_modules/@agent-conversations/store-cloudflare/migrations', `node_modules/${store}/migrations`));
+    writeFileSync(
+      box.config,
+      good.replace('node_modules/@agent-conversations/store-cloudflare/migrations', `node_modules/${store}/migrations`),
+    );
     expect(migrationsDirOf(box.config)).toContain('.pnpm');
 
     const migrate = await box.cli(['migrate', '--local']);

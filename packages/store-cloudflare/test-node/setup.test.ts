@@ -7,7 +7,9 @@ const FROM_ENV = 'c0ffee00-1234-4abc-8def-0123456789ab';
 const open = sandboxes();
 
 /** The d1_databases entries wrangler itself reads from the file. */
-function d1Of(box: Sandbox): { binding: string; database_id?: string; database_name?: string; migrations_dir?: string }[] {
+function d1Of(
+  box: Sandbox,
+): { binding: string; database_id?: string; database_name?: string; migrations_dir?: string }[] {
   return unstable_readConfig({ config: box.config }, { hideWarnings: true }).d1_databases;
 }
 
@@ -27,9 +29,17 @@ describe.each(['wrangler.toml', 'wrangler.jsonc'])('setup on %s', (name) => {
     const box = open(name);
     const first = await box.cli(['setup'], { FAKE_D1_ID: CREATED });
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(box.wranglerCalls()).toEqual([['d1', 'create', 'chat-app-conversations', '--no-update-config', '--config', box.config]]);
+    expect(box.wranglerCalls()).toEqual([
+      ['d1', 'create', 'chat-app-conversations', '--no-update-config', '--config', box.config],
+    ]);
     expectKeptLines(fixture(name), box.read());
-    expect(d1Of(box)).toEqual([expect.objectContaining({ binding: 'CONVERSATIONS_D1', database_name: 'chat-app-conversations', database_id: CREATED })]);
+    expect(d1Of(box)).toEqual([
+      expect.objectContaining({
+        binding: 'CONVERSATIONS_D1',
+        database_name: 'chat-app-conversations',
+        database_id: CREATED,
+      }),
+    ]);
     expect(d1Of(box)[0]!.migrations_dir).toMatch(/migrations$/);
 
     const written = box.read();
@@ -61,7 +71,10 @@ describe.each(['wrangler.toml', 'wrangler.jsonc'])('setup on %s', (name) => {
     const box = open(name);
     const bad = await box.cli(['setup'], { CONVERSATIONS_D1_DATABASE_ID: 'my-database' });
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('must be a D1 database id, a UUID') });
-    const both = await box.cli(['setup'], { CONVERSATIONS_D1_DATABASE_ID: FROM_ENV, AGENT_CONVERSATIONS_D1_DATABASE_ID: CREATED });
+    const both = await box.cli(['setup'], {
+      CONVERSATIONS_D1_DATABASE_ID: FROM_ENV,
+      AGENT_CONVERSATIONS_D1_DATABASE_ID: CREATED,
+    });
     expect(both).toMatchObject({ code: 1, stderr: expect.stringContaining('different ids') });
     expect(box.read()).toBe(fixture(name));
     expect(box.wranglerCalls()).toEqual([]);

@@ -7,10 +7,13 @@ import { d1Messages } from './helpers.js';
 
 const user = (): string => `user-${crypto.randomUUID()}`;
 const text = (id: string, role: string, body: string): Message => ({ id, role, parts: [{ type: 'text', text: body }] });
-const many = (n: number, prefix: string): Message[] => Array.from({ length: n }, (_, i) => text(`${prefix}-${i}`, i % 2 ? 'assistant' : 'user', `${prefix} ${i}`));
+const many = (n: number, prefix: string): Message[] =>
+  Array.from({ length: n }, (_, i) => text(`${prefix}-${i}`, i % 2 ? 'assistant' : 'user', `${prefix} ${i}`));
 
 async function tables(db: D1Database): Promise<string[]> {
-  const { results } = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'agent_%' ORDER BY name").all<{ name: string }>();
+  const { results } = await db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'agent_%' ORDER BY name")
+    .all<{ name: string }>();
   return results.map((r) => r.name);
 }
 
@@ -20,10 +23,21 @@ describe('D1 migrations from code', () => {
   it('dry run lists the pending step, migrate applies it once and records it where wrangler does', async () => {
     const db = env.CODE_MIGRATED_D1;
     const plan = await migrateD1(db, { dryRun: true });
-    expect(plan).toMatchObject({ from: 0, to: 2, steps: [{ version: 1, name: '0001_init.sql' }, { version: 2, name: '0002_prefix_digest.sql' }] });
+    expect(plan).toMatchObject({
+      from: 0,
+      to: 2,
+      steps: [
+        { version: 1, name: '0001_init.sql' },
+        { version: 2, name: '0002_prefix_digest.sql' },
+      ],
+    });
     expect(await tables(db)).toEqual([]);
 
-    expect(await migrateD1(db)).toMatchObject({ from: 0, to: 2, steps: [{ name: '0001_init.sql' }, { name: '0002_prefix_digest.sql' }] });
+    expect(await migrateD1(db)).toMatchObject({
+      from: 0,
+      to: 2,
+      steps: [{ name: '0001_init.sql' }, { name: '0002_prefix_digest.sql' }],
+    });
     expect(await tables(db)).toEqual(['agent_conversation_messages', 'agent_conversations']);
     const { results } = await db.prepare('SELECT name FROM d1_migrations').all<{ name: string }>();
     expect(results.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
@@ -36,7 +50,12 @@ describe('D1 migrations from code', () => {
 
   it('a store on an unmigrated database fails with CONFIG naming the migrate command, and diagnose says so', async () => {
     const store = createD1Store({ binding: env.EMPTY_D1 });
-    await expect(store.list(user())).rejects.toMatchObject({ name: 'ConversationStoreError', code: 'CONFIG', adapter: 'd1', message: expect.stringContaining('migrate') });
+    await expect(store.list(user())).rejects.toMatchObject({
+      name: 'ConversationStoreError',
+      code: 'CONFIG',
+      adapter: 'd1',
+      message: expect.stringContaining('migrate'),
+    });
     const checks = await store.diagnose();
     expect(checks).toEqual([
       { name: 'reachable', ok: true, detail: expect.any(String) },
@@ -61,7 +80,10 @@ describe('D1 store', () => {
     const u = user();
     await store.upsert({ id: 'c', userId: u, messages: many(3, 'old') });
     const batch = [...many(120, 'new'), text('old-1', 'user', 'again')]; // three INSERT statements; the duplicate is in the last
-    await expect(store.append(u, 'c', batch, { usage: { inputTokens: 5 } })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"old-1"') });
+    await expect(store.append(u, 'c', batch, { usage: { inputTokens: 5 } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('"old-1"'),
+    });
     expect((await d1Messages(env.CONVERSATIONS_D1, u, 'c')).map((m) => m.id)).toEqual(['old-0', 'old-1', 'old-2']);
     expect(await store.get(u, 'c')).toMatchObject({ version: 1, messageCount: 3 });
     expect((await store.get(u, 'c'))?.usage).toBeUndefined();
@@ -81,15 +103,22 @@ describe('D1 store', () => {
     // Triggers log every row written or deleted for this user: the witness of what the upsert touched.
     await db.batch([
       db.prepare('CREATE TABLE IF NOT EXISTS test_writes (user_id TEXT, op TEXT, message_id TEXT)'),
-      db.prepare("CREATE TRIGGER IF NOT EXISTS test_log_insert AFTER INSERT ON agent_conversation_messages WHEN NEW.user_id LIKE 'traced-%' BEGIN INSERT INTO test_writes VALUES (NEW.user_id, 'insert', NEW.message_id); END"),
-      db.prepare("CREATE TRIGGER IF NOT EXISTS test_log_delete AFTER DELETE ON agent_conversation_messages WHEN OLD.user_id LIKE 'traced-%' BEGIN INSERT INTO test_writes VALUES (OLD.user_id, 'delete', OLD.message_id); END"),
+      db.prepare(
+        "CREATE TRIGGER IF NOT EXISTS test_log_insert AFTER INSERT ON agent_conversation_messages WHEN NEW.user_id LIKE 'traced-%' BEGIN INSERT INTO test_writes VALUES (NEW.user_id, 'insert', NEW.message_id); END",
+      ),
+      db.prepare(
+        "CREATE TRIGGER IF NOT EXISTS test_log_delete AFTER DELETE ON agent_conversation_messages WHEN OLD.user_id LIKE 'traced-%' BEGIN INSERT INTO test_writes VALUES (OLD.user_id, 'delete', OLD.message_id); END",
+      ),
     ]);
     const first = many(6, 'm');
     await store.upsert({ id: 'c', userId: u, messages: first });
     await db.prepare('DELETE FROM test_writes WHERE user_id = ?').bind(u).run();
     const edited = [...first.slice(0, 4), text('m-4', 'user', 'edited'), first[5]!];
     await store.upsert({ id: 'c', userId: u, messages: edited });
-    const { results } = await db.prepare('SELECT op, message_id FROM test_writes WHERE user_id = ? ORDER BY rowid').bind(u).all();
+    const { results } = await db
+      .prepare('SELECT op, message_id FROM test_writes WHERE user_id = ? ORDER BY rowid')
+      .bind(u)
+      .all();
     expect(results).toEqual([
       { op: 'delete', message_id: 'm-4' },
       { op: 'delete', message_id: 'm-5' },
@@ -102,8 +131,14 @@ describe('D1 store', () => {
   it('an upsert of a list that starts with the stored messages writes only the new ones, also after an append and over a row without a digest', async () => {
     const db = env.CONVERSATIONS_D1;
     const u = `traced-${crypto.randomUUID()}`;
-    const writes = async () => (await db.prepare('SELECT op, message_id FROM test_writes WHERE user_id = ? ORDER BY rowid').bind(u).all()).results;
-    const prefix = () => db.prepare('SELECT prefix_count FROM agent_conversations WHERE user_id = ? AND id = ?').bind(u, 'c').first('prefix_count');
+    const writes = async () =>
+      (await db.prepare('SELECT op, message_id FROM test_writes WHERE user_id = ? ORDER BY rowid').bind(u).all())
+        .results;
+    const prefix = () =>
+      db
+        .prepare('SELECT prefix_count FROM agent_conversations WHERE user_id = ? AND id = ?')
+        .bind(u, 'c')
+        .first('prefix_count');
     let list = many(4, 'm');
     await store.upsert({ id: 'c', userId: u, messages: list });
     list = [...list, text('m-4', 'assistant', 'appended')];
@@ -112,10 +147,16 @@ describe('D1 store', () => {
     await db.prepare('DELETE FROM test_writes WHERE user_id = ?').bind(u).run();
     list = [...list, text('m-5', 'user', 'five'), text('m-6', 'assistant', 'six')];
     expect(await store.upsert({ id: 'c', userId: u, messages: list })).toMatchObject({ messageCount: 7, version: 3 });
-    expect(await writes()).toEqual([{ op: 'insert', message_id: 'm-5' }, { op: 'insert', message_id: 'm-6' }]);
+    expect(await writes()).toEqual([
+      { op: 'insert', message_id: 'm-5' },
+      { op: 'insert', message_id: 'm-6' },
+    ]);
     expect(await prefix()).toBe(7);
     // A row from before migration 2 has no digest: its messages are compared by fingerprint and kept.
-    await db.prepare('UPDATE agent_conversations SET prefix_count = 0, prefix_digest = NULL WHERE user_id = ?').bind(u).run();
+    await db
+      .prepare('UPDATE agent_conversations SET prefix_count = 0, prefix_digest = NULL WHERE user_id = ?')
+      .bind(u)
+      .run();
     await db.prepare('DELETE FROM test_writes WHERE user_id = ?').bind(u).run();
     list = [...list, text('m-7', 'user', 'seven')];
     await store.upsert({ id: 'c', userId: u, messages: list });
@@ -139,7 +180,9 @@ describe('D1 store', () => {
       batch: (statements: Counted[]) => (trips++, db.batch(statements.map((s) => s.real))),
     };
     const traced = createD1Store({ binding: counted as never });
-    const writes = async () => (await db.prepare('SELECT op, message_id FROM test_writes WHERE user_id = ? ORDER BY rowid').bind(u).all()).results;
+    const writes = async () =>
+      (await db.prepare('SELECT op, message_id FROM test_writes WHERE user_id = ? ORDER BY rowid').bind(u).all())
+        .results;
     let list = many(30, 'm');
     await traced.upsert({ id: 'c', userId: u, messages: list });
     await db.prepare('DELETE FROM test_writes WHERE user_id = ?').bind(u).run();
@@ -147,11 +190,23 @@ describe('D1 store', () => {
     list = [...list, text('m-30', 'user', 'question'), text('m-31', 'assistant', 'answer')];
     expect(await traced.upsert({ id: 'c', userId: u, messages: list })).toMatchObject({ messageCount: 32, version: 2 });
     expect(trips).toBe(1);
-    expect(await writes()).toEqual([{ op: 'insert', message_id: 'm-30' }, { op: 'insert', message_id: 'm-31' }]);
+    expect(await writes()).toEqual([
+      { op: 'insert', message_id: 'm-30' },
+      { op: 'insert', message_id: 'm-31' },
+    ]);
     // The same list again writes no message; a stale expectedVersion is CONFLICT and writes nothing.
-    expect(await traced.upsert({ id: 'c', userId: u, messages: list, title: 'Named' })).toMatchObject({ messageCount: 32, version: 3, title: 'Named' });
-    await expect(traced.upsert({ id: 'c', userId: u, messages: [...list, text('m-32', 'user', 'late')] }, { expectedVersion: 2 })).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await writes()).toEqual([{ op: 'insert', message_id: 'm-30' }, { op: 'insert', message_id: 'm-31' }]);
+    expect(await traced.upsert({ id: 'c', userId: u, messages: list, title: 'Named' })).toMatchObject({
+      messageCount: 32,
+      version: 3,
+      title: 'Named',
+    });
+    await expect(
+      traced.upsert({ id: 'c', userId: u, messages: [...list, text('m-32', 'user', 'late')] }, { expectedVersion: 2 }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await writes()).toEqual([
+      { op: 'insert', message_id: 'm-30' },
+      { op: 'insert', message_id: 'm-31' },
+    ]);
     // A changed earlier message does not match the stored digest: the general path rewrites from it.
     list = [...list];
     list[3] = text('m-3', 'assistant', 'edited');
@@ -165,7 +220,11 @@ describe('D1 store', () => {
     await store.upsert({ id: 'c', userId: u, messages: [] });
     await store.append(u, 'c', many(1, 'a'), { usage: { inputTokens: 100, costUsd: 0.25 } });
     await store.append(u, 'c', many(1, 'b'), { usage: { inputTokens: 20, outputTokens: 7, costUsd: 0.5 } });
-    const row = await env.CONVERSATIONS_D1.prepare('SELECT input_tokens, output_tokens, cost_usd, message_count FROM agent_conversations WHERE user_id = ?').bind(u).first();
+    const row = await env.CONVERSATIONS_D1.prepare(
+      'SELECT input_tokens, output_tokens, cost_usd, message_count FROM agent_conversations WHERE user_id = ?',
+    )
+      .bind(u)
+      .first();
     expect(row).toEqual({ input_tokens: 120, output_tokens: 7, cost_usd: 0.75, message_count: 2 });
   });
 

@@ -10,10 +10,20 @@ const quiet = { warn: () => undefined };
 describe('the Workers runtime counts as production', () => {
   it('a Worker whose bindings got lost fails closed instead of resolving to memory', async () => {
     expect((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent).toBe('Cloudflare-Workers');
-    expect(parseConversationConfig(ON, { logger: quiet })).toMatchObject({ production: true, productionSource: expect.stringContaining('the Cloudflare Workers runtime') });
+    expect(parseConversationConfig(ON, { logger: quiet })).toMatchObject({
+      production: true,
+      productionSource: expect.stringContaining('the Cloudflare Workers runtime'),
+    });
     const explanation = resolver.explain({ env: ON, logger: quiet });
-    expect(explanation).toMatchObject({ decision: null, production: true, candidates: expect.arrayContaining([expect.objectContaining({ kind: 'memory', status: 'refused' })]) });
-    await expect(resolver.resolve({ env: ON, logger: quiet })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('refuses to fall back to memory') });
+    expect(explanation).toMatchObject({
+      decision: null,
+      production: true,
+      candidates: expect.arrayContaining([expect.objectContaining({ kind: 'memory', status: 'refused' })]),
+    });
+    await expect(resolver.resolve({ env: ON, logger: quiet })).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringContaining('refuses to fall back to memory'),
+    });
   });
 
   it('unless the app says otherwise (production: false, as for wrangler dev)', () => {

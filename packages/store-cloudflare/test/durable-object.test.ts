@@ -28,15 +28,26 @@ describe('Durable Object schema', () => {
     await store.upsert({ id: 'c', userId: u, messages: [message('m1', 'hi')] });
     const steps = await doQuery<{ name: string }>(u, 'SELECT name FROM agent_conversations_migrations');
     expect(steps.map((s) => s.name)).toEqual(['0001_init.sql', '0002_prefix_digest.sql']);
-    expect(await doQuery(u, 'SELECT id, message_count FROM agent_conversations')).toEqual([{ id: 'c', message_count: 1 }]);
+    expect(await doQuery(u, 'SELECT id, message_count FROM agent_conversations')).toEqual([
+      { id: 'c', message_count: 1 },
+    ]);
   });
 });
 
 describe('Durable Object per-user isolation', () => {
   it("user B's calls only ever address B's object, and A's object is unchanged", async () => {
     const [a, b] = [user(), user()];
-    await store.upsert({ id: 'shared-id', userId: a, messages: [message('m1', 'private to A')], metadata: { owner: 'a' } });
-    const readA = (): Promise<unknown[][]> => Promise.all([doQuery(a, 'SELECT * FROM agent_conversations'), doQuery(a, 'SELECT * FROM agent_conversation_messages')]);
+    await store.upsert({
+      id: 'shared-id',
+      userId: a,
+      messages: [message('m1', 'private to A')],
+      metadata: { owner: 'a' },
+    });
+    const readA = (): Promise<unknown[][]> =>
+      Promise.all([
+        doQuery(a, 'SELECT * FROM agent_conversations'),
+        doQuery(a, 'SELECT * FROM agent_conversation_messages'),
+      ]);
     const before = await readA();
 
     const { namespace, addressed } = recordingNamespace();
@@ -60,7 +71,10 @@ describe('Durable Object per-user isolation', () => {
     const [a, b] = [user(), user()];
     await store.upsert({ id: 'c', userId: a, messages: [message('m1', 'A')] });
     const reply = await userObject(a).listConversations(b);
-    expect(reply).toEqual({ ok: false, error: { code: 'UNAUTHORIZED', message: expect.stringContaining('idFromName'), retryable: false } });
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: expect.stringContaining('idFromName'), retryable: false },
+    });
   });
 });
 
@@ -78,8 +92,14 @@ describe('Durable Object errors', () => {
 
   it('the object validates what it is sent directly, too', async () => {
     const u = user();
-    expect(await userObject(u).upsertConversation('{not json')).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await userObject(u).appendMessages(u, 'c', '[{"id":""}]')).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await userObject(u).upsertConversation('{not json')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+    expect(await userObject(u).appendMessages(u, 'c', '[{"id":""}]')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
   });
 
   it('a namespace bound to another class fails as a ConversationStoreError, not a raw RPC error', async () => {
@@ -92,7 +112,9 @@ describe('Durable Object errors', () => {
   it('bad input fails with VALIDATION before any object is addressed', async () => {
     const { namespace, addressed } = recordingNamespace();
     const recorded = createDurableObjectStore({ namespace });
-    await expect(recorded.upsert({ id: 'bad id!', userId: user(), messages: [] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(recorded.upsert({ id: 'bad id!', userId: user(), messages: [] })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     await expect(recorded.append(user(), 'c', [])).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(recorded.list(user(), { limit: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(addressed).toEqual([]);

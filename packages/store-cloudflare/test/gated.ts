@@ -38,15 +38,18 @@ export function gatedNamespace(namespace: DurableObjectNamespaceLike, gate: IoGa
     idFromName: (name: string) => namespace.idFromName(name),
     get: (id: never) => {
       const stub = namespace.get(id) as Record<string, (...args: unknown[]) => Promise<unknown>>;
-      return new Proxy({}, {
-        get: (_target, prop) =>
-          prop === 'then' || typeof prop !== 'string'
-            ? undefined
-            : async (...args: unknown[]) => {
-                await gate(`rpc ${prop}`);
-                return stub[prop]!(...args);
-              },
-      });
+      return new Proxy(
+        {},
+        {
+          get: (_target, prop) =>
+            prop === 'then' || typeof prop !== 'string'
+              ? undefined
+              : async (...args: unknown[]) => {
+                  await gate(`rpc ${prop}`);
+                  return stub[prop]!(...args);
+                },
+        },
+      );
     },
   };
 }

@@ -9,7 +9,12 @@ import { selectWindow } from '../src/shared/window.js';
 import { userObject } from './helpers.js';
 
 const user = (): string => `user-${crypto.randomUUID()}`;
-const many = (n: number): Message[] => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i}` }] }));
+const many = (n: number): Message[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `m${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    parts: [{ type: 'text', text: `message ${i}` }],
+  }));
 const messages = many(10_000);
 /** The newest 50, 50 ending before position 5,000, and the first 30 (a cursor near the start). */
 const cases = [
@@ -28,15 +33,28 @@ describe('window on D1', () => {
     await store.upsert({ id: 'c', userId: u, messages });
     for (const { before, expected } of cases) {
       const statement = selectWindow(u, 'c', { limit: 50, before });
-      const { results, meta } = await db.prepare(statement.sql).bind(...statement.params).all<{ data: string }>();
+      const { results, meta } = await db
+        .prepare(statement.sql)
+        .bind(...statement.params)
+        .all<{ data: string }>();
       expect(results.map((r) => JSON.parse(r.data) as Message)).toEqual(expected);
       // The conversation row, the window's rows and at most the one row that ends the range scan.
       expect(meta.rows_read).toBeGreaterThanOrEqual(expected.length);
       expect(meta.rows_read).toBeLessThanOrEqual(expected.length + 2);
-      expect((await store.window(u, 'c', { limit: 50, before: before === null ? undefined : `w1.${before}` }))?.messages).toEqual(expected);
+      expect(
+        (await store.window(u, 'c', { limit: 50, before: before === null ? undefined : `w1.${before}` }))?.messages,
+      ).toEqual(expected);
     }
     const all = selectMessages(u, 'c');
-    expect((await db.prepare(all.sql).bind(...all.params).all()).meta.rows_read, 'the same count for get: it reads every row').toBeGreaterThanOrEqual(10_000);
+    expect(
+      (
+        await db
+          .prepare(all.sql)
+          .bind(...all.params)
+          .all()
+      ).meta.rows_read,
+      'the same count for get: it reads every row',
+    ).toBeGreaterThanOrEqual(10_000);
   });
 });
 
@@ -54,14 +72,21 @@ describe('window on a Durable Object', () => {
       expect(rows).toEqual(expected);
       expect(rowsRead).toBeGreaterThanOrEqual(expected.length);
       expect(rowsRead).toBeLessThanOrEqual(expected.length + 2);
-      expect((await store.window(u, 'c', { limit: 50, before: before === null ? undefined : `w1.${before}` }))?.messages).toEqual(expected);
+      expect(
+        (await store.window(u, 'c', { limit: 50, before: before === null ? undefined : `w1.${before}` }))?.messages,
+      ).toEqual(expected);
     }
   });
 
   it('validates in the Worker before any call into the object', async () => {
     const calls: string[] = [];
     const real = env.AGENT_CONVERSATIONS_DO;
-    const store = createDurableObjectStore({ namespace: { idFromName: (name: string) => (calls.push(name), real.idFromName(name)), get: (id: never) => real.get(id) } });
+    const store = createDurableObjectStore({
+      namespace: {
+        idFromName: (name: string) => (calls.push(name), real.idFromName(name)),
+        get: (id: never) => real.get(id),
+      },
+    });
     await expect(store.window(user(), 'c', { limit: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(store.window(user(), 'c', { before: 'nope' })).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(calls).toEqual([]);

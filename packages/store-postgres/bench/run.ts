@@ -10,13 +10,21 @@ import { createTestDatabase } from '@agent-conversations/pg-test-server';
 import { startPgServer, type PgServer } from '@agent-conversations/pg-test-server';
 import { windowBench } from './window.js';
 
-const message = (i: number) => ({ id: `m-${i}-${randomBytes(4).toString('hex')}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i} ${'lorem ipsum dolor sit amet '.repeat(6)}` }] });
+const message = (i: number) => ({
+  id: `m-${i}-${randomBytes(4).toString('hex')}`,
+  role: i % 2 ? 'assistant' : 'user',
+  parts: [{ type: 'text', text: `message ${i} ${'lorem ipsum dolor sit amet '.repeat(6)}` }],
+});
 const messages = (n: number) => Array.from({ length: n }, (_, i) => message(i));
 
 let calls = 0; // shared by every race, so generated keys never repeat
 
 /** Total ms of `rounds` blocks of `perRound` sequential calls of each contender, interleaved (first mover alternating) so drift hits all alike. */
-async function race(rounds: number, perRound: number, contenders: Record<string, (i: number) => Promise<unknown>>): Promise<Record<string, number>> {
+async function race(
+  rounds: number,
+  perRound: number,
+  contenders: Record<string, (i: number) => Promise<unknown>>,
+): Promise<Record<string, number>> {
   const totals: Record<string, number> = Object.fromEntries(Object.keys(contenders).map((k) => [k, 0]));
   for (let r = 0; r < rounds; r++) {
     const order = Object.entries(contenders);
@@ -30,9 +38,21 @@ async function race(rounds: number, perRound: number, contenders: Record<string,
   return totals;
 }
 
-interface Row { goal: string; store: number; baseline: number; limit: number | null }
+interface Row {
+  goal: string;
+  store: number;
+  baseline: number;
+  limit: number | null;
+}
 const rows: Row[] = [];
-const report = (goal: string, totals: Record<string, number>, storeKey: string, baseKey: string, ops: number, limit: number | null): void => {
+const report = (
+  goal: string,
+  totals: Record<string, number>,
+  storeKey: string,
+  baseKey: string,
+  ops: number,
+  limit: number | null,
+): void => {
   rows.push({ goal, store: totals[storeKey]! / ops, baseline: totals[baseKey]! / ops, limit });
 };
 
@@ -40,7 +60,9 @@ const report = (goal: string, totals: Record<string, number>, storeKey: string, 
 async function appends(store: PostgresStore, label: string, withSizes: boolean): Promise<void> {
   const pool = store.pool;
   const t = store.tables;
-  await pool.query('CREATE TABLE IF NOT EXISTS bare_rows (user_id text COLLATE "C", conversation_id text COLLATE "C", seq int, json text, PRIMARY KEY (user_id, conversation_id, seq))');
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bare_rows (user_id text COLLATE "C", conversation_id text COLLATE "C", seq int, json text, PRIMARY KEY (user_id, conversation_id, seq))',
+  );
   const user = `bench-${label}`;
   const small = Array.from({ length: 100 }, (_, i) => `small-${i}`);
   const large = Array.from({ length: 100 }, (_, i) => `large-${i}`);
@@ -51,12 +73,25 @@ async function appends(store: PostgresStore, label: string, withSizes: boolean):
   await pool.query(`ANALYZE ${t.messages}`);
   // 100 conversations of each size, 15 appends each over the run (10 -> 25 and 1,000 -> 1,015 messages).
   const appendTo = (ids: string[]) => (i: number) => store.append(user, ids[i % ids.length]!, [message(i)]);
-  const bare = (i: number) => pool.query('INSERT INTO bare_rows VALUES ($1, $2, $3, $4)', [user, `bare-${i % 100}`, i, JSON.stringify(message(i))]);
+  const bare = (i: number) =>
+    pool.query('INSERT INTO bare_rows VALUES ($1, $2, $3, $4)', [
+      user,
+      `bare-${i % 100}`,
+      i,
+      JSON.stringify(message(i)),
+    ]);
   const contenders = { small: appendTo(small), large: appendTo(large), bare };
   await race(1, 50, contenders); // warm-up: connections, prepared statements
   const totals = await race(30, 50, contenders); // 1,500 calls each: a disk flush that happens to be slow weighs little
   if (withSizes) report('append to 1,000 msgs vs to 10 msgs', totals, 'large', 'small', 1500, 1.3);
-  report(`append vs bare single-row INSERT${label === 'async' ? ' (synchronous_commit=off: no disk wait, informational)' : ''}`, totals, 'large', 'bare', 1500, label === 'async' ? null : 1.5);
+  report(
+    `append vs bare single-row INSERT${label === 'async' ? ' (synchronous_commit=off: no disk wait, informational)' : ''}`,
+    totals,
+    'large',
+    'bare',
+    1500,
+    label === 'async' ? null : 1.5,
+  );
 }
 
 /** The AI SDK save of a turn (2 new messages) to conversations of 10 and of 1,000: upsert of the whole list (onFinish) vs append
@@ -85,15 +120,35 @@ async function saves(store: PostgresStore): Promise<void> {
   const appendTo = (size: number) => (i: number) => store.append(user, ids('append', size)[i % 100]!, turn(i));
   const bare = (i: number) => {
     const [a, b] = turn(i).map((m) => JSON.stringify(m));
-    return pool.query('INSERT INTO bare_rows VALUES ($1, $2, $3, $4), ($1, $2, $5, $6)', [user, `bare-${i % 100}`, 2 * i, a, 2 * i + 1, b]);
+    return pool.query('INSERT INTO bare_rows VALUES ($1, $2, $3, $4), ($1, $2, $5, $6)', [
+      user,
+      `bare-${i % 100}`,
+      2 * i,
+      a,
+      2 * i + 1,
+      b,
+    ]);
   };
-  const contenders = { upsert10: upsertTo(10), append10: appendTo(10), upsert1000: upsertTo(1000), append1000: appendTo(1000), bare };
+  const contenders = {
+    upsert10: upsertTo(10),
+    append10: appendTo(10),
+    upsert1000: upsertTo(1000),
+    append1000: appendTo(1000),
+    bare,
+  };
   await race(1, 20, contenders);
   const totals = await race(30, 50, contenders);
   report('save of 2 msgs to 1,000: upsert of all vs append of the 2', totals, 'upsert1000', 'append1000', 1500, 1.5);
   report('save of 2 msgs to 1,000: upsert of all vs bare 2-row INSERT', totals, 'upsert1000', 'bare', 1500, 2);
   report('save of 2 msgs: upsert of all, to 1,000 vs to 10', totals, 'upsert1000', 'upsert10', 1500, 1.3);
-  report('save of 2 msgs to 10: upsert of all vs append of the 2 (informational)', totals, 'upsert10', 'append10', 1500, null);
+  report(
+    'save of 2 msgs to 10: upsert of all vs append of the 2 (informational)',
+    totals,
+    'upsert10',
+    'append10',
+    1500,
+    null,
+  );
 
   // The client's work: validating and fingerprinting the list, and the parameters of the one statement the save sends.
   const id = ids('upsert', 1000)[0]!;
@@ -103,7 +158,14 @@ async function saves(store: PostgresStore): Promise<void> {
     stringify: async () => JSON.stringify(list),
   };
   await race(5, 20, client);
-  report(`client work per upsert of ${list.length} msgs vs one JSON.stringify of them`, await race(40, 20, client), 'upsert', 'stringify', 800, 2);
+  report(
+    `client work per upsert of ${list.length} msgs vs one JSON.stringify of them`,
+    await race(40, 20, client),
+    'upsert',
+    'stringify',
+    800,
+    2,
+  );
 }
 
 async function seedList(pool: pg.Pool, store: PostgresStore): Promise<void> {
@@ -118,8 +180,12 @@ async function seedList(pool: pg.Pool, store: PostgresStore): Promise<void> {
 async function appendPlan(store: PostgresStore): Promise<string> {
   const client = await store.pool.connect();
   try {
-    await client.query(`PREPARE bench_append(text, text, bigint, int, text, text, text, text, text) AS ${buildQueries(store.tables).append[1]}`);
-    const { rows } = await client.query<{ 'QUERY PLAN': string }>("EXPLAIN EXECUTE bench_append('bench-durable', 'large-0', 0, NULL, 'New conversation', NULL, 'plan', '{}', 'h')");
+    await client.query(
+      `PREPARE bench_append(text, text, bigint, int, text, text, text, text, text) AS ${buildQueries(store.tables).append[1]}`,
+    );
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+      "EXPLAIN EXECUTE bench_append('bench-durable', 'large-0', 0, NULL, 'New conversation', NULL, 'plan', '{}', 'h')",
+    );
     await client.query('DEALLOCATE bench_append');
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   } finally {
@@ -129,7 +195,9 @@ async function appendPlan(store: PostgresStore): Promise<string> {
 
 /** Prints every measure with its ratio and target; true when one missed its target. */
 async function printRows(pool: pg.Pool, given: string | undefined): Promise<boolean> {
-  console.log(`\n@agent-conversations/store-postgres benchmark (PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version} on ${given ? 'DATABASE_URL' : '127.0.0.1, throwaway server, default settings'}; pool of 4; sequential calls; ms per call)\n`);
+  console.log(
+    `\n@agent-conversations/store-postgres benchmark (PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version} on ${given ? 'DATABASE_URL' : '127.0.0.1, throwaway server, default settings'}; pool of 4; sequential calls; ms per call)\n`,
+  );
   console.log('| measure | store | baseline | ratio | target |');
   console.log('|---|---:|---:|---:|---:|');
   let failed = false;
@@ -137,7 +205,9 @@ async function printRows(pool: pg.Pool, given: string | undefined): Promise<bool
     const ratio = r.store / r.baseline;
     const ok = r.limit === null || ratio <= r.limit;
     failed ||= !ok;
-    console.log(`| ${r.goal} | ${r.store.toFixed(3)} | ${r.baseline.toFixed(3)} | ${ratio.toFixed(2)} | ${r.limit === null ? '-' : `≤ ${r.limit} ${ok ? 'ok' : 'MISSED'}`} |`);
+    console.log(
+      `| ${r.goal} | ${r.store.toFixed(3)} | ${r.baseline.toFixed(3)} | ${ratio.toFixed(2)} | ${r.limit === null ? '-' : `≤ ${r.limit} ${ok ? 'ok' : 'MISSED'}`} |`,
+    );
   }
   return failed;
 }
@@ -183,18 +253,42 @@ async function main(): Promise<void> {
     await race(1, 20, get);
     const got = await race(20, 20, get);
     report('get 1,000 msgs (parsed) vs bare SELECT of its rows', got, 'store', 'bare', 400, 1.5);
-    report('get 1,000 msgs vs bare SELECT + JSON.parse of each row (same output, informational)', got, 'store', 'bareParsed', 400, null);
-    report('JSON.parse of those 1,000 messages alone vs bare SELECT (the floor, informational)', got, 'parseOnly', 'bare', 400, null);
+    report(
+      'get 1,000 msgs vs bare SELECT + JSON.parse of each row (same output, informational)',
+      got,
+      'store',
+      'bareParsed',
+      400,
+      null,
+    );
+    report(
+      'JSON.parse of those 1,000 messages alone vs bare SELECT (the floor, informational)',
+      got,
+      'parseOnly',
+      'bare',
+      400,
+      null,
+    );
     await windowBench(store, messages, race, report);
 
     // List: a page of 50 for one user among 100,000 conversations of 1,000 users (seeded above).
     const user = (i: number) => `user-${(i * 37) % 1000}`;
-    const list = { store: (i: number) => store.list(user(i)), bare: (i: number) => pool.query(`SELECT * FROM ${t.conversations} WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 50`, [user(i)]) };
+    const list = {
+      store: (i: number) => store.list(user(i)),
+      bare: (i: number) =>
+        pool.query(`SELECT * FROM ${t.conversations} WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 50`, [
+          user(i),
+        ]),
+    };
     await race(1, 50, list);
     report('list 50 of 100k (1k users) vs bare SELECT', await race(10, 50, list), 'store', 'bare', 500, 1.5);
     // The get baseline must be what the target names, the bare *indexed* SELECT (a conversation the statistics know well can
     // get a bitmap scan plus a sort instead, a slower baseline that would flatter the store): the fresh get-1000 gets this plan.
-    const getPlan = (await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${bareSql}`, ['bench-durable', 'get-1000'])).rows.map((r) => r['QUERY PLAN']).join('\n');
+    const getPlan = (
+      await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${bareSql}`, ['bench-durable', 'get-1000'])
+    ).rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
     const { rows: plan } = await pool.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN SELECT * FROM ${t.conversations} WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT $2`,
       ['user-1', 51],
@@ -206,9 +300,13 @@ async function main(): Promise<void> {
     const indexScan = /Index Scan using \S*list_idx/.test(planText) && !/\bSort\b/.test(planText);
     console.log(`\nlist plan (${indexScan ? 'an index scan, no sort: ok' : 'NOT an index scan'}):\n${planText}`);
     const getBaselineIndexed = /Index Scan using \S*messages_pkey/.test(getPlan) && !/\bSort\b/.test(getPlan);
-    console.log(`\nget baseline plan (${getBaselineIndexed ? 'an index scan, no sort: ok' : 'NOT an index scan: the get ratio is not comparable'}):\n${getPlan}`);
+    console.log(
+      `\nget baseline plan (${getBaselineIndexed ? 'an index scan, no sort: ok' : 'NOT an index scan: the get ratio is not comparable'}):\n${getPlan}`,
+    );
     const appendByKey = /Index Scan using \S*conversations_pkey/.test(appendPlanText);
-    console.log(`\nappend plan (${appendByKey ? 'the conversation found through the primary key: ok' : 'NOT through the primary key'}):\n${appendPlanText}`);
+    console.log(
+      `\nappend plan (${appendByKey ? 'the conversation found through the primary key: ok' : 'NOT through the primary key'}):\n${appendPlanText}`,
+    );
     if (failed || !indexScan || !getBaselineIndexed || !appendByKey) process.exitCode = 1;
   } finally {
     await asyncStore.close();

@@ -5,11 +5,16 @@ import { createPostgresStore } from './store.js';
 export const postgresAdapter: StoreAdapter<'postgres'> = {
   kind: 'postgres',
   packageName: STORE_PACKAGES.postgres,
-  isConfigured: (config) => (config.postgres.url ? true : 'none of DATABASE_URL, POSTGRES_URL, POSTGRES_PRISMA_URL is set to a postgres:// URL'),
+  isConfigured: (config) =>
+    config.postgres.url ? true : 'none of DATABASE_URL, POSTGRES_URL, POSTGRES_PRISMA_URL is set to a postgres:// URL',
   create(config, context) {
     const url = config.postgres.url;
     if (!url) {
-      throw new ConversationStoreError('CONFIG', 'the postgres store needs DATABASE_URL, POSTGRES_URL or POSTGRES_PRISMA_URL (postgresql://user:password@host:5432/db)', { adapter: 'postgres' });
+      throw new ConversationStoreError(
+        'CONFIG',
+        'the postgres store needs DATABASE_URL, POSTGRES_URL or POSTGRES_PRISMA_URL (postgresql://user:password@host:5432/db)',
+        { adapter: 'postgres' },
+      );
     }
     return createPostgresStore({ connectionString: url }, { logger: context.logger });
   },

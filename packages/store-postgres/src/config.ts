@@ -10,7 +10,10 @@ export interface HyperdriveBinding {
  * Where the store connects: a connection string or a Hyperdrive binding (it then owns a `pg` pool), or a pool the app already has
  * (`pg`'s Pool or a pg-compatible one such as `@neondatabase/serverless`'s Pool).
  */
-export type PostgresConnection = { connectionString: string; ssl?: PoolConfig['ssl'] } | { hyperdrive: HyperdriveBinding } | { pool: Pool | PgCompatiblePool };
+export type PostgresConnection =
+  | { connectionString: string; ssl?: PoolConfig['ssl'] }
+  | { hyperdrive: HyperdriveBinding }
+  | { pool: Pool | PgCompatiblePool };
 
 /** What the store needs of a pool it is given: `pg`'s Pool has it, and so has the Pool of a `pg` fork such as `@neondatabase/serverless`. */
 export interface PgCompatiblePool {
@@ -77,7 +80,18 @@ export const DEFAULT_SCHEMA = 'agent_conversations';
 const SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const PREFIX = /^([A-Za-z_][A-Za-z0-9_]{0,39})?$/;
 /** Prisma-only URL parameters that `pg` does not know; removed before connecting. */
-const PRISMA_PARAMS = ['schema', 'pgbouncer', 'connection_limit', 'pool_timeout', 'connect_timeout', 'socket_timeout', 'statement_cache_size', 'sslaccept', 'sslidentity', 'sslpassword'];
+const PRISMA_PARAMS = [
+  'schema',
+  'pgbouncer',
+  'connection_limit',
+  'pool_timeout',
+  'connect_timeout',
+  'socket_timeout',
+  'statement_cache_size',
+  'sslaccept',
+  'sslidentity',
+  'sslpassword',
+];
 
 function configError(message: string, secrets: string[] = []): never {
   throw new ConversationStoreError('CONFIG', message, { adapter: 'postgres', secrets });
@@ -87,15 +101,24 @@ const quote = (name: string): string => `"${name}"`;
 
 /** Table names for a schema and prefix, validated and quoted. */
 export function tableNames(schema = DEFAULT_SCHEMA, prefix = 'agent_'): TableNames {
-  if (!SCHEMA.test(schema)) configError(`schema must be 1-63 letters, digits or _ starting with a letter or _ (got "${schema}")`);
-  if (!PREFIX.test(prefix)) configError(`tablePrefix must be up to 40 letters, digits or _ starting with a letter or _ (got "${prefix}")`);
+  if (!SCHEMA.test(schema))
+    configError(`schema must be 1-63 letters, digits or _ starting with a letter or _ (got "${schema}")`);
+  if (!PREFIX.test(prefix))
+    configError(`tablePrefix must be up to 40 letters, digits or _ starting with a letter or _ (got "${prefix}")`);
   const table = (name: string): string => `${quote(schema)}.${quote(prefix + name)}`;
-  return { schema, prefix, conversations: table('conversations'), messages: table('messages'), versions: table('schema_migrations') };
+  return {
+    schema,
+    prefix,
+    conversations: table('conversations'),
+    messages: table('messages'),
+    versions: table('schema_migrations'),
+  };
 }
 
 function positiveInt(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) configError(`${name} must be a positive integer`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    configError(`${name} must be a positive integer`);
   return value;
 }
 
@@ -117,13 +140,18 @@ export interface ConnectionSettings {
 /** Reads the Prisma parameters off a connection string and returns the string `pg` should get. */
 export function parseConnectionString(connectionString: string): ConnectionSettings {
   if (typeof connectionString !== 'string' || !/^postgres(ql)?:\/\//i.test(connectionString.trim())) {
-    configError('connectionString must be a postgres:// or postgresql:// URL such as postgresql://user:password@host:5432/db', [String(connectionString)]);
+    configError(
+      'connectionString must be a postgres:// or postgresql:// URL such as postgresql://user:password@host:5432/db',
+      [String(connectionString)],
+    );
   }
   let url: URL;
   try {
     url = new URL(connectionString.trim());
   } catch {
-    return configError('connectionString is not a valid URL (expected postgresql://user:password@host:5432/db)', [connectionString]);
+    return configError('connectionString is not a valid URL (expected postgresql://user:password@host:5432/db)', [
+      connectionString,
+    ]);
   }
   const secrets = [connectionString, url.password, safeDecode(url.password)];
   const params = url.searchParams;
@@ -131,7 +159,8 @@ export function parseConnectionString(connectionString: string): ConnectionSetti
     const raw = params.get(name);
     if (raw === null) return undefined;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) configError(`the connection string's ${name} parameter must be a number (got "${raw}")`, secrets);
+    if (!Number.isFinite(value) || value < 0)
+      configError(`the connection string's ${name} parameter must be a number (got "${raw}")`, secrets);
     return value;
   };
   const limit = number('connection_limit');
@@ -158,8 +187,12 @@ function safeDecode(text: string): string {
 }
 
 function poolSecrets(pool: Pool): { secrets: string[]; target: string } {
-  const options = (pool as { options?: { password?: unknown; connectionString?: unknown; host?: unknown; port?: unknown } }).options ?? {};
-  const secrets = [options.password, options.connectionString].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const options =
+    (pool as { options?: { password?: unknown; connectionString?: unknown; host?: unknown; port?: unknown } })
+      .options ?? {};
+  const secrets = [options.password, options.connectionString].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
   if (typeof options.connectionString === 'string') return { secrets, target: redactUrl(options.connectionString) };
   const host = typeof options.host === 'string' ? options.host : 'localhost';
   return { secrets, target: `postgresql://${host}:${typeof options.port === 'number' ? options.port : 5432}` };
@@ -167,7 +200,8 @@ function poolSecrets(pool: Pool): { secrets: string[]; target: string } {
 
 /** Validates the connection and options (no I/O) and resolves what the store needs. */
 export function resolveConfig(connection: PostgresConnection, options: PostgresStoreOptions = {}): ResolvedConfig {
-  if (!connection || typeof connection !== 'object') configError('createPostgresStore takes { connectionString }, { hyperdrive } or { pool } as its first argument');
+  if (!connection || typeof connection !== 'object')
+    configError('createPostgresStore takes { connectionString }, { hyperdrive } or { pool } as its first argument');
   const statementTimeoutMs = positiveInt(options.statementTimeoutMs, 'statementTimeoutMs') ?? 30_000;
   const base = {
     statementTimeoutMs,
@@ -176,13 +210,27 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
     logger: options.logger ?? console,
   };
   if ('pool' in connection && connection.pool) {
-    if (typeof connection.pool.connect !== 'function') configError('pool must be a pg Pool or a pg-compatible one such as @neondatabase/serverless\'s Pool');
-    return { ...base, prepare: !options.pgbouncer, ...poolSecrets(connection.pool as Pool), names: tableNames(options.schema, options.tablePrefix) };
+    if (typeof connection.pool.connect !== 'function')
+      configError("pool must be a pg Pool or a pg-compatible one such as @neondatabase/serverless's Pool");
+    return {
+      ...base,
+      prepare: !options.pgbouncer,
+      ...poolSecrets(connection.pool as Pool),
+      names: tableNames(options.schema, options.tablePrefix),
+    };
   }
   const hyperdrive = 'hyperdrive' in connection;
-  if (hyperdrive && typeof connection.hyperdrive?.connectionString !== 'string') configError('hyperdrive must be a Hyperdrive binding (env.HYPERDRIVE, declared under "hyperdrive" in wrangler.jsonc)');
-  const connectionString = hyperdrive ? connection.hyperdrive.connectionString : 'connectionString' in connection ? connection.connectionString : undefined;
-  if (connectionString === undefined) return configError('createPostgresStore needs { connectionString }, { hyperdrive } or { pool }');
+  if (hyperdrive && typeof connection.hyperdrive?.connectionString !== 'string')
+    configError(
+      'hyperdrive must be a Hyperdrive binding (env.HYPERDRIVE, declared under "hyperdrive" in wrangler.jsonc)',
+    );
+  const connectionString = hyperdrive
+    ? connection.hyperdrive.connectionString
+    : 'connectionString' in connection
+      ? connection.connectionString
+      : undefined;
+  if (connectionString === undefined)
+    return configError('createPostgresStore needs { connectionString }, { hyperdrive } or { pool }');
   const url = parseConnectionString(connectionString);
   const secrets = [connectionString, url.password].filter((s): s is string => !!s);
   // Hyperdrive pools in transaction mode, and a Worker request may hold 6 connections at once.
@@ -190,7 +238,8 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
   const poolConfig: PoolConfig = {
     connectionString: url.connectionString,
     max: positiveInt(options.poolSize, 'poolSize') ?? url.poolSize ?? (hyperdrive ? 5 : 10),
-    connectionTimeoutMillis: positiveInt(options.connectionTimeoutMs, 'connectionTimeoutMs') ?? url.connectionTimeoutMs ?? 10_000,
+    connectionTimeoutMillis:
+      positiveInt(options.connectionTimeoutMs, 'connectionTimeoutMs') ?? url.connectionTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
@@ -199,5 +248,12 @@ export function resolveConfig(connection: PostgresConnection, options: PostgresS
     ...(pgbouncer ? {} : { statement_timeout: statementTimeoutMs }),
     ...('ssl' in connection && connection.ssl !== undefined ? { ssl: connection.ssl } : {}),
   };
-  return { ...base, prepare: !pgbouncer, secrets, target: redactUrl(connectionString), names: tableNames(options.schema, options.tablePrefix), poolConfig };
+  return {
+    ...base,
+    prepare: !pgbouncer,
+    secrets,
+    target: redactUrl(connectionString),
+    names: tableNames(options.schema, options.tablePrefix),
+    poolConfig,
+  };
 }

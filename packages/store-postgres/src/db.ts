@@ -5,7 +5,11 @@ import { isConnectionLost, isLocalClose } from './errors.js';
 import { createReadTimeout } from './read-timeout.js';
 
 /** Runs one statement; `timed` false: without the client-side read timeout (DDL, waits for a lock). */
-export type Query = <R extends QueryResultRow>(sql: string, params?: readonly unknown[], timed?: boolean) => Promise<QueryResult<R>>;
+export type Query = <R extends QueryResultRow>(
+  sql: string,
+  params?: readonly unknown[],
+  timed?: boolean,
+) => Promise<QueryResult<R>>;
 
 /** The store's handle on its pool: statements with a read timeout, transactions, and broken-connection hygiene. */
 export interface Db {
@@ -34,7 +38,8 @@ interface DbOptions {
 
 /** The Query class of the client's own driver (`Client.Query`): pg's, or that of a pg fork such as @neondatabase/serverless, whose
  * connections differ from pg's in what a query object may touch. */
-const queryClass = (client: PoolClient): typeof pg.Query => (client.constructor as { Query?: typeof pg.Query }).Query ?? pg.Query;
+const queryClass = (client: PoolClient): typeof pg.Query =>
+  (client.constructor as { Query?: typeof pg.Query }).Query ?? pg.Query;
 
 /** Wraps a pg Pool; creates it lazily (no I/O until the first statement). */
 export function createDb(options: DbOptions): Db {
@@ -44,7 +49,14 @@ export function createDb(options: DbOptions): Db {
   if (owned) {
     // An idle connection killed by a server restart is dropped by the pool; without a listener Node would crash. In workerd,
     // pg-cloudflare also reports each socket the pool itself closes (idle timeout, close()): that is no news.
-    pool.on('error', (error: Error) => isLocalClose(error) || options.logger.warn(`[agent-conversations] postgres: an idle connection was closed (${redact(error.message, options.secrets)}); the pool reconnects on the next call`));
+    pool.on(
+      'error',
+      (error: Error) =>
+        isLocalClose(error) ||
+        options.logger.warn(
+          `[agent-conversations] postgres: an idle connection was closed (${redact(error.message, options.secrets)}); the pool reconnects on the next call`,
+        ),
+    );
   }
   // Every statement is a lookup by key whose best plan does not depend on which key. Left to choose, the server kept planning get
   // anew on each call (its estimate for a conversation it has no statistics for looks cheaper than the generic plan's), which
@@ -54,7 +66,13 @@ export function createDb(options: DbOptions): Db {
   const configured = new WeakSet<PoolClient>();
   const configure = async (client: PoolClient): Promise<void> => {
     configured.add(client);
-    await client.query('SET plan_cache_mode = force_generic_plan').catch((error: unknown) => options.logger.warn(`[agent-conversations] postgres: could not set plan_cache_mode (${redact(String(error), options.secrets)})`));
+    await client
+      .query('SET plan_cache_mode = force_generic_plan')
+      .catch((error: unknown) =>
+        options.logger.warn(
+          `[agent-conversations] postgres: could not set plan_cache_mode (${redact(String(error), options.secrets)})`,
+        ),
+      );
   };
 
   async function withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -89,7 +107,12 @@ export function createDb(options: DbOptions): Db {
 
   /** A statement as a pg Query; with parameters, prepared once per connection under a name derived from its text. Built from the
    * text and then named, because pg copies every property descriptor of a config object on each call (a cost per statement). */
-  const statement = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], callback?: (error: Error | undefined, result: QueryResult<R>) => void) => {
+  const statement = <R extends QueryResultRow>(
+    client: PoolClient,
+    sql: string,
+    params: readonly unknown[],
+    callback?: (error: Error | undefined, result: QueryResult<R>) => void,
+  ) => {
     const query = new (queryClass(client))<R>(sql, params as unknown[], callback);
     if (options.prepare && params.length > 0) (query as { name?: string }).name = nameOf(sql);
     return query;
@@ -114,7 +137,12 @@ export function createDb(options: DbOptions): Db {
         }
       });
 
-  const streamOn = <R extends QueryResultRow>(client: PoolClient, sql: string, params: readonly unknown[], onRow: (row: R) => void): Promise<void> =>
+  const streamOn = <R extends QueryResultRow>(
+    client: PoolClient,
+    sql: string,
+    params: readonly unknown[],
+    onRow: (row: R) => void,
+  ): Promise<void> =>
     new Promise((resolve, reject) => {
       let rowError: unknown;
       const query = statement<R>(client, sql, params);
@@ -158,7 +186,12 @@ export function createDb(options: DbOptions): Db {
           return result;
         } catch (error) {
           // A failed ROLLBACK leaves the connection in a transaction; withClient then destroys it. The first error is the one to report.
-          if (!isConnectionLost(error)) await query('ROLLBACK').catch((rollbackError: unknown) => options.logger.warn(`[agent-conversations] postgres: ROLLBACK failed (${redact(String(rollbackError), options.secrets)})`));
+          if (!isConnectionLost(error))
+            await query('ROLLBACK').catch((rollbackError: unknown) =>
+              options.logger.warn(
+                `[agent-conversations] postgres: ROLLBACK failed (${redact(String(rollbackError), options.secrets)})`,
+              ),
+            );
           throw error;
         }
       }),

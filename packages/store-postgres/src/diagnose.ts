@@ -44,17 +44,30 @@ export async function diagnose(db: Db, t: TableNames, ctx: ErrorContext, autoMig
     {
       name: 'server version',
       ok: Number(facts.version_num) >= MIN_VERSION,
-      detail: Number(facts.version_num) >= MIN_VERSION ? `PostgreSQL ${facts.version}` : `PostgreSQL ${facts.version}; version 13 or newer is required`,
+      detail:
+        Number(facts.version_num) >= MIN_VERSION
+          ? `PostgreSQL ${facts.version}`
+          : `PostgreSQL ${facts.version}; version 13 or newer is required`,
     },
-    { name: 'encoding', ok: facts.encoding === 'UTF8', detail: facts.encoding === 'UTF8' ? 'UTF8' : `${facts.encoding}; conversations need a UTF8 database` },
+    {
+      name: 'encoding',
+      ok: facts.encoding === 'UTF8',
+      detail: facts.encoding === 'UTF8' ? 'UTF8' : `${facts.encoding}; conversations need a UTF8 database`,
+    },
   ];
   const version = await currentVersion(db.query, t);
   const current = version === LATEST_VERSION;
-  const fix = autoMigrate ? 'pending migrations are applied on first use (autoMigrate)' : "run the store's migrate() or apply the SQL files in migrations/";
+  const fix = autoMigrate
+    ? 'pending migrations are applied on first use (autoMigrate)'
+    : "run the store's migrate() or apply the SQL files in migrations/";
   checks.push({
     name: 'schema version',
     ok: current || (autoMigrate && version < LATEST_VERSION),
-    detail: current ? `version ${version} (current)` : version > LATEST_VERSION ? `version ${version} is newer than this package (${LATEST_VERSION}); upgrade it` : `version ${version} of ${LATEST_VERSION}; ${fix}`,
+    detail: current
+      ? `version ${version} (current)`
+      : version > LATEST_VERSION
+        ? `version ${version} is newer than this package (${LATEST_VERSION}); upgrade it`
+        : `version ${version} of ${LATEST_VERSION}; ${fix}`,
   });
   checks.push(await grants(db, t, facts, current));
   return checks;
@@ -62,8 +75,17 @@ export async function diagnose(db: Db, t: TableNames, ctx: ErrorContext, autoMig
 
 async function grants(db: Db, t: TableNames, facts: ServerFacts, current: boolean): Promise<HealthCheck> {
   if (facts.schema_usage === null) {
-    if (facts.database_create) return { name: 'grants', ok: !current, detail: `schema "${t.schema}" does not exist yet; migrate creates it ("${facts.user}" has CREATE on the database)` };
-    return { name: 'grants', ok: false, detail: `"${facts.user}" lacks CREATE on database "${facts.database}" to create schema "${t.schema}"; grant it, or have an admin run CREATE SCHEMA "${t.schema}" AUTHORIZATION "${facts.user}"` };
+    if (facts.database_create)
+      return {
+        name: 'grants',
+        ok: !current,
+        detail: `schema "${t.schema}" does not exist yet; migrate creates it ("${facts.user}" has CREATE on the database)`,
+      };
+    return {
+      name: 'grants',
+      ok: false,
+      detail: `"${facts.user}" lacks CREATE on database "${facts.database}" to create schema "${t.schema}"; grant it, or have an admin run CREATE SCHEMA "${t.schema}" AUTHORIZATION "${facts.user}"`,
+    };
   }
   const missing: string[] = [];
   if (!facts.schema_usage) missing.push(`USAGE on schema "${t.schema}"`);
@@ -76,5 +98,12 @@ async function grants(db: Db, t: TableNames, facts: ServerFacts, current: boolea
     );
     if (!rows[0]?.ok) missing.push(`SELECT, INSERT, UPDATE, DELETE on ${t.conversations} and ${t.messages}`);
   }
-  return { name: 'grants', ok: missing.length === 0, detail: missing.length === 0 ? `"${facts.user}" has the privileges it needs` : `"${facts.user}" lacks ${missing.join('; ')}` };
+  return {
+    name: 'grants',
+    ok: missing.length === 0,
+    detail:
+      missing.length === 0
+        ? `"${facts.user}" has the privileges it needs`
+        : `"${facts.user}" lacks ${missing.join('; ')}`,
+  };
 }

@@ -88,9 +88,11 @@ export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export const messageIdConstraint = (t: TableNames): string => `${tableOnly(t.messages)}_message_id_key`;
 
 /** A transaction-scoped advisory lock key for this schema and prefix (53-bit, fits a bigint). */
-export const lockKey = (t: TableNames): string => String(parseInt(fingerprint(`agent-conversations:${t.schema}.${t.prefix}`), 16));
+export const lockKey = (t: TableNames): string =>
+  String(parseInt(fingerprint(`agent-conversations:${t.schema}.${t.prefix}`), 16));
 /** The lock taken before creating the schema, so stores with other prefixes creating it at once do not collide. */
-const schemaLockKey = (t: TableNames): string => String(parseInt(fingerprint(`agent-conversations:schema:${t.schema}`), 16));
+const schemaLockKey = (t: TableNames): string =>
+  String(parseInt(fingerprint(`agent-conversations:schema:${t.schema}`), 16));
 
 const versionsTable = (t: TableNames): string => `CREATE TABLE IF NOT EXISTS ${t.versions} (
   version integer PRIMARY KEY,
@@ -113,14 +115,23 @@ COMMIT;
 }
 
 /** Every migration rendered for a schema and table prefix, e.g. to write your own SQL files for CI. */
-export function migrationFiles(options: { schema?: string; tablePrefix?: string } = {}): { version: number; fileName: string; sql: string }[] {
+export function migrationFiles(
+  options: { schema?: string; tablePrefix?: string } = {},
+): { version: number; fileName: string; sql: string }[] {
   const names = tableNames(options.schema, options.tablePrefix);
-  return MIGRATIONS.map((m) => ({ version: m.version, fileName: `${String(m.version).padStart(4, '0')}_${m.name}.sql`, sql: migrationFile(m, names) }));
+  return MIGRATIONS.map((m) => ({
+    version: m.version,
+    fileName: `${String(m.version).padStart(4, '0')}_${m.name}.sql`,
+    sql: migrationFile(m, names),
+  }));
 }
 
 function checkNotNewer(version: number): void {
   if (version > LATEST_VERSION) {
-    throw storeError('CONFIG', `the conversation tables are at schema version ${version}, newer than this @agent-conversations/store-postgres supports (${LATEST_VERSION}); upgrade the package`);
+    throw storeError(
+      'CONFIG',
+      `the conversation tables are at schema version ${version}, newer than this @agent-conversations/store-postgres supports (${LATEST_VERSION}); upgrade the package`,
+    );
   }
 }
 
@@ -132,7 +143,11 @@ export async function currentVersion(query: Query, t: TableNames): Promise<numbe
   return rows[0]?.version ?? 0;
 }
 
-const step = (m: Migration, t: TableNames): MigrationReport['steps'][number] => ({ version: m.version, name: m.name, sql: m.sql(t) });
+const step = (m: Migration, t: TableNames): MigrationReport['steps'][number] => ({
+  version: m.version,
+  name: m.name,
+  sql: m.sql(t),
+});
 
 /** What migrate would apply now, without applying it. */
 export async function planMigrations(db: Db, t: TableNames): Promise<MigrationReport> {
@@ -155,7 +170,11 @@ export async function migrate(db: Db, t: TableNames): Promise<MigrationReport> {
       "SELECT current_setting('server_encoding') AS encoding, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists",
       [t.schema],
     );
-    if (rows[0]?.encoding !== 'UTF8') throw storeError('CONFIG', `the database encoding is ${rows[0]?.encoding}; conversations need a UTF8 database (CREATE DATABASE ... ENCODING 'UTF8')`);
+    if (rows[0]?.encoding !== 'UTF8')
+      throw storeError(
+        'CONFIG',
+        `the database encoding is ${rows[0]?.encoding}; conversations need a UTF8 database (CREATE DATABASE ... ENCODING 'UTF8')`,
+      );
     if (!rows[0]?.schema_exists) {
       await query('SELECT pg_advisory_xact_lock($1)', [schemaLockKey(t)], false);
       await query(`CREATE SCHEMA IF NOT EXISTS "${t.schema}"`, [], false);
@@ -166,7 +185,11 @@ export async function migrate(db: Db, t: TableNames): Promise<MigrationReport> {
     const steps: MigrationReport['steps'] = [];
     for (const migration of MIGRATIONS.filter((m) => m.version > from)) {
       await query(migration.sql(t), [], false);
-      await query(`INSERT INTO ${t.versions} (version, name) VALUES ($1, $2)`, [migration.version, migration.name], false);
+      await query(
+        `INSERT INTO ${t.versions} (version, name) VALUES ($1, $2)`,
+        [migration.version, migration.name],
+        false,
+      );
       steps.push(step(migration, t));
     }
     // `from` is the version found before waiting for the lock: another process may have applied the steps meanwhile.

@@ -1,8 +1,16 @@
 import type { TableNames } from './config.js';
 
 /** The columns every meta-returning statement selects. */
-export const META = 'id, user_id, title, message_count, model, provider, usage_set, input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost_usd, duration_ms, metadata, created_at, updated_at, version';
-const USAGE_COLUMNS = ['input_tokens', 'output_tokens', 'reasoning_tokens', 'cached_tokens', 'cost_usd', 'duration_ms'] as const;
+export const META =
+  'id, user_id, title, message_count, model, provider, usage_set, input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost_usd, duration_ms, metadata, created_at, updated_at, version';
+const USAGE_COLUMNS = [
+  'input_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cached_tokens',
+  'cost_usd',
+  'duration_ms',
+] as const;
 
 /** Messages per row of `get`. */
 const GET_CHUNK = 128;
@@ -29,7 +37,9 @@ function appendSql(t: TableNames, single: boolean, usage: boolean): string {
     ? `INSERT INTO ${t.messages} (user_id, conversation_id, seq, message_id, json, hash)
     SELECT c.user_id, c.id, c.base + 1, $7::text, $8::text, $9::text FROM target c`
     : insertMessages(t, 'target', 'c.base + 1', 7);
-  const usageColumns = usage ? `,\n      usage_set = true,\n      ${usageSet(10, (col, p) => `CASE WHEN ${p} IS NULL THEN ${col} ELSE coalesce(${col}, 0) + ${p} END`)}` : '';
+  const usageColumns = usage
+    ? `,\n      usage_set = true,\n      ${usageSet(10, (col, p) => `CASE WHEN ${p} IS NULL THEN ${col} ELSE coalesce(${col}, 0) + ${p} END`)}`
+    : '';
   return `WITH target AS (
     UPDATE ${t.conversations} SET
       message_count = message_count + ${count},
@@ -140,7 +150,12 @@ export function buildQueries(t: TableNames) {
 
     /** One statement: lock and bump the conversation (version-checked), number the messages after message_count, add the usage
      * delta. Index (one message ? 1 : 0) + (usage delta ? 2 : 0), as store.ts picks it (parameters in appendSql). */
-    append: [appendSql(t, false, false), appendSql(t, true, false), appendSql(t, false, true), appendSql(t, true, true)] as const,
+    append: [
+      appendSql(t, false, false),
+      appendSql(t, true, false),
+      appendSql(t, false, true),
+      appendSql(t, true, true),
+    ] as const,
     /** Why a version-checked write matched no row: the current version, or no row when missing. */
     version: `SELECT version FROM ${t.conversations} WHERE user_id = $1 AND id = $2`,
     duplicateIds: `SELECT message_id FROM ${t.messages} WHERE user_id = $1 AND conversation_id = $2 AND message_id = ANY($3::text[]) LIMIT 1`,

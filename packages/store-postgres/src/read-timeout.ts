@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 
 /** A connection's socket (pg's internal `connection.stream`, which pg itself destroys on its own pipeline timeouts). */
-const socketOf = (client: PoolClient): { destroy(error: Error): void } => (client as unknown as { connection: { stream: { destroy(error: Error): void } } }).connection.stream;
+const socketOf = (client: PoolClient): { destroy(error: Error): void } =>
+  (client as unknown as { connection: { stream: { destroy(error: Error): void } } }).connection.stream;
 
 /** The read timeout of a connection's statements: `start` when a statement is sent, `stop` when it has settled, whatever way. */
 export interface ReadTimeout {

@@ -11,7 +11,11 @@ export function sha256Base64Js(text: string): string {
 
 // node:crypto's one-shot hash where the runtime has it (Node >= 20.16, Bun, Deno, Workers with nodejs_compat): several times
 // faster than JavaScript. Found at run time, not imported, so a Worker or browser bundle carries no node: import.
-const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => { hash?: NodeHash } | undefined } }).process?.getBuiltinModule?.('node:crypto')?.hash;
+const builtin = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => { hash?: NodeHash } | undefined } }
+).process?.getBuiltinModule?.('node:crypto')?.hash;
 
 /** SHA-256 of a string's UTF-8 bytes, base64 (44 characters): the same digest in every runtime. */
-export const sha256Base64: (text: string) => string = builtin ? (text) => builtin('sha256', text, 'base64') : sha256Base64Js;
+export const sha256Base64: (text: string) => string = builtin
+  ? (text) => builtin('sha256', text, 'base64')
+  : sha256Base64Js;

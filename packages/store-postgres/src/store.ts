@@ -55,14 +55,21 @@ export interface PostgresStore<M extends MessageInput = Message> extends Convers
   window(userId: string, id: string, options?: WindowOptions): Promise<MessageWindow<M> | null>;
 }
 
-const bigintParam = (value: number): number => Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(value)));
+const bigintParam = (value: number): number =>
+  Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.floor(value)));
 
 function notFound(id: string): never {
   throw storeError('NOT_FOUND', `conversation "${id}" does not exist for this user`);
 }
 
 /** The meta of a version-checked write; when it matched no row, NOT_FOUND or CONFLICT (one more read, on the error path only). */
-function writeResult(db: Db, q: Queries, row: MetaRow | undefined, key: [string, string], expected: number | undefined): ConversationMeta | Promise<never> {
+function writeResult(
+  db: Db,
+  q: Queries,
+  row: MetaRow | undefined,
+  key: [string, string],
+  expected: number | undefined,
+): ConversationMeta | Promise<never> {
   return metaOf(row) ?? noRowWritten(db, q, key, expected);
 }
 
@@ -71,11 +78,17 @@ async function noRowWritten(db: Db, q: Queries, key: [string, string], expected:
   if (current === undefined || expected === undefined) return notFound(key[1]);
   checkVersion(expected, current, 'postgres');
   // The version matches now but did not when the write ran: another write moved it in between.
-  throw storeError('CONFLICT', `expected version ${expected} but the conversation changed while this write ran; reload it and retry`);
+  throw storeError(
+    'CONFLICT',
+    `expected version ${expected} but the conversation changed while this write ran; reload it and retry`,
+  );
 }
 
 /** Creates a Postgres-backed store; validates options but does no I/O until the first call. */
-export function createPostgresStore<M extends MessageInput = Message>(connection: PostgresConnection, options?: PostgresStoreOptions): PostgresStore<M>;
+export function createPostgresStore<M extends MessageInput = Message>(
+  connection: PostgresConnection,
+  options?: PostgresStoreOptions,
+): PostgresStore<M>;
 export function createPostgresStore(connection: PostgresConnection, options?: PostgresStoreOptions): PostgresStore;
 export function createPostgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresStore {
   const config = resolveConfig(connection, options);
@@ -132,12 +145,18 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
       }
     },
 
-    async listUsers(opts?: { limit?: number; cursor?: string }): Promise<{ items: string[]; nextCursor: string | null }> {
+    async listUsers(opts?: {
+      limit?: number;
+      cursor?: string;
+    }): Promise<{ items: string[]; nextCursor: string | null }> {
       const limit = opts?.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw storeError('VALIDATION', 'limit must be an integer from 1 to 1000');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw storeError('VALIDATION', 'limit must be an integer from 1 to 1000');
       if (opts?.cursor !== undefined) assertUserId(opts.cursor);
       const params = opts?.cursor === undefined ? [limit + 1] : [limit + 1, encodeText(opts.cursor)];
-      const { rows } = await run('listUsers', () => db.query<{ user_id: string }>(q.listUsers[params.length - 1]!, params));
+      const { rows } = await run('listUsers', () =>
+        db.query<{ user_id: string }>(q.listUsers[params.length - 1]!, params),
+      );
       const items = rows.slice(0, limit).map((r) => decodeText(r.user_id));
       return { items, nextCursor: rows.length > limit ? items[items.length - 1]! : null };
     },
@@ -154,7 +173,9 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
       if (after) params.push(after.updatedAt, after.id);
       if (updatedAfter !== null) params.push(bigintParam(updatedAfter));
       params.push(limit + 1);
-      const { rows } = await run('list', () => db.query<ConversationRow>(q.list[(after ? 1 : 0) + (updatedAfter !== null ? 2 : 0)]!, params));
+      const { rows } = await run('list', () =>
+        db.query<ConversationRow>(q.list[(after ? 1 : 0) + (updatedAfter !== null ? 2 : 0)]!, params),
+      );
       const items = rows.slice(0, limit).map(toMeta);
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -185,7 +206,12 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
       return run('upsert', () => upsert(db, q, input, expected, config.now));
     },
 
-    async append(userId: string, id: string, raw: readonly MessageInput[], opts?: AppendOptions): Promise<ConversationMeta> {
+    async append(
+      userId: string,
+      id: string,
+      raw: readonly MessageInput[],
+      opts?: AppendOptions,
+    ): Promise<ConversationMeta> {
       assertUserId(userId);
       assertConversationId(id);
       const prepared = prepareMessages(raw, { allowEmpty: false });
@@ -195,7 +221,15 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
       const title = prepared.some((m) => m.message.role === 'user') ? autoTitle(prepared.map((m) => m.message)) : null;
       const single = prepared.length === 1;
       const withUsage = delta !== undefined && Object.keys(delta).length > 0;
-      const params: unknown[] = [encodeText(userId), id, config.now(), expected ?? null, DEFAULT_TITLE, title, ...(single ? [ids[0], jsons[0], hashes[0]] : [ids, jsons, hashes])];
+      const params: unknown[] = [
+        encodeText(userId),
+        id,
+        config.now(),
+        expected ?? null,
+        DEFAULT_TITLE,
+        title,
+        ...(single ? [ids[0], jsons[0], hashes[0]] : [ids, jsons, hashes]),
+      ];
       if (withUsage) params.push(...usageParams(delta));
       return run('append', async () => {
         try {
@@ -205,7 +239,12 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
           if ((error as { constraint?: unknown }).constraint !== messageIdConstraint(config.names)) throw error;
           const found = (await db.query<{ message_id: string }>(q.duplicateIds, [params[0], id, ids])).rows[0];
           const dup = found && decodeText(found.message_id);
-          throw storeError('CONFLICT', dup === undefined ? `a message id is already in conversation "${id}"` : `message id "${dup}" is already in conversation "${id}"`);
+          throw storeError(
+            'CONFLICT',
+            dup === undefined
+              ? `a message id is already in conversation "${id}"`
+              : `message id "${dup}" is already in conversation "${id}"`,
+          );
         }
       });
     },
@@ -216,8 +255,21 @@ export function createPostgresStore(connection: PostgresConnection, options: Pos
       const patch = preparePatch(raw);
       const expected = validateExpectedVersion(opts?.expectedVersion);
       const metadata = patch.metadata === undefined ? null : JSON.stringify(patch.metadata);
-      const params = [encodeText(userId), id, config.now(), expected ?? null, encodeOptional(patch.title), encodeOptional(patch.model), encodeOptional(patch.provider), metadata, patch.usage !== undefined, ...usageParams(patch.usage)];
-      return run('update', async () => writeResult(db, q, (await db.query<MetaRow>(q.update, params)).rows[0], [params[0] as string, id], expected));
+      const params = [
+        encodeText(userId),
+        id,
+        config.now(),
+        expected ?? null,
+        encodeOptional(patch.title),
+        encodeOptional(patch.model),
+        encodeOptional(patch.provider),
+        metadata,
+        patch.usage !== undefined,
+        ...usageParams(patch.usage),
+      ];
+      return run('update', async () =>
+        writeResult(db, q, (await db.query<MetaRow>(q.update, params)).rows[0], [params[0] as string, id], expected),
+      );
     },
 
     async delete(userId: string, id: string): Promise<boolean> {

@@ -6,7 +6,11 @@ const MARK = '\u0001';
 
 /** The text to store for a string; identical to it unless it holds NUL, a lone surrogate or starts with the marker. */
 export function encodeText(value: string): string {
-  return value.includes('\u0000') || value.startsWith(MARK) || !(value as string & { isWellFormed(): boolean }).isWellFormed() ? MARK + JSON.stringify(value) : value;
+  return value.includes('\u0000') ||
+    value.startsWith(MARK) ||
+    !(value as string & { isWellFormed(): boolean }).isWellFormed()
+    ? MARK + JSON.stringify(value)
+    : value;
 }
 
 /** The string `encodeText` was given. */
@@ -15,4 +19,5 @@ export function decodeText(stored: string): string {
 }
 
 /** encodeText for optional values. */
-export const encodeOptional = (value: string | undefined): string | null => (value === undefined ? null : encodeText(value));
+export const encodeOptional = (value: string | undefined): string | null =>
+  value === undefined ? null : encodeText(value);

@@ -73,14 +73,38 @@ function head(input: ScannedInput, storedTitle: string | undefined): unknown[] {
   const messages = input.messages.messages;
   const title = resolveTitle(input.title, storedTitle, messages);
   const metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
-  return [encodeText(input.userId), input.id, encodeText(title), autoTitle(messages), encodeOptional(input.model), encodeOptional(input.provider), input.usage !== undefined, ...usageParams(input.usage), metadata];
+  return [
+    encodeText(input.userId),
+    input.id,
+    encodeText(title),
+    autoTitle(messages),
+    encodeOptional(input.model),
+    encodeOptional(input.provider),
+    input.usage !== undefined,
+    ...usageParams(input.usage),
+    metadata,
+  ];
 }
 
 /** The `replace` parameters that keep the first `keep` messages (already prepared from there on) and write the rest; `version`:
  * the version read without a lock (the statement then matches no row if it changed), or null under the row lock. */
-function replaceParams(input: ScannedInput, stored: { title: string; updated_at: string | number }, rest: readonly PreparedMessage[], keep: number, now: number, version: number | null): unknown[] {
+function replaceParams(
+  input: ScannedInput,
+  stored: { title: string; updated_at: string | number },
+  rest: readonly PreparedMessage[],
+  keep: number,
+  now: number,
+  version: number | null,
+): unknown[] {
   const time = input.updatedAt ?? Math.max(now, Number(stored.updated_at));
-  return [...head(input, decodeText(stored.title)), time, ...columns(rest), keep, input.messages.digests[input.messages.messages.length], version];
+  return [
+    ...head(input, decodeText(stored.title)),
+    time,
+    ...columns(rest),
+    keep,
+    input.messages.digests[input.messages.messages.length],
+    version,
+  ];
 }
 
 /** All the client does for an upsert whose stored messages start the given list: the `replace` parameters, or null otherwise. */
@@ -103,14 +127,36 @@ export function tailParams(input: ScannedInput, expected: number | undefined, no
   const metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
   const candidates = Array.from(digests.subarray(from), String);
   return [
-    encodeText(input.userId), input.id, title, encodeText(DEFAULT_TITLE), encodeText(defaultTitle(messages)), autoTitle(messages),
-    encodeOptional(input.model), encodeOptional(input.provider), input.usage !== undefined, ...usageParams(input.usage), metadata,
-    input.updatedAt ?? null, now, count, digests[count], expected ?? null, from, candidates, ...columns(messages.slice(from).map((m) => prepareMessage(m))),
+    encodeText(input.userId),
+    input.id,
+    title,
+    encodeText(DEFAULT_TITLE),
+    encodeText(defaultTitle(messages)),
+    autoTitle(messages),
+    encodeOptional(input.model),
+    encodeOptional(input.provider),
+    input.usage !== undefined,
+    ...usageParams(input.usage),
+    metadata,
+    input.updatedAt ?? null,
+    now,
+    count,
+    digests[count],
+    expected ?? null,
+    from,
+    candidates,
+    ...columns(messages.slice(from).map((m) => prepareMessage(m))),
   ];
 }
 
 // Under the row lock: creates the conversation, or finds the first changed message by its hash and rewrites from there.
-async function upsertLocked(query: Query, q: Queries, input: ScannedInput, expected: number | undefined, now: number): Promise<ConversationMeta | null> {
+async function upsertLocked(
+  query: Query,
+  q: Queries,
+  input: ScannedInput,
+  expected: number | undefined,
+  now: number,
+): Promise<ConversationMeta | null> {
   const key = [encodeText(input.userId), input.id];
   const existing = (await query<ConversationRow>(q.lock, key)).rows[0];
   checkVersion(expected, existing?.version ?? 0, 'postgres');
@@ -118,13 +164,26 @@ async function upsertLocked(query: Query, q: Queries, input: ScannedInput, expec
   const digest = input.messages.digests[prepared.length];
   if (!existing) {
     const time = input.updatedAt ?? now;
-    const created = await query<MetaRow>(q.create, [...head(input, undefined), input.createdAt ?? time, time, ...columns(prepared), digest]);
+    const created = await query<MetaRow>(q.create, [
+      ...head(input, undefined),
+      input.createdAt ?? time,
+      time,
+      ...columns(prepared),
+      digest,
+    ]);
     return metaOf(created.rows[0]) ?? null; // created concurrently: the caller retries
   }
-  const stored = existing.message_count === 0 ? [] : (await query<{ hash: string }>(q.hashes, key)).rows.map((r) => r.hash);
-  const keep = firstChangedIndex(stored, prepared.map((m) => ({ ...m, json: hashOf(m.json) })));
+  const stored =
+    existing.message_count === 0 ? [] : (await query<{ hash: string }>(q.hashes, key)).rows.map((r) => r.hash);
+  const keep = firstChangedIndex(
+    stored,
+    prepared.map((m) => ({ ...m, json: hashOf(m.json) })),
+  );
   if (keep < stored.length) await query(q.deleteFrom, [...key, keep]);
-  const replaced = await query<MetaRow>(q.replace, replaceParams(input, existing, prepared.slice(keep), keep, now, null));
+  const replaced = await query<MetaRow>(
+    q.replace,
+    replaceParams(input, existing, prepared.slice(keep), keep, now, null),
+  );
   return metaOf(replaced.rows[0])!;
 }
 
@@ -136,7 +195,13 @@ async function upsertLocked(query: Query, q: Queries, input: ScannedInput, expec
  * that matches no row if anything changed in between. Any other case (a new conversation, a changed earlier message, a write in
  * between) takes the locked path, which compares every message.
  */
-export async function upsert(db: Db, q: Queries, input: ScannedInput, expected: number | undefined, now: () => number): Promise<ConversationMeta> {
+export async function upsert(
+  db: Db,
+  q: Queries,
+  input: ScannedInput,
+  expected: number | undefined,
+  now: () => number,
+): Promise<ConversationMeta> {
   const inOne = metaOf((await db.query<MetaRow>(q.extend, tailParams(input, expected, now()))).rows[0]);
   if (inOne) return inOne;
   const row = (await db.query<StateRow>(q.state, [encodeText(input.userId), input.id])).rows[0];
@@ -148,5 +213,8 @@ export async function upsert(db: Db, q: Queries, input: ScannedInput, expected: 
     const meta = await db.transaction((query) => upsertLocked(query, q, input, expected, now()));
     if (meta) return meta;
   }
-  throw storeError('UNAVAILABLE', `conversation "${input.id}" kept being created and deleted concurrently; retry the upsert`);
+  throw storeError(
+    'UNAVAILABLE',
+    `conversation "${input.id}" kept being created and deleted concurrently; retry the upsert`,
+  );
 }

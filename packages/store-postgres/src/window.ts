@@ -1,4 +1,12 @@
-import { assertConversationId, assertUserId, parseWindowOptions, windowRange, type Message, type MessageWindow, type WindowOptions } from '@agent-conversations/core';
+import {
+  assertConversationId,
+  assertUserId,
+  parseWindowOptions,
+  windowRange,
+  type Message,
+  type MessageWindow,
+  type WindowOptions,
+} from '@agent-conversations/core';
 import type { TableNames } from './config.js';
 import type { Db } from './db.js';
 import { META } from './queries.js';
@@ -24,15 +32,26 @@ FROM (SELECT ${META} FROM ${t.conversations} WHERE user_id = $1 AND id = $2) c`;
 const INT_MAX = 2_147_483_647;
 
 /** Validates the call (ids, then options) and returns the statement's parameters; throws VALIDATION before any I/O. */
-export function windowParams(userId: string, id: string, options: WindowOptions | undefined): { params: unknown[]; parsed: ReturnType<typeof parseWindowOptions> } {
+export function windowParams(
+  userId: string,
+  id: string,
+  options: WindowOptions | undefined,
+): { params: unknown[]; parsed: ReturnType<typeof parseWindowOptions> } {
   assertUserId(userId);
   assertConversationId(id);
   const parsed = parseWindowOptions(options);
-  return { parsed, params: [encodeText(userId), id, parsed.limit, parsed.before === null ? null : Math.min(parsed.before, INT_MAX)] };
+  return {
+    parsed,
+    params: [encodeText(userId), id, parsed.limit, parsed.before === null ? null : Math.min(parsed.before, INT_MAX)],
+  };
 }
 
 /** Runs the window statement and builds the window; null when the conversation is missing (or another user's). */
-export async function readWindow(db: Db, sql: string, { params, parsed }: ReturnType<typeof windowParams>): Promise<MessageWindow | null> {
+export async function readWindow(
+  db: Db,
+  sql: string,
+  { params, parsed }: ReturnType<typeof windowParams>,
+): Promise<MessageWindow | null> {
   const row = (await db.query<{ meta: string; part: string | null }>(sql, params)).rows[0];
   const meta = metaOf(row);
   if (!row || !meta) return null;

@@ -25,11 +25,17 @@ runConformanceSuite({
   createPeerStore: () => createPostgresStore({ hyperdrive: env.HYPERDRIVE }),
   inspect: {
     async messages(userId, id) {
-      const { rows } = await tables.query<{ json: string }>(`SELECT json FROM ${names.messages} WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq`, [userId, id]);
+      const { rows } = await tables.query<{ json: string }>(
+        `SELECT json FROM ${names.messages} WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq`,
+        [userId, id],
+      );
       return rows.map((r) => JSON.parse(r.json) as Message);
     },
     async exists(userId, id) {
-      const { rowCount } = await tables.query(`SELECT 1 FROM ${names.conversations} WHERE user_id = $1 AND id = $2`, [userId, id]);
+      const { rowCount } = await tables.query(`SELECT 1 FROM ${names.conversations} WHERE user_id = $1 AND id = $2`, [
+        userId,
+        id,
+      ]);
       return (rowCount ?? 0) > 0;
     },
   },

@@ -5,7 +5,10 @@ import { createPostgresStore } from '../src/index.js';
 export default {
   async fetch(request, env, ctx): Promise<Response> {
     const url = new URL(request.url);
-    const [userId, id] = [url.searchParams.get('user') ?? 'anonymous', url.searchParams.get('conversation') ?? 'default'];
+    const [userId, id] = [
+      url.searchParams.get('user') ?? 'anonymous',
+      url.searchParams.get('conversation') ?? 'default',
+    ];
     const store = createPostgresStore({ hyperdrive: env.HYPERDRIVE });
     try {
       const text = await request.text();

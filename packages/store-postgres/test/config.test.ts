@@ -1,4 +1,10 @@
-import { createStoreResolver, getRegisteredAdapters, parseConversationConfig, unregisterStoreAdapter, type StoreContext } from '@agent-conversations/core';
+import {
+  createStoreResolver,
+  getRegisteredAdapters,
+  parseConversationConfig,
+  unregisterStoreAdapter,
+  type StoreContext,
+} from '@agent-conversations/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPostgresStore, parseConnectionString, postgresAdapter, type PostgresStore } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '@agent-conversations/pg-test-server';
@@ -7,8 +13,16 @@ const silent = { warn: () => undefined };
 
 describe('connection string', () => {
   it('reads the Prisma parameters and removes them from what pg gets; keeps the rest', () => {
-    const parsed = parseConnectionString('postgresql://user:p%40ss@db.example.com:6543/app?schema=chat&pgbouncer=true&connection_limit=3&connect_timeout=15&pool_timeout=10&sslmode=require&application_name=web');
-    expect(parsed).toMatchObject({ schema: 'chat', pgbouncer: true, poolSize: 3, connectionTimeoutMs: 15_000, password: 'p@ss' });
+    const parsed = parseConnectionString(
+      'postgresql://user:p%40ss@db.example.com:6543/app?schema=chat&pgbouncer=true&connection_limit=3&connect_timeout=15&pool_timeout=10&sslmode=require&application_name=web',
+    );
+    expect(parsed).toMatchObject({
+      schema: 'chat',
+      pgbouncer: true,
+      poolSize: 3,
+      connectionTimeoutMs: 15_000,
+      password: 'p@ss',
+    });
     const kept = new URL(parsed.connectionString);
     expect([...kept.searchParams.keys()]).toEqual(['sslmode', 'application_name']);
     expect(kept.password).toBe('p%40ss');
@@ -35,7 +49,10 @@ describe('connection string', () => {
   });
 
   it('creating a store does no I/O: an unreachable server only fails the first call', async () => {
-    const store = createPostgresStore({ connectionString: 'postgresql://u:secret-pass@127.0.0.1:1/db' }, { connectionTimeoutMs: 1_000 });
+    const store = createPostgresStore(
+      { connectionString: 'postgresql://u:secret-pass@127.0.0.1:1/db' },
+      { connectionTimeoutMs: 1_000 },
+    );
     await expect(store.list('u')).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
     await store.close();
   });
@@ -52,7 +69,10 @@ describe('adapter', () => {
     await db.drop();
   });
   const resolve = async (env: Record<string, string>): Promise<PostgresStore> => {
-    const store = (await createStoreResolver([postgresAdapter]).resolve({ env: { AGENT_CONVERSATION_PERSISTENCE: 'true', ...env }, logger: silent })) as PostgresStore;
+    const store = (await createStoreResolver([postgresAdapter]).resolve({
+      env: { AGENT_CONVERSATION_PERSISTENCE: 'true', ...env },
+      logger: silent,
+    })) as PostgresStore;
     stores.push(store);
     return store;
   };
@@ -64,13 +84,19 @@ describe('adapter', () => {
     expect((await store.get('u', 'c'))?.title).toBe('from DATABASE_URL');
   });
 
-  it('POSTGRES_PRISMA_URL alone works; its schema parameter stays Prisma\'s and the tables go to their own schema', async () => {
-    const store = await resolve({ POSTGRES_PRISMA_URL: `${db.url}?schema=from_prisma&pgbouncer=true&connection_limit=2` });
+  it("POSTGRES_PRISMA_URL alone works; its schema parameter stays Prisma's and the tables go to their own schema", async () => {
+    const store = await resolve({
+      POSTGRES_PRISMA_URL: `${db.url}?schema=from_prisma&pgbouncer=true&connection_limit=2`,
+    });
     expect(store.tables.schema).toBe('agent_conversations');
     await store.upsert({ userId: 'u', id: 'c', messages: [] });
-    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM agent_conversations.agent_conversations WHERE user_id = 'u'");
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM agent_conversations.agent_conversations WHERE user_id = 'u'",
+    );
     expect(rows).toEqual([{ n: 1 }]);
-    const { rows: prisma } = await db.pool.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'from_prisma'");
+    const { rows: prisma } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'from_prisma'",
+    );
     expect(prisma).toEqual([{ n: 0 }]);
   });
 

@@ -41,7 +41,11 @@ function kit(db: TestDatabase, args: string[], env: Record<string, string> = {})
 async function withStore(db: TestDatabase, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const store = createPostgresStore({ connectionString: db.url }, options);
   stores.push(store);
-  await store.upsert({ userId: 'alice', id: 'c1', messages: [{ id: 'm1', role: 'user', content: 'kept through drizzle-kit' }] });
+  await store.upsert({
+    userId: 'alice',
+    id: 'c1',
+    messages: [{ id: 'm1', role: 'user', content: 'kept through drizzle-kit' }],
+  });
   return store;
 }
 
@@ -68,7 +72,11 @@ describe('beside drizzle-kit', () => {
     const first = kit(db, ['push', '--verbose', '--force']);
     expect(first).toContain('CREATE TABLE "users"');
     expect(first).not.toMatch(/agent_/);
-    expect(await tables(db)).toEqual([...STORE_TABLES.map((t) => `agent_conversations.${t}`), 'public.projects', 'public.users']);
+    expect(await tables(db)).toEqual([
+      ...STORE_TABLES.map((t) => `agent_conversations.${t}`),
+      'public.projects',
+      'public.users',
+    ]);
     expect(kit(db, ['push', '--verbose', '--force'])).toContain('No changes detected');
     expect((await store.get('alice', 'c1'))?.messages.map((m) => m.id)).toEqual(['m1']);
   });
@@ -79,11 +87,20 @@ describe('beside drizzle-kit', () => {
     const out = mkdtempSync(join(tmpdir(), 'drizzle-out-'));
     outs.push(out);
     kit(db, ['generate'], { DRIZZLE_OUT: out });
-    const sql = readdirSync(out).filter((f) => f.endsWith('.sql')).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    const sql = readdirSync(out)
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => readFileSync(join(out, f), 'utf8'))
+      .join('\n');
     expect(sql).toContain('CREATE TABLE "projects"');
     expect(sql).not.toMatch(/agent_/);
     kit(db, ['migrate'], { DRIZZLE_OUT: out });
-    expect(await tables(db)).toEqual(expect.arrayContaining(['public.users', 'public.projects', ...STORE_TABLES.map((t) => `agent_conversations.${t}`)]));
+    expect(await tables(db)).toEqual(
+      expect.arrayContaining([
+        'public.users',
+        'public.projects',
+        ...STORE_TABLES.map((t) => `agent_conversations.${t}`),
+      ]),
+    );
     expect((await store.get('alice', 'c1'))?.title).toBe('kept through drizzle-kit');
   });
 
@@ -91,7 +108,9 @@ describe('beside drizzle-kit', () => {
     const db = await fresh('drizzle_public');
     kit(db, ['push', '--force']); // the app's tables first, so the later push has nothing to create (no rename question)
     const store = await withStore(db, { schema: 'public' });
-    expect(kit(db, ['push', '--verbose', '--force'], { DRIZZLE_TABLES_FILTER: '!agent_*' })).toContain('No changes detected');
+    expect(kit(db, ['push', '--verbose', '--force'], { DRIZZLE_TABLES_FILTER: '!agent_*' })).toContain(
+      'No changes detected',
+    );
     expect((await store.get('alice', 'c1'))?.messages.map((m) => m.id)).toEqual(['m1']);
 
     const unfiltered = kit(db, ['push', '--verbose', '--force']);

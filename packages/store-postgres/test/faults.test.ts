@@ -8,7 +8,10 @@ let server: PgServer;
 const stores: PostgresStore[] = [];
 const warnings: string[] = [];
 const open = (url: string): PostgresStore => {
-  const store = createPostgresStore({ connectionString: url }, { connectionTimeoutMs: 3_000, logger: { warn: (m) => warnings.push(m) } });
+  const store = createPostgresStore(
+    { connectionString: url },
+    { connectionTimeoutMs: 3_000, logger: { warn: (m) => warnings.push(m) } },
+  );
   stores.push(store);
   return store;
 };
@@ -84,7 +87,10 @@ describe('server restart', () => {
     await store.upsert({ userId: 'u2', id: 'c', messages: [msg('before')] });
     await server.stop();
     try {
-      await expect(store.append('u2', 'c', [msg('while-down')])).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      await expect(store.append('u2', 'c', [msg('while-down')])).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        retryable: true,
+      });
       const checks = await store.diagnose();
       expect(checks).toEqual([expect.objectContaining({ name: 'reachable', ok: false })]);
     } finally {
@@ -124,6 +130,9 @@ describe('connection errors', () => {
   it('a database that does not exist is a CONFIG error', async () => {
     const url = new URL(server.url);
     url.pathname = '/no_such_database';
-    await expect(open(url.toString()).list('u')).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/no_such_database/) });
+    await expect(open(url.toString()).list('u')).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/no_such_database/),
+    });
   });
 });

@@ -6,7 +6,10 @@ import { msg, uid, useTestDatabase } from './support/stores.js';
 
 const ctx = useTestDatabase('get');
 const { open } = ctx;
-const conversation = (n: number, from = 0) => Array.from({ length: n }, (_, i) => msg(`m${from + i}`, `message ${from + i} ${'é👋\u0000'.repeat(i % 3)}`, i % 2 ? 'assistant' : 'user'));
+const conversation = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) =>
+    msg(`m${from + i}`, `message ${from + i} ${'é👋\u0000'.repeat(i % 3)}`, i % 2 ? 'assistant' : 'user'),
+  );
 
 describe('get', () => {
   it('returns every message in order across chunk boundaries (0, 1, 127, 128, 129, 256, 257, 1000 messages)', async () => {
@@ -57,7 +60,10 @@ describe('get', () => {
     const store = open({ poolSize: 1 });
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ userId: u, id: c, messages: conversation(300) });
-    await ctx.db.pool.query("UPDATE agent_conversations.agent_messages SET json = '{broken' WHERE user_id = $1 AND conversation_id = $2 AND seq = 140", [u, c]);
+    await ctx.db.pool.query(
+      "UPDATE agent_conversations.agent_messages SET json = '{broken' WHERE user_id = $1 AND conversation_id = $2 AND seq = 140",
+      [u, c],
+    );
     const error = await store.get(u, c).catch((e: unknown) => e);
     expect(isConversationStoreError(error) && error.code).toBe('STORAGE');
     await store.upsert({ userId: u, id: 'other', messages: conversation(3) });
@@ -84,11 +90,15 @@ describe('get', () => {
       await client.query(`PREPARE get_plan(text, text) AS ${buildQueries(store.tables).get}`);
       for (const mode of ['force_custom_plan', 'force_generic_plan']) {
         await client.query(`SET plan_cache_mode = ${mode}`);
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE get_plan(${client.escapeLiteral(u)}, ${client.escapeLiteral(c)})`);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE get_plan(${client.escapeLiteral(u)}, ${client.escapeLiteral(c)})`,
+        );
         const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
         expect(plan, plan).not.toMatch(/message_id_key|Seq Scan on agent_messages|Sort/);
         // Eight chunks of at most 128 rows: no chunk reads the other chunks' rows.
-        expect(plan, plan).toMatch(/Index Scan using agent_messages_pkey on agent_messages \(actual rows=125 loops=8\)/);
+        expect(plan, plan).toMatch(
+          /Index Scan using agent_messages_pkey on agent_messages \(actual rows=125 loops=8\)/,
+        );
       }
     } finally {
       await client.query('DEALLOCATE get_plan').catch(() => undefined);

@@ -32,11 +32,15 @@ function open(db: TestDatabase, options: Parameters<typeof createPostgresStore>[
   return store;
 }
 async function versions(db: TestDatabase): Promise<number[]> {
-  const { rows } = await db.pool.query<{ version: number }>('SELECT version FROM agent_conversations.agent_schema_migrations ORDER BY version');
+  const { rows } = await db.pool.query<{ version: number }>(
+    'SELECT version FROM agent_conversations.agent_schema_migrations ORDER BY version',
+  );
   return rows.map((r) => r.version);
 }
 async function indexes(db: TestDatabase): Promise<string[]> {
-  const { rows } = await db.pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'agent_conversations' AND tablename LIKE 'agent_%' ORDER BY 1");
+  const { rows } = await db.pool.query<{ indexname: string }>(
+    "SELECT indexname FROM pg_indexes WHERE schemaname = 'agent_conversations' AND tablename LIKE 'agent_%' ORDER BY 1",
+  );
   return rows.map((r) => r.indexname);
 }
 
@@ -50,9 +54,19 @@ describe('migrations', () => {
     const db = await freshDatabase();
     const store = open(db, { autoMigrate: false });
     const first = await store.migrate();
-    expect({ from: first.from, to: first.to, steps: first.steps.map((s) => s.version) }).toEqual({ from: 0, to: LATEST_VERSION, steps: [1, 2, 3] });
+    expect({ from: first.from, to: first.to, steps: first.steps.map((s) => s.version) }).toEqual({
+      from: 0,
+      to: LATEST_VERSION,
+      steps: [1, 2, 3],
+    });
     expect(await versions(db)).toEqual([1, 2, 3]);
-    expect(await indexes(db)).toEqual(['agent_conversations_list_idx', 'agent_conversations_pkey', 'agent_messages_message_id_key', 'agent_messages_pkey', 'agent_schema_migrations_pkey']);
+    expect(await indexes(db)).toEqual([
+      'agent_conversations_list_idx',
+      'agent_conversations_pkey',
+      'agent_messages_message_id_key',
+      'agent_messages_pkey',
+      'agent_schema_migrations_pkey',
+    ]);
     expect(await store.migrate()).toEqual({ from: 3, to: 3, steps: [] });
     expect(await versions(db)).toEqual([1, 2, 3]);
   });
@@ -75,8 +89,12 @@ describe('migrations', () => {
   it('a database at an older version (v1, applied from the shipped SQL file) is upgraded and keeps its data', async () => {
     const db = await freshDatabase();
     await db.pool.query(migrationFiles()[0]!.sql);
-    await db.pool.query(`INSERT INTO agent_conversations.agent_conversations (user_id, id, title, message_count, created_at, updated_at, version) VALUES ('alice', 'old', 'From v1', 1, 1, 2, 1)`);
-    await db.pool.query(`INSERT INTO agent_conversations.agent_messages VALUES ('alice', 'old', 1, 'm1', 'h', '{"id":"m1","role":"user","content":"hi"}')`);
+    await db.pool.query(
+      `INSERT INTO agent_conversations.agent_conversations (user_id, id, title, message_count, created_at, updated_at, version) VALUES ('alice', 'old', 'From v1', 1, 1, 2, 1)`,
+    );
+    await db.pool.query(
+      `INSERT INTO agent_conversations.agent_messages VALUES ('alice', 'old', 1, 'm1', 'h', '{"id":"m1","role":"user","content":"hi"}')`,
+    );
     expect(await versions(db)).toEqual([1]);
     const store = open(db);
     const report = await store.migrate();
@@ -89,10 +107,17 @@ describe('migrations', () => {
   it('a database newer than the package is refused with a CONFIG error, and nothing is written', async () => {
     const db = await freshDatabase();
     await open(db).migrate();
-    await db.pool.query("INSERT INTO agent_conversations.agent_schema_migrations (version, name) VALUES (99, 'from the future')");
+    await db.pool.query(
+      "INSERT INTO agent_conversations.agent_schema_migrations (version, name) VALUES (99, 'from the future')",
+    );
     const store = open(db);
-    await expect(store.upsert({ userId: 'u', id: 'c', messages: [] })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/version 99/) });
-    expect((await db.pool.query('SELECT count(*)::int AS n FROM agent_conversations.agent_conversations')).rows).toEqual([{ n: 0 }]);
+    await expect(store.upsert({ userId: 'u', id: 'c', messages: [] })).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/version 99/),
+    });
+    expect(
+      (await db.pool.query('SELECT count(*)::int AS n FROM agent_conversations.agent_conversations')).rows,
+    ).toEqual([{ n: 0 }]);
   });
 
   it('refuses a database whose encoding is not UTF8', async () => {
@@ -101,7 +126,9 @@ describe('migrations', () => {
     const name = `${db.name}_ascii`;
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE "${name}" ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+      await admin.query(
+        `CREATE DATABASE "${name}" ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`,
+      );
       const url = new URL(db.url);
       url.pathname = `/${name}`;
       const store = createPostgresStore({ connectionString: url.toString() });
@@ -124,7 +151,9 @@ describe('concurrent migrations', () => {
     const finished = children.map((child) => output(child, (text) => text.trim().split('\n').length === 2));
     await Promise.all(children.map((child) => output(child, (text) => text.startsWith('ready'))));
     for (const child of children) child.stdin.write('go\n'); // all loaded: they start migrating together
-    const results = (await Promise.all(finished)).map((text) => JSON.parse(text.trim().split('\n')[1]!) as { from: number; to: number; applied: number[] });
+    const results = (await Promise.all(finished)).map(
+      (text) => JSON.parse(text.trim().split('\n')[1]!) as { from: number; to: number; applied: number[] },
+    );
     expect(results.every((r) => r.to === LATEST_VERSION)).toBe(true);
     expect(results.flatMap((r) => r.applied).sort()).toEqual([1, 2, 3]);
     expect(await versions(db)).toEqual([1, 2, 3]);
@@ -143,7 +172,9 @@ describe('concurrent migrations', () => {
     const group = ['a_', 'b_', 'c_', 'd_'].map((tablePrefix) => open(db, { tablePrefix }));
     const reports = await Promise.all(group.map((store) => store.migrate()));
     expect(reports.map((r) => r.to)).toEqual([LATEST_VERSION, LATEST_VERSION, LATEST_VERSION, LATEST_VERSION]);
-    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'agent_conversations' AND tablename LIKE '%_conversations'");
+    const { rows } = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'agent_conversations' AND tablename LIKE '%_conversations'",
+    );
     expect(rows).toEqual([{ n: 4 }]);
   });
 });
@@ -152,7 +183,9 @@ describe('shipped SQL files', () => {
   const dir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
   it('match the migrations the store applies (regenerate with npm run migrations:write)', () => {
-    const shipped = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+    const shipped = readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     const rendered = migrationFiles();
     expect(shipped).toEqual(rendered.map((f) => f.fileName));
     for (const file of rendered) expect(readFileSync(`${dir}${file.fileName}`, 'utf8'), file.fileName).toBe(file.sql);

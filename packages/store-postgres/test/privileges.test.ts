@@ -60,7 +60,9 @@ describe('privileges', () => {
     const { name, url } = await role();
     await db.pool.query('CREATE SCHEMA ci_migrated');
     for (const file of migrationFiles({ schema: 'ci_migrated' })) await db.pool.query(file.sql);
-    await db.pool.query(`GRANT USAGE ON SCHEMA ci_migrated TO ${name}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ci_migrated TO ${name}`);
+    await db.pool.query(
+      `GRANT USAGE ON SCHEMA ci_migrated TO ${name}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ci_migrated TO ${name}`,
+    );
     const store = open(url, 'ci_migrated');
     await roundTrip(store);
     expect((await store.diagnose()).filter((c) => !c.ok)).toEqual([]);
@@ -83,9 +85,14 @@ describe('privileges', () => {
     stores.push(denied);
     const error = await denied.list('u').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'UNAUTHORIZED', retryable: false });
-    expect((error as Error).message).toMatch(/grant CREATE on the database, have an admin create the schema \(CREATE SCHEMA agent_conversations AUTHORIZATION <user>\)/);
+    expect((error as Error).message).toMatch(
+      /grant CREATE on the database, have an admin create the schema \(CREATE SCHEMA agent_conversations AUTHORIZATION <user>\)/,
+    );
     const grants = (await denied.diagnose()).find((c) => c.name === 'grants');
-    expect(grants).toMatchObject({ ok: false, detail: expect.stringContaining(`CREATE SCHEMA "agent_conversations" AUTHORIZATION "${name}"`) });
+    expect(grants).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining(`CREATE SCHEMA "agent_conversations" AUTHORIZATION "${name}"`),
+    });
 
     await db.pool.query(`CREATE SCHEMA agent_conversations AUTHORIZATION ${name}`);
     const store = createPostgresStore({ connectionString: url });

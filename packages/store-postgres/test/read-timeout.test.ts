@@ -7,7 +7,9 @@ import { createReadTimeout } from '../src/read-timeout.js';
 const connection = () => {
   const destroyed: Error[] = [];
   const at: number[] = [];
-  const client = { connection: { stream: { destroy: (error: Error) => destroyed.push(error) && at.push(Date.now()) } } } as unknown as PoolClient;
+  const client = {
+    connection: { stream: { destroy: (error: Error) => destroyed.push(error) && at.push(Date.now()) } },
+  } as unknown as PoolClient;
   return { client, destroyed, at };
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

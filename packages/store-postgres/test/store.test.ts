@@ -25,28 +25,45 @@ async function rows(userId: string, id: string): Promise<RowVersion[]> {
   return found;
 }
 
-
 describe('storage layout', () => {
   it('stores one row per message, numbered 1..n, holding the exact JSON text (NUL as the \\u0000 escape)', async () => {
     const store = open();
     const [u, c] = [uid('u'), uid('c')];
-    const messages = [msg('a', 'hello\u0000world'), msg('b', 'second', 'assistant'), { id: 'c', role: 'user', content: 'lone \ud800' }];
+    const messages = [
+      msg('a', 'hello\u0000world'),
+      msg('b', 'second', 'assistant'),
+      { id: 'c', role: 'user', content: 'lone \ud800' },
+    ];
     await store.upsert({ userId: u, id: c, messages });
     const stored = await rows(u, c);
-    expect(stored.map((r) => [r.seq, r.message_id])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect(stored.map((r) => [r.seq, r.message_id])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
     expect(stored.map((r) => r.json)).toEqual(messages.map((m) => JSON.stringify(m)));
     expect(stored[0]!.json).toContain('hello\\u0000world');
     // The hash the store sends equals SHA-256 of the stored JSON computed by the server (what earlier versions stored).
-    const { rows: hashes } = await ctx.db.pool.query("SELECT hash = encode(sha256(convert_to(json, 'UTF8')), 'base64') AS same FROM agent_conversations.agent_messages WHERE user_id = $1 AND conversation_id = $2", [u, c]);
+    const { rows: hashes } = await ctx.db.pool.query(
+      "SELECT hash = encode(sha256(convert_to(json, 'UTF8')), 'base64') AS same FROM agent_conversations.agent_messages WHERE user_id = $1 AND conversation_id = $2",
+      [u, c],
+    );
     expect(hashes).toEqual([{ same: true }, { same: true }, { same: true }]);
-    const { rows: conv } = await ctx.db.pool.query('SELECT message_count, version FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2', [u, c]);
+    const { rows: conv } = await ctx.db.pool.query(
+      'SELECT message_count, version FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2',
+      [u, c],
+    );
     expect(conv).toEqual([{ message_count: 3, version: 1 }]);
   });
 
   it('an append writes only its new rows; the stored ones are not touched', async () => {
     const store = open();
     const [u, c] = [uid('u'), uid('c')];
-    await store.upsert({ userId: u, id: c, messages: [msg('1', 'one'), msg('2', 'two', 'assistant'), msg('3', 'three')] });
+    await store.upsert({
+      userId: u,
+      id: c,
+      messages: [msg('1', 'one'), msg('2', 'two', 'assistant'), msg('3', 'three')],
+    });
     const before = await rows(u, c);
     await store.append(u, c, [msg('4', 'four', 'assistant')]);
     const after = await rows(u, c);
@@ -57,7 +74,12 @@ describe('storage layout', () => {
   it('an upsert rewrites only from the first changed message (AI SDK continuation keeps the prefix rows)', async () => {
     const store = open();
     const [u, c] = [uid('u'), uid('c')];
-    const first = [msg('1', 'héllo 👋🏽 \u0000 \ud800'), msg('2', 'two', 'assistant'), msg('3', 'three'), msg('4', 'partial', 'assistant')];
+    const first = [
+      msg('1', 'héllo 👋🏽 \u0000 \ud800'),
+      msg('2', 'two', 'assistant'),
+      msg('3', 'three'),
+      msg('4', 'partial', 'assistant'),
+    ];
     await store.upsert({ userId: u, id: c, messages: first });
     const before = await rows(u, c);
     const next = [...first.slice(0, 3), msg('4', 'partial answer, continued', 'assistant'), msg('5', 'next')];
@@ -72,7 +94,13 @@ describe('storage layout', () => {
   it('an upsert of a list that starts with the stored messages writes only the new rows, also after appends and over rows from before the digest', async () => {
     const store = open();
     const [u, c] = [uid('u'), uid('c')];
-    const prefix = async () => (await ctx.db.pool.query('SELECT prefix_count, prefix_digest FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2', [u, c])).rows[0];
+    const prefix = async () =>
+      (
+        await ctx.db.pool.query(
+          'SELECT prefix_count, prefix_digest FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2',
+          [u, c],
+        )
+      ).rows[0];
     let list = [msg('1', 'one'), msg('2', 'two', 'assistant'), msg('3', 'three')];
     await store.upsert({ userId: u, id: c, messages: list });
     expect(await prefix()).toMatchObject({ prefix_count: 3 });
@@ -87,13 +115,18 @@ describe('storage layout', () => {
     expect(after.map((r) => r.json)).toEqual(list.map((m) => JSON.stringify(m)));
     expect(await prefix()).toMatchObject({ prefix_count: 6 });
     // A row written before migration 3 has no digest: its messages are compared by hash, and the upsert still keeps them.
-    await ctx.db.pool.query('UPDATE agent_conversations.agent_conversations SET prefix_count = 0, prefix_digest = NULL WHERE user_id = $1 AND id = $2', [u, c]);
+    await ctx.db.pool.query(
+      'UPDATE agent_conversations.agent_conversations SET prefix_count = 0, prefix_digest = NULL WHERE user_id = $1 AND id = $2',
+      [u, c],
+    );
     list = [...list, msg('7', 'seven')];
     await store.upsert({ userId: u, id: c, messages: list });
     expect((await rows(u, c)).slice(0, 6)).toEqual(after);
     expect(await prefix()).toMatchObject({ prefix_count: 7 });
     // Bad input after an unchanged prefix is VALIDATION, and nothing is written.
-    await expect(store.upsert({ userId: u, id: c, messages: [...list, { id: '8', role: 'user', n: Number.NaN }] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(
+      store.upsert({ userId: u, id: c, messages: [...list, { id: '8', role: 'user', n: Number.NaN }] }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
     expect((await store.get(u, c))!).toMatchObject({ version: 4, messageCount: 7 });
   });
 
@@ -133,7 +166,9 @@ describe('storage layout', () => {
     expect(stored!.messages).toEqual(list);
     expect(stored).toMatchObject({ title: 'Kept', messageCount: list.length });
     // And the stale version is refused by the one statement's condition as by the others.
-    await expect(store.upsert({ userId: u, id: c, messages: [...list, msg('z', 'late')] }, { expectedVersion: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      store.upsert({ userId: u, id: c, messages: [...list, msg('z', 'late')] }, { expectedVersion: 1 }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('the unlocked write of an upsert matches no row when the conversation changed after it was read', async () => {
@@ -155,13 +190,17 @@ describe('storage layout', () => {
 
   it('opens connections under concurrent calls, and lends them to the app through store.pool, without any pg deprecation warning', async () => {
     const warnings: string[] = [];
-    const listen = (warning: Error): void => void (warning.name === 'DeprecationWarning' && warnings.push(warning.message));
+    const listen = (warning: Error): void =>
+      void (warning.name === 'DeprecationWarning' && warnings.push(warning.message));
     process.on('warning', listen);
     try {
       const store = open({ poolSize: 4 });
       const u = uid('u');
       // The app's own statements on the store's pool (as the bench's bare INSERTs) take fresh connections too.
-      await Promise.all([...Array.from({ length: 4 }, () => store.pool.query('SELECT 1')), ...Array.from({ length: 12 }, (_, i) => store.upsert({ userId: u, id: `c${i}`, messages: [msg('1', 'hi')] }))]);
+      await Promise.all([
+        ...Array.from({ length: 4 }, () => store.pool.query('SELECT 1')),
+        ...Array.from({ length: 12 }, (_, i) => store.upsert({ userId: u, id: `c${i}`, messages: [msg('1', 'hi')] })),
+      ]);
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings).toEqual([]);
       const { rows: found } = await store.pool.query("SELECT current_setting('plan_cache_mode') AS mode");
@@ -183,36 +222,87 @@ describe('storage layout', () => {
   it('a title derived from text with NUL or lone surrogates is clean display text; given titles and labels like that are refused', async () => {
     const store = open();
     const [u, c] = [uid('u'), uid('c')];
-    const meta = await store.upsert({ userId: u, id: c, messages: [msg('1', 'nul\u0000 and lone \ud800 here')], model: 'm1', provider: 'p1' });
+    const meta = await store.upsert({
+      userId: u,
+      id: c,
+      messages: [msg('1', 'nul\u0000 and lone \ud800 here')],
+      model: 'm1',
+      provider: 'p1',
+    });
     expect(meta.title).toBe('nul and lone \ufffd here');
     expect(await store.get(u, c)).toMatchObject({ title: 'nul and lone \ufffd here', model: 'm1', provider: 'p1' });
-    await expect(store.update(u, c, { title: '\u0001starts with a control character' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(store.update(u, c, { title: '\u0001starts with a control character' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     await expect(store.update(u, c, { model: 'm\u0000' })).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(store.update(u, c, { provider: '\udc00p' })).rejects.toMatchObject({ code: 'VALIDATION' });
     await store.update(u, c, { model: 'plain' });
-    const { rows: raw } = await ctx.db.pool.query('SELECT model, title FROM agent_conversations.agent_conversations WHERE id = $1', [c]);
+    const { rows: raw } = await ctx.db.pool.query(
+      'SELECT model, title FROM agent_conversations.agent_conversations WHERE id = $1',
+      [c],
+    );
     expect(raw).toEqual([{ model: 'plain', title: 'nul and lone \ufffd here' }]);
   });
 
   it('every call returns the same meta: writes and get (built as JSON by the server) and list (from the row)', async () => {
     const store = open();
     const [u, c, bare] = [`${uid('u')}\ud800`, uid('c'), uid('c')];
-    const metadata = JSON.parse('{"tag":null,"nested":{"n":null,"list":[null,1.5,"\\u0000"]},"__proto__":{"x":1},"":"empty key"}') as Record<string, unknown>;
-    const created = await store.upsert({ userId: u, id: c, messages: [msg('1', 'hello')], model: 'm1', metadata, usage: { inputTokens: 5, costUsd: 0.1 } });
-    const appended = await store.append(u, c, [msg('2', 'hi', 'assistant')], { usage: { inputTokens: 2, durationMs: 1e15 } });
+    const metadata = JSON.parse(
+      '{"tag":null,"nested":{"n":null,"list":[null,1.5,"\\u0000"]},"__proto__":{"x":1},"":"empty key"}',
+    ) as Record<string, unknown>;
+    const created = await store.upsert({
+      userId: u,
+      id: c,
+      messages: [msg('1', 'hello')],
+      model: 'm1',
+      metadata,
+      usage: { inputTokens: 5, costUsd: 0.1 },
+    });
+    const appended = await store.append(u, c, [msg('2', 'hi', 'assistant')], {
+      usage: { inputTokens: 2, durationMs: 1e15 },
+    });
     const updated = await store.update(u, c, { provider: 'p\u00e9' });
     const { messages, ...got } = (await store.get(u, c))!;
     const listed = (await store.list(u)).items.find((m) => m.id === c);
     expect(messages).toHaveLength(2);
-    expect(updated).toEqual({ id: c, userId: u, title: 'hello', messageCount: 2, model: 'm1', provider: 'p\u00e9', usage: { inputTokens: 7, costUsd: 0.1, durationMs: 1e15 }, metadata, createdAt: created.createdAt, updatedAt: updated.updatedAt, version: 3 });
+    expect(updated).toEqual({
+      id: c,
+      userId: u,
+      title: 'hello',
+      messageCount: 2,
+      model: 'm1',
+      provider: 'p\u00e9',
+      usage: { inputTokens: 7, costUsd: 0.1, durationMs: 1e15 },
+      metadata,
+      createdAt: created.createdAt,
+      updatedAt: updated.updatedAt,
+      version: 3,
+    });
     expect(Object.getPrototypeOf(updated.metadata)).toBe(Object.prototype); // "__proto__" is an own key, as JSON.parse makes it
     expect(appended).toEqual({ ...updated, provider: undefined, updatedAt: appended.updatedAt, version: 2 });
     expect(got).toEqual(updated);
     expect(listed).toEqual(updated);
     // Absent optional fields are left out, not undefined; usage appears once set, even with no counters.
     const plain = await store.upsert({ userId: u, id: bare, messages: [] });
-    expect(Object.keys(plain).sort()).toEqual(['createdAt', 'id', 'messageCount', 'title', 'updatedAt', 'userId', 'version']);
-    expect(Object.keys((await store.get(u, bare))!).sort()).toEqual(['createdAt', 'id', 'messageCount', 'messages', 'title', 'updatedAt', 'userId', 'version']);
+    expect(Object.keys(plain).sort()).toEqual([
+      'createdAt',
+      'id',
+      'messageCount',
+      'title',
+      'updatedAt',
+      'userId',
+      'version',
+    ]);
+    expect(Object.keys((await store.get(u, bare))!).sort()).toEqual([
+      'createdAt',
+      'id',
+      'messageCount',
+      'messages',
+      'title',
+      'updatedAt',
+      'userId',
+      'version',
+    ]);
     expect((await store.upsert({ userId: u, id: bare, messages: [], usage: {} })).usage).toEqual({});
     expect((await store.get(u, bare))!.usage).toEqual({});
   });
@@ -255,7 +345,9 @@ describe('storage layout', () => {
     for (let round = 0; round < 10; round++) {
       const c = `race-${round}`;
       await writer.upsert({ userId: u, id: c, messages: [msg('0', 'start')] });
-      const appends = Array.from({ length: 8 }, (_, i) => writer.append(u, c, [msg(`a${i}`, 'racing')]).catch((e: unknown) => e));
+      const appends = Array.from({ length: 8 }, (_, i) =>
+        writer.append(u, c, [msg(`a${i}`, 'racing')]).catch((e: unknown) => e),
+      );
       await Promise.all([deleter.delete(u, c), ...appends]);
       expect(await writer.get(u, c)).toBeNull();
       expect(await rows(u, c)).toEqual([]);
@@ -300,7 +392,8 @@ describe('list', () => {
   it('orders ids by code unit ("C" collation), like the memory store', async () => {
     const store = open();
     const u = uid('u');
-    for (const id of ['b', 'B', 'a', '_', 'A', '0']) await store.upsert({ userId: u, id, messages: [], updatedAt: 1000 });
+    for (const id of ['b', 'B', 'a', '_', 'A', '0'])
+      await store.upsert({ userId: u, id, messages: [], updatedAt: 1000 });
     const { items } = await store.list(u);
     expect(items.map((m) => m.id)).toEqual(['b', 'a', '_', 'B', 'A', '0']);
   });
@@ -312,7 +405,9 @@ describe('configuration', () => {
     const plain = open();
     const [u, c] = [uid('u'), uid('c')];
     await custom.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
-    const { rows: tables } = await ctx.db.pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'chat_app' ORDER BY 1");
+    const { rows: tables } = await ctx.db.pool.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'chat_app' ORDER BY 1",
+    );
     expect(tables.map((r) => r.table_name)).toEqual(['ai_conversations', 'ai_messages', 'ai_schema_migrations']);
     expect(await plain.get(u, c)).toBeNull();
     expect((await custom.get(u, c))?.messages).toEqual([msg('1', 'hi')]);
@@ -332,7 +427,7 @@ describe('configuration', () => {
     }
   });
 
-  it('a Prisma URL works: schema= stays Prisma\'s, pgbouncer=true sends no startup parameters and prepares no named statements', async () => {
+  it("a Prisma URL works: schema= stays Prisma's, pgbouncer=true sends no startup parameters and prepares no named statements", async () => {
     const url = new URL(ctx.db.url);
     url.search = '?schema=prisma_app&pgbouncer=true&connection_limit=1&connect_timeout=5';
     const store = open({}, url.toString());
@@ -342,7 +437,9 @@ describe('configuration', () => {
     expect(store.tables.conversations).toBe('"agent_conversations"."agent_conversations"');
     const { rows: prisma } = await store.pool.query("SELECT to_regclass('prisma_app.agent_conversations') AS t");
     expect(prisma).toEqual([{ t: null }]);
-    const { rows: found } = await store.pool.query("SELECT current_setting('statement_timeout') AS timeout, (SELECT count(*)::int FROM pg_prepared_statements) AS prepared");
+    const { rows: found } = await store.pool.query(
+      "SELECT current_setting('statement_timeout') AS timeout, (SELECT count(*)::int FROM pg_prepared_statements) AS prepared",
+    );
     expect(found).toEqual([{ timeout: '0', prepared: 0 }]);
     expect(store.pool.options.max).toBe(1);
   });
@@ -352,7 +449,9 @@ describe('configuration', () => {
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ userId: u, id: c, messages: [msg('1', 'hi')] });
     await store.get(u, c);
-    const { rows: found } = await store.pool.query("SELECT current_setting('statement_timeout') AS timeout, (SELECT count(*)::int FROM pg_prepared_statements) AS prepared");
+    const { rows: found } = await store.pool.query(
+      "SELECT current_setting('statement_timeout') AS timeout, (SELECT count(*)::int FROM pg_prepared_statements) AS prepared",
+    );
     expect(found[0].timeout).toBe('12s');
     expect(found[0].prepared).toBeGreaterThan(2);
   });

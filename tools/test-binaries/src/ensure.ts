@@ -5,8 +5,12 @@ import { findPgBin } from '@agent-conversations/pg-test-server';
 import { TEST_BINARIES, findBinary, missingMessage, type TestBinary } from './index.js';
 
 function aptGet(args: string[]): void {
-  const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
+  const result = spawnSync('apt-get', args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (result.status !== 0)
+    throw new Error(`apt-get ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
 }
 
 const missing = (): TestBinary[] => TEST_BINARIES.filter((b) => !findBinary(b));
@@ -29,9 +33,12 @@ async function main(): Promise<number> {
   const still = missing();
   if (still.length) {
     const packages = still.filter((b) => !process.env[b.envVar]).map((b) => b.debianPackage);
-    const debian = packages.length === still.length && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+    const debian =
+      packages.length === still.length && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
     // On Debian one command brings them all; elsewhere each binary says where it looked and what to install.
-    const how = debian ? `install with: sudo apt-get update && sudo apt-get install -y ${packages.join(' ')} (Debian 12; or set ${still.map((b) => b.envVar).join(', ')})` : `\n${still.map(missingMessage).join('\n')}`;
+    const how = debian
+      ? `install with: sudo apt-get update && sudo apt-get install -y ${packages.join(' ')} (Debian 12; or set ${still.map((b) => b.envVar).join(', ')})`
+      : `\n${still.map(missingMessage).join('\n')}`;
     console.error(`npm test: missing ${still.map((b) => b.name).join(', ')}; ${how}`);
     return 1;
   }

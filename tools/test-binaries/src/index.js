@@ -33,11 +33,16 @@ export const CHROMIUM = {
   morePaths: playwrightChromium,
   debianPackage: 'chromium',
   install:
-    'Debian: sudo apt-get install -y chromium; Ubuntu: sudo snap install chromium; macOS: install Google Chrome or Chromium; anywhere: npx playwright-core install chromium (into playwright\'s cache)',
+    "Debian: sudo apt-get install -y chromium; Ubuntu: sudo snap install chromium; macOS: install Google Chrome or Chromium; anywhere: npx playwright-core install chromium (into playwright's cache)",
 };
 
 /** @type {import('./index.js').TestBinary} */
-export const PGBOUNCER = { name: 'pgbouncer', envVar: 'PGBOUNCER_PATH', paths: ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'], debianPackage: 'pgbouncer' };
+export const PGBOUNCER = {
+  name: 'pgbouncer',
+  envVar: 'PGBOUNCER_PATH',
+  paths: ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'],
+  debianPackage: 'pgbouncer',
+};
 
 /** ClickHouse 18.16, too old for the store: the tests prove it is refused with a clear error. Debian 12 still ships it. */
 /** @type {import('./index.js').TestBinary} */

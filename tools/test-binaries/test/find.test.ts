@@ -32,16 +32,28 @@ describe('finding a binary', () => {
   });
 
   it('then the usual paths in order, then the computed ones', () => {
-    const binary: TestBinary = { name: 'tool', envVar: 'TEST_BINARIES_TOOL', paths: [absent(), present], morePaths: () => [join(dir, 'late')], debianPackage: 'tool' };
+    const binary: TestBinary = {
+      name: 'tool',
+      envVar: 'TEST_BINARIES_TOOL',
+      paths: [absent(), present],
+      morePaths: () => [join(dir, 'late')],
+      debianPackage: 'tool',
+    };
     expect(searchPaths(binary)).toEqual([absent(), present, join(dir, 'late')]);
     expect(findBinary(binary)).toBe(present);
     expect(findBinary({ ...binary, paths: [absent()], morePaths: () => [present] })).toBe(present);
   });
 
   it("looks for Chromium in playwright's browser cache after the system paths, where playwright-core puts it", () => {
-    const { chromium } = createRequire(import.meta.url)('playwright-core') as { chromium: { executablePath(): string } };
+    const { chromium } = createRequire(import.meta.url)('playwright-core') as {
+      chromium: { executablePath(): string };
+    };
     expect(searchPaths(CHROMIUM).at(-1)).toBe(chromium.executablePath());
-    expect(CHROMIUM.paths.slice(0, 3)).toEqual(['/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium']);
+    expect(CHROMIUM.paths.slice(0, 3)).toEqual([
+      '/usr/bin/chromium',
+      '/usr/bin/chromium-browser',
+      '/snap/bin/chromium',
+    ]);
   });
 
   it('says where it looked and what to install when nothing is found', () => {

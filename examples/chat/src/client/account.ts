@@ -1,9 +1,18 @@
-import { baseStore, ConversationStoreError, type ConversationStore, type MessageInput } from '@agent-conversations/core';
+import {
+  baseStore,
+  ConversationStoreError,
+  type ConversationStore,
+  type MessageInput,
+} from '@agent-conversations/core';
 import { importLocalHistory, type ImportLocalHistoryResult } from '@agent-conversations/store-browser';
 import type { ApiErrorBody, SessionInfo } from '../shared/api.js';
 
 async function post(path: string, body: unknown): Promise<SessionInfo> {
-  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const data = (await response.json()) as SessionInfo | ApiErrorBody;
   if ('error' in data) throw new ConversationStoreError(data.error.code, data.error.message, { adapter: 'http' });
   return data;
@@ -29,20 +38,39 @@ export function signOut(): Promise<SessionInfo> {
  * Copies this browser's signed-out history into the signed-in user's server store and clears the local
  * copies the server acknowledged. `to` talks to the server over HTTP; the server scopes it by the session.
  */
-export async function importBrowserHistory<M extends MessageInput>(from: ConversationStore<M>, anonymousId: string, to: ConversationStore<M>, userId: string): Promise<{ result: ImportLocalHistoryResult; titles: string[] }> {
+export async function importBrowserHistory<M extends MessageInput>(
+  from: ConversationStore<M>,
+  anonymousId: string,
+  to: ConversationStore<M>,
+  userId: string,
+): Promise<{ result: ImportLocalHistoryResult; titles: string[] }> {
   const titles = (await from.list(anonymousId, { limit: 200 })).items.map((meta) => meta.title);
   // importLocalHistory copies messages of any type as they are: it takes the stores as the base type.
-  const result = await importLocalHistory({ from: baseStore(from), to: baseStore(to), userId, fromUserId: anonymousId, clearLocal: true });
+  const result = await importLocalHistory({
+    from: baseStore(from),
+    to: baseStore(to),
+    userId,
+    fromUserId: anonymousId,
+    clearLocal: true,
+  });
   return { result, titles };
 }
 
 /** What the page says after an import, e.g. "Imported 2 conversations from this browser". */
-export function describeImport(user: string, { result, titles }: { result: ImportLocalHistoryResult; titles: string[] }): string {
+export function describeImport(
+  user: string,
+  { result, titles }: { result: ImportLocalHistoryResult; titles: string[] },
+): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const parts: string[] = [];
   const which = result.imported === titles.length ? ` (${titles.map((t) => `“${t}”`).join(', ')})` : '';
-  if (result.imported > 0) parts.push(`Imported ${plural(result.imported, 'conversation')} from this browser${which} into ${user}'s history.`);
-  if (result.skipped > 0) parts.push(`${plural(result.skipped, 'conversation')} ${result.skipped === 1 ? 'was' : 'were'} already on the server.`);
-  for (const issue of [...result.conflicts, ...result.rejected]) parts.push(`Kept “${issue.id}” in this browser: ${issue.reason}.`);
+  if (result.imported > 0)
+    parts.push(`Imported ${plural(result.imported, 'conversation')} from this browser${which} into ${user}'s history.`);
+  if (result.skipped > 0)
+    parts.push(
+      `${plural(result.skipped, 'conversation')} ${result.skipped === 1 ? 'was' : 'were'} already on the server.`,
+    );
+  for (const issue of [...result.conflicts, ...result.rejected])
+    parts.push(`Kept “${issue.id}” in this browser: ${issue.reason}.`);
   return parts.length > 0 ? parts.join(' ') : `Signed in as ${user}. Nothing to import from this browser.`;
 }

@@ -48,7 +48,9 @@ export function renderChat(view: ChatView): void {
   const { messages, status, error, meta } = view;
   const busy = status === 'submitted' || status === 'streaming';
   $('chat-title').textContent = meta?.title ?? (messages.length > 0 ? defaultTitle(messages) : 'New conversation');
-  $('chat-meta').textContent = meta ? `version ${meta.version} · ${meta.messageCount} messages · saved ${view.storeLabel}` : 'Not saved yet: the first reply saves it.';
+  $('chat-meta').textContent = meta
+    ? `version ${meta.version} · ${meta.messageCount} messages · saved ${view.storeLabel}`
+    : 'Not saved yet: the first reply saves it.';
   const totals = formatUsage(meta?.usage);
   $('chat-usage').hidden = totals === null;
   $('chat-usage').textContent = totals ? `Total: ${totals}` : '';
@@ -62,13 +64,24 @@ export function renderChat(view: ChatView): void {
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const items = messages.map(messageItem);
   if (status === 'submitted') items.push(element('li', 'message assistant pending', 'Thinking…'));
-  if (items.length === 0) items.push(element('li', 'empty-chat', 'Say something: a scripted model on the server answers, and the conversation is saved through the store.'));
+  if (items.length === 0)
+    items.push(
+      element(
+        'li',
+        'empty-chat',
+        'Say something: a scripted model on the server answers, and the conversation is saved through the store.',
+      ),
+    );
   list.replaceChildren(...items);
   if (atBottom || busy) list.scrollTop = list.scrollHeight;
 
   $('chat-error').hidden = !error;
   $('chat-error-text').textContent = error ? `The reply failed: ${error}` : '';
   $('save-error').hidden = view.unsaved === null && !view.saving;
-  $('save-error-text').textContent = view.saving ? 'Saving the stopped reply…' : view.unsaved ? `This reply is not saved: ${view.unsaved}` : '';
+  $('save-error-text').textContent = view.saving
+    ? 'Saving the stopped reply…'
+    : view.unsaved
+      ? `This reply is not saved: ${view.unsaved}`
+      : '';
   $('save-retry').hidden = view.saving;
 }

@@ -49,8 +49,21 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export function render(): void {
   const { chat, meta, error, unsaved, saving } = state.current;
-  renderChat({ messages: chat.messages, status: chat.status, error: error ?? undefined, meta, storeLabel: state.scope.label, unsaved: unsaved?.reason ?? null, saving });
-  renderList(state.conversations, state.nextCursor !== null, chat.id, (id) => void run(() => open(id)).then(state.onOpened));
+  renderChat({
+    messages: chat.messages,
+    status: chat.status,
+    error: error ?? undefined,
+    meta,
+    storeLabel: state.scope.label,
+    unsaved: unsaved?.reason ?? null,
+    saving,
+  });
+  renderList(
+    state.conversations,
+    state.nextCursor !== null,
+    chat.id,
+    (id) => void run(() => open(id)).then(state.onOpened),
+  );
 }
 
 /** Runs a user action; a store error is shown as a notice with its code, anything else is rethrown. */
@@ -64,7 +77,10 @@ export async function run(action: () => Promise<void>): Promise<void> {
 }
 
 /** The first pages of a scope's list, at least `want` conversations when it has them (the store's cursor, 50 at a time). */
-export async function listPages(scope: Scope, want: number): Promise<{ items: ConversationMeta[]; nextCursor: string | null }> {
+export async function listPages(
+  scope: Scope,
+  want: number,
+): Promise<{ items: ConversationMeta[]; nextCursor: string | null }> {
   const items: ConversationMeta[] = [];
   let cursor: string | undefined;
   do {
@@ -111,7 +127,10 @@ async function conflict(what: 'sent' | 'saved'): Promise<void> {
   const prompt = $<HTMLTextAreaElement>('prompt');
   if (sent && !prompt.value) prompt.value = sent.text;
   const lead = what === 'sent' ? 'Not sent' : 'Your message and its reply were not saved';
-  showNotice(`${lead}: this conversation was changed in another tab or window. It now shows the newer history; your message is back in the box below, ready to send again.`, 'error');
+  showNotice(
+    `${lead}: this conversation was changed in another tab or window. It now shows the newer history; your message is back in the box below, ready to send again.`,
+    'error',
+  );
 }
 
 /** After Stop, signed in: the server stores the partial reply once the stream ends; wait for it, then show what was stored. */
@@ -163,14 +182,19 @@ export function show(id: string, messages: ChatMessage[], meta: ConversationMeta
           const { code, message, turn: failed } = part.data;
           if (!mine()) return;
           if (code === 'CONFLICT') return void run(() => conflict('saved'));
-          state.current.unsaved = { reason: `${code}: ${message}`, turn: failed, version: state.current.sent?.version ?? version() };
+          state.current.unsaved = {
+            reason: `${code}: ${message}`,
+            turn: failed,
+            version: state.current.sent?.version ?? version(),
+          };
           render();
         }
       },
       onFinish: ({ messages: all, isAbort, isError }) => {
         if (isError || !mine()) return;
         if (!owner.signedIn) void run(() => saveLocally(chat, owner, all, turn));
-        else if (isAbort || outcome === null) void run(() => awaitStoppedSave(chat, owner, state.current.sent?.version ?? version()));
+        else if (isAbort || outcome === null)
+          void run(() => awaitStoppedSave(chat, owner, state.current.sent?.version ?? version()));
       },
       onError: (error) => {
         if (!mine()) return;
@@ -191,15 +215,32 @@ export function show(id: string, messages: ChatMessage[], meta: ConversationMeta
 }
 
 /** Signed out: the page saves the whole conversation in this browser, with the turn's usage and cost. */
-async function saveLocally(chat: PageChat, owner: Scope, messages: ChatMessage[], turn: TurnInfo | undefined): Promise<void> {
-  const meta = await saveChat(owner.store, { userId: owner.userId, id: chat.id, messages, usage: turn?.usage, cost: demoCost, durationMs: turn?.durationMs, model: turn?.model, provider: turn?.provider });
+async function saveLocally(
+  chat: PageChat,
+  owner: Scope,
+  messages: ChatMessage[],
+  turn: TurnInfo | undefined,
+): Promise<void> {
+  const meta = await saveChat(owner.store, {
+    userId: owner.userId,
+    id: chat.id,
+    messages,
+    usage: turn?.usage,
+    cost: demoCost,
+    durationMs: turn?.durationMs,
+    model: turn?.model,
+    provider: turn?.provider,
+  });
   if (owner !== state.scope) return;
   if (state.current.chat === chat) state.current.meta = meta;
   await refreshList();
 }
 
 /** A stored conversation ready for the chat, or null when it is not there. */
-export async function load(owner: Scope, id: string): Promise<{ messages: ChatMessage[]; meta: ConversationMeta } | null> {
+export async function load(
+  owner: Scope,
+  id: string,
+): Promise<{ messages: ChatMessage[]; meta: ConversationMeta } | null> {
   // loadChat checks the stored messages like any other input before the chat uses them.
   const { messages, meta } = await loadChat<ChatMessage>(owner.store, { userId: owner.userId, id });
   return meta ? { messages, meta } : null;
@@ -237,7 +278,17 @@ export async function saveAgain(): Promise<void> {
   const { userId, store } = state.scope;
   const turn = unsaved.turn;
   try {
-    const meta = await saveChat(store, { userId, id: chat.id, expectedVersion: unsaved.version, messages: chat.messages, usage: turn?.usage, cost: demoCost, durationMs: turn?.durationMs, model: turn?.model, provider: turn?.provider });
+    const meta = await saveChat(store, {
+      userId,
+      id: chat.id,
+      expectedVersion: unsaved.version,
+      messages: chat.messages,
+      usage: turn?.usage,
+      cost: demoCost,
+      durationMs: turn?.durationMs,
+      model: turn?.model,
+      provider: turn?.provider,
+    });
     Object.assign(state.current, { meta, unsaved: null });
     showNotice('The reply is saved now.');
   } catch (error) {

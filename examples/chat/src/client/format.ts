@@ -6,7 +6,9 @@ const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' 
 
 /** "14:05" today, "Mar 3, 14:05" on another day. */
 export function formatTime(ms: number, now = Date.now()): string {
-  return new Date(ms).toDateString() === new Date(now).toDateString() ? time.format(ms) : `${day.format(ms)}, ${time.format(ms)}`;
+  return new Date(ms).toDateString() === new Date(now).toDateString()
+    ? time.format(ms)
+    : `${day.format(ms)}, ${time.format(ms)}`;
 }
 
 /** The full date and time, for a tooltip. */
@@ -20,6 +22,7 @@ export function formatUsage(usage: Usage | undefined): string | null {
   const tokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
   if (tokens === 0 && usage.costUsd === undefined) return null;
   const parts = [`${tokens.toLocaleString('en-US')} tokens`];
-  if (usage.costUsd !== undefined) parts.push(`$${usage.costUsd < 0.01 ? usage.costUsd.toFixed(6) : usage.costUsd.toFixed(2)}`);
+  if (usage.costUsd !== undefined)
+    parts.push(`$${usage.costUsd < 0.01 ? usage.costUsd.toFixed(6) : usage.costUsd.toFixed(2)}`);
   return parts.join(' · ');
 }

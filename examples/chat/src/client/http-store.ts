@@ -29,9 +29,19 @@ const ADAPTER = 'http';
  * with the server's code, so importLocalHistory sees CONFLICT and VALIDATION as it would in-process.
  */
 export function createHttpStore<M extends MessageInput = Message>(options: HttpStoreOptions): ConversationStore<M>;
-export function createHttpStore({ userId, kind, persistent, baseUrl = '/api/conversations' }: HttpStoreOptions): ConversationStore {
+export function createHttpStore({
+  userId,
+  kind,
+  persistent,
+  baseUrl = '/api/conversations',
+}: HttpStoreOptions): ConversationStore {
   const mine = (id: string): void => {
-    if (id !== userId) throw new ConversationStoreError('UNAUTHORIZED', `this page is signed in as "${userId}"; the server only serves that user's conversations`, { adapter: ADAPTER });
+    if (id !== userId)
+      throw new ConversationStoreError(
+        'UNAUTHORIZED',
+        `this page is signed in as "${userId}"; the server only serves that user's conversations`,
+        { adapter: ADAPTER },
+      );
   };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let response: Response;
@@ -48,7 +58,10 @@ export function createHttpStore({ userId, kind, persistent, baseUrl = '/api/conv
     try {
       data = await response.json();
     } catch (cause) {
-      throw new ConversationStoreError('UNAVAILABLE', `the chat server answered ${response.status} without JSON`, { adapter: ADAPTER, cause });
+      throw new ConversationStoreError('UNAVAILABLE', `the chat server answered ${response.status} without JSON`, {
+        adapter: ADAPTER,
+        cause,
+      });
     }
     if (!response.ok) {
       const { error } = data as ApiErrorBody;

@@ -3,7 +3,12 @@ import { formatDateTime, formatTime } from './format.js';
 import { $, element } from './view.js';
 
 /** The conversation list, newest first, and "Load older" while the store has more; `onOpen` gets the id clicked. */
-export function renderList(conversations: ConversationMeta[], more: boolean, currentId: string, onOpen: (id: string) => void): void {
+export function renderList(
+  conversations: ConversationMeta[],
+  more: boolean,
+  currentId: string,
+  onOpen: (id: string) => void,
+): void {
   const list = $('conversations');
   list.replaceChildren(
     ...conversations.map((meta) => {

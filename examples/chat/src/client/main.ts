@@ -4,7 +4,20 @@ import type { SessionInfo } from '../shared/api.js';
 import type { ChatMessage } from '../shared/chat.js';
 import { describeImport, fetchSession, importBrowserHistory, signIn, signOut } from './account.js';
 import { setUpComposer } from './composer.js';
-import { discardUnsaved, listPages, load, loadMore, refreshList, retry, run, saveAgain, show, startNew, state, type Scope } from './conversation.js';
+import {
+  discardUnsaved,
+  listPages,
+  load,
+  loadMore,
+  refreshList,
+  retry,
+  run,
+  saveAgain,
+  show,
+  startNew,
+  state,
+  type Scope,
+} from './conversation.js';
 import { createHttpStore } from './http-store.js';
 import { setUpRename } from './rename.js';
 import { $, renderAccount, renderStatus, showNotice } from './view.js';
@@ -21,9 +34,15 @@ function anonymousId(): string {
 }
 
 function scopeFor(next: SessionInfo): Scope {
-  if (next.user === null) return { store: browserStore, userId: anonymousId(), signedIn: false, label: 'in this browser' };
+  if (next.user === null)
+    return { store: browserStore, userId: anonymousId(), signedIn: false, label: 'in this browser' };
   const kind = next.store.kind ?? 'memory';
-  return { store: createHttpStore<ChatMessage>({ userId: next.user, kind, persistent: next.store.persistent }), userId: next.user, signedIn: true, label: `on the server (${kind})` };
+  return {
+    store: createHttpStore<ChatMessage>({ userId: next.user, kind, persistent: next.store.persistent }),
+    userId: next.user,
+    signedIn: true,
+    label: `on the server (${kind})`,
+  };
 }
 
 /** Switches the page to a session: loads its history first, then shows everything at once. */

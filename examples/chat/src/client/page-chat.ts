@@ -47,7 +47,7 @@ class PageChatState implements ChatState<ChatMessage> {
     next[index] = message;
     this.messages = next;
   };
-  snapshot = <T,>(thing: T): T => structuredClone(thing);
+  snapshot = <T>(thing: T): T => structuredClone(thing);
 }
 
 /** The AI SDK's chat (the engine behind useChat) without a UI framework: `onChange` renders the page. */

@@ -28,7 +28,10 @@ export function setUpRename(): void {
       } catch (error) {
         if (!isConversationStoreError(error) || error.code !== 'CONFLICT') throw error;
         await open(meta.id);
-        showNotice(`Not renamed: “${meta.title}” was changed elsewhere since you opened it (version ${meta.version}, now ${state.current.meta?.version}). It is reloaded; rename it again if you still want to.`, 'error');
+        showNotice(
+          `Not renamed: “${meta.title}” was changed elsewhere since you opened it (version ${meta.version}, now ${state.current.meta?.version}). It is reloaded; rename it again if you still want to.`,
+          'error',
+        );
       }
       await refreshList();
     });

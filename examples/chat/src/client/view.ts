@@ -8,7 +8,11 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T;
 }
 
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text = '',
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
   node.textContent = text;
@@ -27,7 +31,8 @@ export function renderStatus(session: SessionInfo): void {
   badge.textContent = kind === 'local' ? 'local (this browser)' : (kind ?? 'none');
   badge.className = `badge ${kind ?? ''}`;
   $('store-reason').textContent = reason;
-  $('store-persistence').textContent = kind === 'local' ? '' : persistent ? '· survives restarts' : '· not persistent: lost when the server stops';
+  $('store-persistence').textContent =
+    kind === 'local' ? '' : persistent ? '· survives restarts' : '· not persistent: lost when the server stops';
   $('store-explanation').textContent = explanation;
 }
 

@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { explainStoreResolution, formatExplanation, type ConversationStore, type EnvRecord, type StoreExplanation, type StoreKind } from '@agent-conversations/core';
+import {
+  explainStoreResolution,
+  formatExplanation,
+  type ConversationStore,
+  type EnvRecord,
+  type StoreExplanation,
+  type StoreKind,
+} from '@agent-conversations/core';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { SessionInfo } from '../shared/api.js';
 import { chatRoute, chatValidationError } from './chat-route.js';
@@ -26,14 +33,23 @@ export interface ChatAppOptions {
   allowedHosts: ReadonlySet<string>;
 }
 
-const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', map: 'application/json' };
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  map: 'application/json',
+};
 
 /**
  * The backend an explanation settled on. For a signed-out session the resolver picks `local`, but on a server
  * (no localStorage) it reports it as a chosen or refused candidate with an error, and `decision` stays null.
  */
 export function chosenKind(explanation: StoreExplanation): StoreKind | null {
-  return explanation.decision ?? explanation.candidates.find((c) => c.kind === 'local' && (c.status === 'chosen' || c.status === 'refused'))?.kind ?? null;
+  return (
+    explanation.decision ??
+    explanation.candidates.find((c) => c.kind === 'local' && (c.status === 'chosen' || c.status === 'refused'))?.kind ??
+    null
+  );
 }
 
 /** The chat app as a fetch handler (`Request` in, `Response` out), the same shape as a Next.js route or a Worker. */
@@ -52,16 +68,32 @@ export function createChatApp(options: ChatAppOptions): (request: Request) => Pr
     const kind = chosenKind(explanation);
     // Shown with `local` as the decision, so the first line names the store the page then uses.
     const text = formatExplanation({ ...explanation, decision: kind });
-    return { user, store: { kind, reason: explanation.reason, persistent: kind === store.kind && store.persistent, explanation: text } };
+    return {
+      user,
+      store: {
+        kind,
+        reason: explanation.reason,
+        persistent: kind === store.kind && store.persistent,
+        explanation: text,
+      },
+    };
   };
 
   const serveFile = async (path: string): Promise<Response> => {
     const file = files[path]!;
     try {
-      return new Response(await readFile(file), { headers: { 'content-type': TYPES[file.split('.').pop()!] ?? 'application/octet-stream', 'cache-control': 'no-cache' } });
+      return new Response(await readFile(file), {
+        headers: {
+          'content-type': TYPES[file.split('.').pop()!] ?? 'application/octet-stream',
+          'cache-control': 'no-cache',
+        },
+      });
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
-      return new Response(`${path} is missing: build the page first (npm run build -w examples/chat)`, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      return new Response(`${path} is missing: build the page first (npm run build -w examples/chat)`, {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
     }
   };
 
@@ -77,13 +109,19 @@ export function createChatApp(options: ChatAppOptions): (request: Request) => Pr
       const read = await readJson(request);
       if (!read.ok) return read.response;
       const name = demoUserName(isObject(read.body) ? read.body.name : undefined);
-      if (!name) return errorResponse('VALIDATION', 'a demo user name is 1-32 letters, digits, _ or -, starting with a letter');
+      if (!name)
+        return errorResponse('VALIDATION', 'a demo user name is 1-32 letters, digits, _ or -, starting with a letter');
       return json(sessionInfo(name), 200, { 'set-cookie': sessions.signIn(name) });
     }
-    if (path === '/api/sign-out' && request.method === 'POST') return json(sessionInfo(null), 200, { 'set-cookie': sessions.signOut() });
+    if (path === '/api/sign-out' && request.method === 'POST')
+      return json(sessionInfo(null), 200, { 'set-cookie': sessions.signOut() });
     if (path === '/api/chat' && request.method === 'POST') return chatRoute(request, { store, userId: user, model });
     if (path === '/api/conversations' || path.startsWith('/api/conversations/')) {
-      if (user === null) return errorResponse('UNAUTHORIZED', 'sign in first: signed-out history stays in this browser (local), not on the server');
+      if (user === null)
+        return errorResponse(
+          'UNAUTHORIZED',
+          'sign in first: signed-out history stays in this browser (local), not on the server',
+        );
       const rest = path.slice('/api/conversations'.length).split('/').filter(Boolean).map(decodeURIComponent);
       return conversationsApi(store, user, request, rest);
     }
@@ -94,7 +132,9 @@ export function createChatApp(options: ChatAppOptions): (request: Request) => Pr
     try {
       return withSecurityHeaders(await route(request));
     } catch (error) {
-      return withSecurityHeaders(error instanceof URIError ? badPath() : (chatValidationError(error) ?? toErrorResponse(error)));
+      return withSecurityHeaders(
+        error instanceof URIError ? badPath() : (chatValidationError(error) ?? toErrorResponse(error)),
+      );
     }
   };
 }

@@ -1,7 +1,18 @@
 import { loadChat, saveChat, turnUsage } from '@agent-conversations/ai-sdk';
 import { assertConversationId, isConversationStoreError, type ConversationStore } from '@agent-conversations/core';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { convertToModelMessages, createIdGenerator, createUIMessageStream, createUIMessageStreamResponse, streamText, validateUIMessages, type InferUIMessageChunk, type LanguageModelUsage, type StreamTextResult, type ToolSet } from 'ai';
+import {
+  convertToModelMessages,
+  createIdGenerator,
+  createUIMessageStream,
+  createUIMessageStreamResponse,
+  streamText,
+  validateUIMessages,
+  type InferUIMessageChunk,
+  type LanguageModelUsage,
+  type StreamTextResult,
+  type ToolSet,
+} from 'ai';
 import { demoCost, type ChatMessage, type ChatMetadata, type TurnInfo } from '../shared/chat.js';
 import { errorResponse, isObject, readJson } from './http.js';
 
@@ -19,9 +30,18 @@ const onError = (error: unknown): string => {
  * returns as a transient data part, so the page learns whether the turn was stored. A reply cut short
  * (Stop, or the page went away) is finished too, without usage (`totalUsage` rejects then).
  */
-function replyStream(result: StreamTextResult<ToolSet, never>, originalMessages: ChatMessage[], model: LanguageModelV3, finish: (done: Finished, turn: TurnInfo) => Promise<Chunk | null>): Response {
+function replyStream(
+  result: StreamTextResult<ToolSet, never>,
+  originalMessages: ChatMessage[],
+  model: LanguageModelV3,
+  finish: (done: Finished, turn: TurnInfo) => Promise<Chunk | null>,
+): Response {
   const started = Date.now();
-  const metadata = ({ part }: { part: { type: string; totalUsage?: LanguageModelUsage } }): ChatMetadata | undefined => {
+  const metadata = ({
+    part,
+  }: {
+    part: { type: string; totalUsage?: LanguageModelUsage };
+  }): ChatMetadata | undefined => {
     if (part.type === 'start') return { createdAt: Date.now() };
     if (part.type === 'finish' && part.totalUsage) return { usage: turnUsage(part.totalUsage, { cost: demoCost }) };
     return undefined;
@@ -37,7 +57,12 @@ function replyStream(result: StreamTextResult<ToolSet, never>, originalMessages:
         onError,
         onFinish: async (done) => {
           const usage = done.isAborted ? undefined : await result.totalUsage;
-          last = await finish(done, { usage, durationMs: Date.now() - started, model: model.modelId, provider: model.provider });
+          last = await finish(done, {
+            usage,
+            durationMs: Date.now() - started,
+            model: model.modelId,
+            provider: model.provider,
+          });
         },
       });
       const reader = reply.getReader();
@@ -56,7 +81,10 @@ function replyStream(result: StreamTextResult<ToolSet, never>, originalMessages:
  * `data-save-failed`). Signed out, the session resolves to `local`: the page sends the whole list and
  * saves it in localStorage with the usage it gets in `data-turn`; nothing is stored on the server.
  */
-export async function chatRoute(request: Request, options: { store: ConversationStore; userId: string | null; model: LanguageModelV3 }): Promise<Response> {
+export async function chatRoute(
+  request: Request,
+  options: { store: ConversationStore; userId: string | null; model: LanguageModelV3 },
+): Promise<Response> {
   const { store, userId, model } = options;
   const read = await readJson(request);
   if (!read.ok) return read.response;
@@ -65,22 +93,48 @@ export async function chatRoute(request: Request, options: { store: Conversation
   assertConversationId(id);
   if (userId === null && body.messages === undefined && body.message !== undefined) {
     // A signed-in page (it sends only its last message) whose session has expired or was ended in another tab.
-    return errorResponse('UNAUTHORIZED', 'you are no longer signed in (the session expired or was signed out elsewhere): sign in again, then Retry');
+    return errorResponse(
+      'UNAUTHORIZED',
+      'you are no longer signed in (the session expired or was signed out elsewhere): sign in again, then Retry',
+    );
   }
   if (userId === null) {
     const messages = await validateUIMessages<ChatMessage>({ messages: body.messages });
     const result = streamText({ model, messages: await convertToModelMessages(messages), abortSignal: request.signal });
-    return replyStream(result, messages, model, async (_done, turn) => ({ type: 'data-turn', data: turn, transient: true }));
+    return replyStream(result, messages, model, async (_done, turn) => ({
+      type: 'data-turn',
+      data: turn,
+      transient: true,
+    }));
   }
-  const chat = await loadChat<ChatMessage>(store, { userId, id, message: body.message, expectedVersion: body.expectedVersion });
-  const result = streamText({ model, messages: await convertToModelMessages(chat.messages), abortSignal: request.signal });
+  const chat = await loadChat<ChatMessage>(store, {
+    userId,
+    id,
+    message: body.message,
+    expectedVersion: body.expectedVersion,
+  });
+  const result = streamText({
+    model,
+    messages: await convertToModelMessages(chat.messages),
+    abortSignal: request.signal,
+  });
   return replyStream(result, chat.messages, model, async ({ messages }, turn) => {
     try {
-      const meta = await saveChat(store, { chat, messages, usage: turn.usage, cost: demoCost, durationMs: turn.durationMs, model: turn.model, provider: turn.provider });
+      const meta = await saveChat(store, {
+        chat,
+        messages,
+        usage: turn.usage,
+        cost: demoCost,
+        durationMs: turn.durationMs,
+        model: turn.model,
+        provider: turn.provider,
+      });
       return { type: 'data-saved', data: { meta }, transient: true };
     } catch (error) {
       if (!isConversationStoreError(error)) console.error('chat demo: saving a turn failed', error);
-      const { code, message } = isConversationStoreError(error) ? error : { code: 'STORAGE' as const, message: 'unexpected server error (see the server log)' };
+      const { code, message } = isConversationStoreError(error)
+        ? error
+        : { code: 'STORAGE' as const, message: 'unexpected server error (see the server log)' };
       return { type: 'data-save-failed', data: { code, message, turn }, transient: true };
     }
   });

@@ -1,4 +1,12 @@
-import type { ConversationInput, ConversationPatch, ConversationStore, ListOptions, Message, Usage, WriteOptions } from '@agent-conversations/core';
+import type {
+  ConversationInput,
+  ConversationPatch,
+  ConversationStore,
+  ListOptions,
+  Message,
+  Usage,
+  WriteOptions,
+} from '@agent-conversations/core';
 import { errorResponse, isObject, json, readJson } from './http.js';
 
 function number(value: string | null): number | undefined {
@@ -8,7 +16,9 @@ function number(value: string | null): number | undefined {
 // Bodies are passed on unchecked: the store validates every field (core's prepareInput, preparePatch,
 // validateExpectedVersion...) before any I/O and throws VALIDATION, which becomes a 400.
 function writeOptions(value: unknown): WriteOptions {
-  return isObject(value) && value.expectedVersion !== undefined ? { expectedVersion: value.expectedVersion as number } : {};
+  return isObject(value) && value.expectedVersion !== undefined
+    ? { expectedVersion: value.expectedVersion as number }
+    : {};
 }
 
 /**
@@ -16,13 +26,22 @@ function writeOptions(value: unknown): WriteOptions {
  * Every call is scoped by `userId`, the session's user; a userId in the request is ignored.
  * Store errors propagate to the caller, which turns them into responses with the same code.
  */
-export async function conversationsApi(store: ConversationStore, userId: string, request: Request, path: string[]): Promise<Response> {
+export async function conversationsApi(
+  store: ConversationStore,
+  userId: string,
+  request: Request,
+  path: string[],
+): Promise<Response> {
   const [id, sub] = path;
   const method = request.method;
   if (id === undefined) {
     if (method === 'GET') {
       const params = new URL(request.url).searchParams;
-      const options: ListOptions = { limit: number(params.get('limit')), cursor: params.get('cursor') ?? undefined, updatedAfter: number(params.get('updatedAfter')) };
+      const options: ListOptions = {
+        limit: number(params.get('limit')),
+        cursor: params.get('cursor') ?? undefined,
+        updatedAfter: number(params.get('updatedAfter')),
+      };
       return json(await store.list(userId, options));
     }
     if (method === 'DELETE') return json({ deleted: await store.deleteAll(userId) });
@@ -33,7 +52,12 @@ export async function conversationsApi(store: ConversationStore, userId: string,
     if (!read.ok) return read.response;
     const body = isObject(read.body) ? read.body : {};
     const options = isObject(body.options) ? body.options : {};
-    return json(await store.append(userId, id, body.messages as Message[], { ...writeOptions(options), usage: options.usage as Usage | undefined }));
+    return json(
+      await store.append(userId, id, body.messages as Message[], {
+        ...writeOptions(options),
+        usage: options.usage as Usage | undefined,
+      }),
+    );
   }
   if (sub !== undefined) return errorResponse('NOT_FOUND', `no such route: ${sub}`);
   switch (method) {

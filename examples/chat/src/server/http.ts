@@ -13,7 +13,10 @@ const STATUS: Record<ErrorCode, number> = {
 
 /** A JSON response. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
 }
 
 /** An error response with the store's error code, so the page's HTTP store can rethrow the same ConversationStoreError. */
@@ -30,7 +33,9 @@ export function toErrorResponse(error: unknown): Response {
 }
 
 /** Reads a JSON request body; a body that is not JSON is a VALIDATION error response. */
-export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+export async function readJson(
+  request: Request,
+): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
   if (!(request.headers.get('content-type') ?? '').startsWith('application/json')) {
     return { ok: false, response: errorResponse('VALIDATION', 'send a JSON body with content-type: application/json') };
   }

@@ -49,7 +49,11 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
     return;
   }
   const reader = response.body.getReader();
-  res.once('close', () => void reader.cancel().catch((error: unknown) => console.error('chat demo: cancelling a response failed', error)));
+  res.once(
+    'close',
+    () =>
+      void reader.cancel().catch((error: unknown) => console.error('chat demo: cancelling a response failed', error)),
+  );
   for (;;) {
     const { done, value } = await reader.read();
     if (done || res.destroyed) break;
@@ -68,7 +72,9 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
     const serve = async (): Promise<void> => {
       const url = requestUrl(req);
       if (url === null) {
-        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('bad request: malformed Host header or path');
+        res
+          .writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' })
+          .end('bad request: malformed Host header or path');
         return;
       }
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';

@@ -1,4 +1,10 @@
-import type { LanguageModelV3, LanguageModelV3FinishReason, LanguageModelV3Prompt, LanguageModelV3StreamPart, LanguageModelV3Usage } from '@ai-sdk/provider';
+import type {
+  LanguageModelV3,
+  LanguageModelV3FinishReason,
+  LanguageModelV3Prompt,
+  LanguageModelV3StreamPart,
+  LanguageModelV3Usage,
+} from '@ai-sdk/provider';
 
 /** Options of {@link createScriptedModel}. */
 export interface ScriptedModelOptions {
@@ -20,7 +26,12 @@ function textOf(message: LanguageModelV3Prompt[number]): string {
 /** The reply to a prompt: it quotes the last user message and counts the turns, so every answer is predictable. */
 export function scriptedReply(prompt: LanguageModelV3Prompt): string {
   const turns = prompt.filter((m) => m.role === 'user');
-  const last = turns.length > 0 ? textOf(turns[turns.length - 1]!).replace(/\s+/g, ' ').trim() : '';
+  const last =
+    turns.length > 0
+      ? textOf(turns[turns.length - 1]!)
+          .replace(/\s+/g, ' ')
+          .trim()
+      : '';
   const quoted = last.length > 80 ? `${last.slice(0, 80)}…` : last;
   const opening = turns.length === 1 ? 'Hello! ' : '';
   return (

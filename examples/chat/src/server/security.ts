@@ -13,8 +13,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /** The `host:port` names this server answers to on `port`: its own host plus loopback names, plus `extra` (comma-separated). */
 export function allowedHostsFor(host: string, port: number, extra = ''): Set<string> {
-  const names = ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host, ...extra.split(',').map((h) => h.trim())];
-  return new Set(names.filter((name) => name && name !== '0.0.0.0' && name !== '[::]').map((name) => (name.includes(':') && !name.startsWith('[') ? name : `${name}:${port}`).toLowerCase()));
+  const names = [
+    '127.0.0.1',
+    'localhost',
+    '[::1]',
+    host.includes(':') ? `[${host}]` : host,
+    ...extra.split(',').map((h) => h.trim()),
+  ];
+  return new Set(
+    names
+      .filter((name) => name && name !== '0.0.0.0' && name !== '[::]')
+      .map((name) => (name.includes(':') && !name.startsWith('[') ? name : `${name}:${port}`).toLowerCase()),
+  );
 }
 
 function refuse(status: number, message: string): Response {
@@ -29,11 +39,16 @@ function refuse(status: number, message: string): Response {
  */
 export function checkRequest(request: Request, allowedHosts: ReadonlySet<string>): Response | null {
   const host = (request.headers.get('host') ?? '').toLowerCase();
-  if (!allowedHosts.has(host)) return refuse(400, `this server answers for ${[...allowedHosts].join(', ')}, not for Host "${host.slice(0, 100)}"`);
+  if (!allowedHosts.has(host))
+    return refuse(400, `this server answers for ${[...allowedHosts].join(', ')}, not for Host "${host.slice(0, 100)}"`);
   if (SAFE_METHODS.has(request.method)) return null;
   const origin = request.headers.get('origin');
   const site = request.headers.get('sec-fetch-site');
-  if (origin !== null ? origin.toLowerCase().replace(/^https?:\/\//, '') !== host || !/^https?:/i.test(origin) : site !== null && site !== 'same-origin' && site !== 'none') {
+  if (
+    origin !== null
+      ? origin.toLowerCase().replace(/^https?:\/\//, '') !== host || !/^https?:/i.test(origin)
+      : site !== null && site !== 'same-origin' && site !== 'none'
+  ) {
     return refuse(403, 'cross-site request refused: state-changing requests must come from this page');
   }
   return null;

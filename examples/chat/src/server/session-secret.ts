@@ -22,12 +22,18 @@ async function readSecret(file: string): Promise<string | null> {
  * production; in development a random one is generated once and kept in `file` (mode 0600), so restarting
  * the server keeps people signed in. Returns an error message instead when it cannot be had.
  */
-export async function loadSessionSecret(env: Record<string, string | undefined>, file: string): Promise<SessionSecret | { error: string }> {
+export async function loadSessionSecret(
+  env: Record<string, string | undefined>,
+  file: string,
+): Promise<SessionSecret | { error: string }> {
   const given = env.CHAT_DEMO_SESSION_SECRET;
   if (given !== undefined) {
-    return given.length >= 32 ? { secret: given, source: 'CHAT_DEMO_SESSION_SECRET' } : { error: 'CHAT_DEMO_SESSION_SECRET must be at least 32 characters' };
+    return given.length >= 32
+      ? { secret: given, source: 'CHAT_DEMO_SESSION_SECRET' }
+      : { error: 'CHAT_DEMO_SESSION_SECRET must be at least 32 characters' };
   }
-  if (env.NODE_ENV === 'production') return { error: 'set CHAT_DEMO_SESSION_SECRET (32+ random characters) to sign session cookies in production' };
+  if (env.NODE_ENV === 'production')
+    return { error: 'set CHAT_DEMO_SESSION_SECRET (32+ random characters) to sign session cookies in production' };
   const existing = await readSecret(file);
   if (existing) return { secret: existing, source: file };
   await mkdir(dirname(file), { recursive: true });

@@ -49,7 +49,8 @@ function cookieValue(request: Request): string | null {
 export function createSessions({ secret, maxAgeSeconds = SESSION_SECONDS, now = Date.now }: SessionOptions): Sessions {
   if (secret.length < 32) throw new Error('the session secret must be at least 32 characters');
   const sign = (payload: string): Buffer => createHmac('sha256', secret).update(payload).digest();
-  const cookie = (value: string, maxAge: number): string => `${COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
+  const cookie = (value: string, maxAge: number): string =>
+    `${COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
   return {
     userOf(request) {
       const [user, expiry, signature, extra] = (cookieValue(request) ?? '').split('.');

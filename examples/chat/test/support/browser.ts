@@ -66,10 +66,18 @@ export function userTexts(page: Page): Promise<string[]> {
 }
 
 /** A request from the page with its session cookie: what the signed-in user could send by hand. */
-export function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; data: unknown }> {
+export function api(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; data: unknown }> {
   return page.evaluate(
     async ([method, path, body]) => {
-      const init: RequestInit = body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      const init: RequestInit =
+        body === undefined
+          ? { method }
+          : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
       const response = await fetch(path, init);
       return { status: response.status, data: await response.json() };
     },
@@ -79,5 +87,8 @@ export function api(page: Page, method: string, path: string, body?: unknown): P
 
 /** Whether the page's document is wider than its window (horizontal scrolling). */
 export function overflowsX(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
-  return page.evaluate(() => ({ scrollWidth: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth), innerWidth: window.innerWidth }));
+  return page.evaluate(() => ({
+    scrollWidth: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+    innerWidth: window.innerWidth,
+  }));
 }

@@ -12,7 +12,8 @@ export function replyModel(gate?: () => Promise<void>): MockLanguageModelV3 {
     doStream: async ({ prompt }) => {
       const n = model.doStreamCalls.length;
       const last = [...prompt].reverse().find((m) => m.role === 'user');
-      const text = last && Array.isArray(last.content) ? last.content.map((p) => (p.type === 'text' ? p.text : '')).join('') : '';
+      const text =
+        last && Array.isArray(last.content) ? last.content.map((p) => (p.type === 'text' ? p.text : '')).join('') : '';
       if (gate) await gate();
       const parts: LanguageModelV3StreamPart[] = [
         { type: 'stream-start', warnings: [] },
@@ -24,7 +25,12 @@ export function replyModel(gate?: () => Promise<void>): MockLanguageModelV3 {
           type: 'finish',
           finishReason: { unified: 'stop', raw: 'stop' },
           usage: {
-            inputTokens: { total: TURN.input, noCache: TURN.input - TURN.cacheRead, cacheRead: TURN.cacheRead, cacheWrite: 0 },
+            inputTokens: {
+              total: TURN.input,
+              noCache: TURN.input - TURN.cacheRead,
+              cacheRead: TURN.cacheRead,
+              cacheWrite: 0,
+            },
             outputTokens: { total: TURN.output, text: TURN.output - TURN.reasoning, reasoning: TURN.reasoning },
           },
         },

@@ -1,5 +1,12 @@
 import { isConversationStoreError, type ConversationStore } from '@agent-conversations/core';
-import { convertToModelMessages, createIdGenerator, streamText, validateUIMessages, type LanguageModelUsage, type UIMessage } from 'ai';
+import {
+  convertToModelMessages,
+  createIdGenerator,
+  streamText,
+  validateUIMessages,
+  type LanguageModelUsage,
+  type UIMessage,
+} from 'ai';
 import { z } from 'zod';
 import { loadChat, saveChat } from '../../src/index.js';
 import { replyModel } from './model.js';
@@ -9,7 +16,8 @@ export type AppMessage = UIMessage<{ sentAt?: number }>;
 export const metadataSchema = z.object({ sentAt: z.number().int().optional() }).strict().optional();
 
 /** The app's price list: $3 per million input tokens, $15 per million output tokens. */
-export const cost = (usage: LanguageModelUsage): number => ((usage.inputTokens ?? 0) * 3 + (usage.outputTokens ?? 0) * 15) / 1_000_000;
+export const cost = (usage: LanguageModelUsage): number =>
+  ((usage.inputTokens ?? 0) * 3 + (usage.outputTokens ?? 0) * 15) / 1_000_000;
 
 /** Every store call, in order, by method name. */
 export function recorded(store: ConversationStore): { store: ConversationStore; calls: string[] } {
@@ -70,7 +78,13 @@ export function chatServer(store: ConversationStore, userId: string) {
   const saveOptions = { cost, model: model.modelId, provider: model.provider };
 
   const lastMessage = async (body: { id: string; message: unknown; expectedVersion?: number }): Promise<Response> => {
-    const chat = await loadChat<AppMessage>(store, { userId, id: body.id, message: body.message, expectedVersion: body.expectedVersion, metadataSchema });
+    const chat = await loadChat<AppMessage>(store, {
+      userId,
+      id: body.id,
+      message: body.message,
+      expectedVersion: body.expectedVersion,
+      metadataSchema,
+    });
     const result = streamText({ model, messages: await convertToModelMessages(chat.messages) });
     return result.toUIMessageStreamResponse({
       originalMessages: chat.messages,
@@ -88,14 +102,26 @@ export function chatServer(store: ConversationStore, userId: string) {
       originalMessages: messages,
       generateMessageId,
       onFinish: async ({ messages: all }) => {
-        await saveChat(store, { userId, id: body.id, expectedVersion: body.expectedVersion, messages: all, usage: result.totalUsage, ...saveOptions });
+        await saveChat(store, {
+          userId,
+          id: body.id,
+          expectedVersion: body.expectedVersion,
+          messages: all,
+          usage: result.totalUsage,
+          ...saveOptions,
+        });
       },
     });
   };
 
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    const body = (await request.json()) as { id: string; message: unknown; messages: unknown; expectedVersion?: number };
+    const body = (await request.json()) as {
+      id: string;
+      message: unknown;
+      messages: unknown;
+      expectedVersion?: number;
+    };
     try {
       return await (new URL(request.url).pathname === '/last' ? lastMessage(body) : wholeList(body));
     } catch (error) {

@@ -12,15 +12,30 @@ const uid = (label: string): string => `${label}-${Date.now()}-${n++}`;
 /** The stored totals after `turns` replies of the mock model, priced by the app's cost function. */
 function totals(turns: number): Usage {
   const usage = { inputTokens: TURN.input, outputTokens: TURN.output } as LanguageModelUsage;
-  return { inputTokens: TURN.input * turns, outputTokens: TURN.output * turns, reasoningTokens: TURN.reasoning * turns, cachedTokens: TURN.cacheRead * turns, costUsd: expect.closeTo(cost(usage) * turns, 12) as unknown as number };
+  return {
+    inputTokens: TURN.input * turns,
+    outputTokens: TURN.output * turns,
+    reasoningTokens: TURN.reasoning * turns,
+    cachedTokens: TURN.cacheRead * turns,
+    costUsd: expect.closeTo(cost(usage) * turns, 12) as unknown as number,
+  };
 }
 
 /** The text of each message (stored messages are plain JSON, the chat's are the app's type). */
 const texts = (messages: readonly object[]): string[] =>
-  messages.map((m) => (m as { parts: { type: string; text?: string }[] }).parts.filter((p) => p.type === 'text').map((p) => p.text).join(''));
+  messages.map((m) =>
+    (m as { parts: { type: string; text?: string }[] }).parts
+      .filter((p) => p.type === 'text')
+      .map((p) => p.text)
+      .join(''),
+  );
 
 /** Starts `held` with the model's reply held back, runs `meanwhile` to the end, then lets the held reply finish. */
-async function overlap(server: ReturnType<typeof chatServer>, held: () => Promise<void>, meanwhile: () => Promise<void>): Promise<void> {
+async function overlap(
+  server: ReturnType<typeof chatServer>,
+  held: () => Promise<void>,
+  meanwhile: () => Promise<void>,
+): Promise<void> {
   let release!: () => void;
   server.holdNextReply(new Promise<void>((resolve) => (release = resolve)));
   const calls = server.model.doStreamCalls.length;
@@ -42,12 +57,19 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
     };
 
     /** A browser tab: the AI SDK chat with the given pattern, sending the version it last saw. */
-    const tab = (server: ReturnType<typeof chatServer>, id: string, pattern: 'last' | 'all', start: { messages?: AppMessage[]; version?: number } = {}) => {
+    const tab = (
+      server: ReturnType<typeof chatServer>,
+      id: string,
+      pattern: 'last' | 'all',
+      start: { messages?: AppMessage[]; version?: number } = {},
+    ) => {
       const state = { version: start.version };
       const transport = new DefaultChatTransport<AppMessage>({
         api: `http://chat.test/${pattern}`,
         fetch: server.fetch,
-        ...(pattern === 'last' ? { prepareSendMessagesRequest: sendLastMessage<AppMessage>(() => state.version) } : { body: () => ({ expectedVersion: state.version }) }),
+        ...(pattern === 'last'
+          ? { prepareSendMessagesRequest: sendLastMessage<AppMessage>(() => state.version) }
+          : { body: () => ({ expectedVersion: state.version }) }),
       });
       const chat = new TestChat<AppMessage>({ id, messages: start.messages ?? [], transport });
       return { chat, state };
@@ -62,7 +84,13 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
       expect(stored.messages).toEqual(chat.messages);
       expect(texts(stored.messages)).toEqual(['hello', 'reply 1 to: hello']);
       expect(stored.messages[1]!.id).toMatch(/^msg-/);
-      expect(stored).toMatchObject({ version: 1, model: 'mock-reply', provider: 'test', title: 'hello', usage: totals(1) });
+      expect(stored).toMatchObject({
+        version: 1,
+        model: 'mock-reply',
+        provider: 'test',
+        title: 'hello',
+        usage: totals(1),
+      });
       state.version = stored.version;
 
       calls.length = 0;
@@ -143,7 +171,14 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
       );
       expect(b.chat.error).toBeUndefined();
       const stored = (await store.get(userId, id))!;
-      expect(texts(stored.messages)).toEqual(['start', 'reply 1 to: start', 'from a', 'reply 3 to: from a', 'from b', 'reply 2 to: from b']);
+      expect(texts(stored.messages)).toEqual([
+        'start',
+        'reply 1 to: start',
+        'from a',
+        'reply 3 to: from a',
+        'from b',
+        'reply 2 to: from b',
+      ]);
       expect(stored).toMatchObject({ version: 3, usage: totals(3) });
     });
 
@@ -184,15 +219,22 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
       const { chat } = tab(server, id, 'last', { version: 0 });
       await chat.sendMessage({ text: 'kept' });
       const before = (await store.get(userId, id))!;
-      const loaded = await loadChat<AppMessage>(store, { userId, id, message: { id: 'u2', role: 'user', parts: [{ type: 'text', text: 'cut short' }] } });
+      const loaded = await loadChat<AppMessage>(store, {
+        userId,
+        id,
+        message: { id: 'u2', role: 'user', parts: [{ type: 'text', text: 'cut short' }] },
+      });
       const aborted = Promise.reject(new DOMException('This operation was aborted', 'AbortError'));
-      await expect(saveChat(store, { chat: loaded, messages: loaded.messages, usage: aborted })).rejects.toThrow('aborted');
+      await expect(saveChat(store, { chat: loaded, messages: loaded.messages, usage: aborted })).rejects.toThrow(
+        'aborted',
+      );
       expect(await store.get(userId, id)).toEqual(before);
     });
 
     it('refuses a bad message with VALIDATION before the model runs or anything is written', async () => {
       const { store, userId, id, server } = setup();
-      const send = (message: unknown) => server.fetch('http://chat.test/last', { method: 'POST', body: JSON.stringify({ id, message }) });
+      const send = (message: unknown) =>
+        server.fetch('http://chat.test/last', { method: 'POST', body: JSON.stringify({ id, message }) });
       const text = [{ type: 'text', text: 'x' }];
       for (const message of [
         { id: 'm1', role: 'system', parts: text },
@@ -206,9 +248,14 @@ export function describeChatPersistence(name: string, open: () => ConversationSt
         expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VALIDATION');
       }
       for (const expectedVersion of [-1, 1.5, '0']) {
-        const response = await server.fetch('http://chat.test/last', { method: 'POST', body: JSON.stringify({ id, message: { id: 'm1', role: 'user', parts: text }, expectedVersion }) });
+        const response = await server.fetch('http://chat.test/last', {
+          method: 'POST',
+          body: JSON.stringify({ id, message: { id: 'm1', role: 'user', parts: text }, expectedVersion }),
+        });
         expect(response.status).toBe(400);
-        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/expectedVersion must be an integer >= 0/);
+        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+          /expectedVersion must be an integer >= 0/,
+        );
       }
       expect(server.model.doStreamCalls).toHaveLength(0);
       expect(await store.get(userId, id)).toBeNull();

@@ -10,9 +10,18 @@ function expectEachOnce(stored: readonly Message[], expected: readonly Message[]
   for (const m of expected) expect(byId.get(m.id)).toBe(JSON.stringify(m));
 }
 
-async function appendConcurrently(stores: ConversationStore[], userId: string, id: string, n: number): Promise<Message[]> {
+async function appendConcurrently(
+  stores: ConversationStore[],
+  userId: string,
+  id: string,
+  n: number,
+): Promise<Message[]> {
   const messages = Array.from({ length: n }, (_, i) => userMessage(`writer ${i}`, `w${i}-${randomId('m')}`));
-  await Promise.all(messages.map((m, i) => stores[i % stores.length]!.append(userId, id, [m], { usage: { inputTokens: 1, costUsd: 0.5 } })));
+  await Promise.all(
+    messages.map((m, i) =>
+      stores[i % stores.length]!.append(userId, id, [m], { usage: { inputTokens: 1, costUsd: 0.5 } }),
+    ),
+  );
   return messages;
 }
 
@@ -23,10 +32,15 @@ export const concurrencyChecks: Check[] = [
     concern: 'concurrency',
     name: 'concurrent appends all land exactly once, with every usage delta counted',
     weakenedBy: (_o, caps) =>
-      caps.concurrency < DEFAULT_CAPABILITIES.concurrency ? `the adapter lowers concurrency to ${caps.concurrency} writers (default ${DEFAULT_CAPABILITIES.concurrency})` : null,
+      caps.concurrency < DEFAULT_CAPABILITIES.concurrency
+        ? `the adapter lowers concurrency to ${caps.concurrency} writers (default ${DEFAULT_CAPABILITIES.concurrency})`
+        : null,
     async run({ store, user, id, capabilities, inspect }) {
       const n = capabilities.concurrency;
-      expect(Number.isInteger(n) && n >= CONCURRENCY_FLOOR, `capabilities.concurrency must be an integer of at least ${CONCURRENCY_FLOOR} (the suite's floor)`).toBe(true);
+      expect(
+        Number.isInteger(n) && n >= CONCURRENCY_FLOOR,
+        `capabilities.concurrency must be an integer of at least ${CONCURRENCY_FLOOR} (the suite's floor)`,
+      ).toBe(true);
       const [u, c] = [user(), id()];
       await store.upsert({ id: c, userId: u, messages: [userMessage('start', 'start')], usage: { inputTokens: 1000 } });
       const messages = await appendConcurrently([store], u, c, n);
@@ -43,13 +57,17 @@ export const concurrencyChecks: Check[] = [
     id: 'concurrency.two-instance-race',
     concern: 'concurrency',
     name: 'concurrent appends from two store instances over one backend all land',
-    skipUnless: (options) => (options.createPeerStore ? null : 'the adapter gives no second instance (createPeerStore)'),
+    skipUnless: (options) =>
+      options.createPeerStore ? null : 'the adapter gives no second instance (createPeerStore)',
     async run({ store, peer, user, id }) {
       const [u, c] = [user(), id()];
       const other = await peer();
       try {
         await store.upsert({ id: c, userId: u, messages: [] });
-        expect(await other.get(u, c), 'createPeerStore must open a second instance over the same backend, but it does not see what the first wrote').not.toBeNull();
+        expect(
+          await other.get(u, c),
+          'createPeerStore must open a second instance over the same backend, but it does not see what the first wrote',
+        ).not.toBeNull();
         const messages = await appendConcurrently([store, other], u, c, 40);
         for (const s of [store, other]) {
           const got = await mustGet(s, u, c);
@@ -79,7 +97,10 @@ export const concurrencyChecks: Check[] = [
     id: 'concurrency.expected-version-race',
     concern: 'concurrency',
     name: 'of two writers with the same expectedVersion exactly one wins',
-    skipUnless: (_o, caps) => (caps.atomicExpectedVersion ? null : 'the adapter declares atomicExpectedVersion: false (no compare-and-set in the backend)'),
+    skipUnless: (_o, caps) =>
+      caps.atomicExpectedVersion
+        ? null
+        : 'the adapter declares atomicExpectedVersion: false (no compare-and-set in the backend)',
     async run({ store, user, id }) {
       const [u, c] = [user(), id()];
       const meta = await store.upsert({ id: c, userId: u, messages: [] });
@@ -98,15 +119,29 @@ export const concurrencyChecks: Check[] = [
     id: 'concurrency.create-race',
     concern: 'concurrency',
     name: 'of two creators with expectedVersion 0 exactly one wins',
-    skipUnless: (_o, caps) => (caps.atomicExpectedVersion ? null : 'the adapter declares atomicExpectedVersion: false (no compare-and-set in the backend)'),
+    skipUnless: (_o, caps) =>
+      caps.atomicExpectedVersion
+        ? null
+        : 'the adapter declares atomicExpectedVersion: false (no compare-and-set in the backend)',
     async run({ store, user, id }) {
       const [u, c] = [user(), id()];
       const results = await Promise.allSettled([
-        store.upsert({ id: c, userId: u, messages: [userMessage('from the first creator', 'first')] }, { expectedVersion: 0 }),
-        store.upsert({ id: c, userId: u, messages: [userMessage('from the second creator', 'second')] }, { expectedVersion: 0 }),
+        store.upsert(
+          { id: c, userId: u, messages: [userMessage('from the first creator', 'first')] },
+          { expectedVersion: 0 },
+        ),
+        store.upsert(
+          { id: c, userId: u, messages: [userMessage('from the second creator', 'second')] },
+          { expectedVersion: 0 },
+        ),
       ]);
-      expect(results.filter((r) => r.status === 'fulfilled'), 'exactly one creator must win').toHaveLength(1);
-      expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { code?: string }).code).toBe('CONFLICT');
+      expect(
+        results.filter((r) => r.status === 'fulfilled'),
+        'exactly one creator must win',
+      ).toHaveLength(1);
+      expect(
+        ((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { code?: string }).code,
+      ).toBe('CONFLICT');
       const got = await mustGet(store, u, c);
       expect(got).toMatchObject({ version: 1, messageCount: 1 });
       expect(['first', 'second']).toContain(got.messages[0]!.id);

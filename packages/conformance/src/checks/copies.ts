@@ -20,7 +20,13 @@ export const copyChecks: Check[] = [
     name: 'what get, list and every write return are independent copies: changing them never changes what is stored',
     async run({ store, user, id }) {
       const [u, c] = [user(), id()];
-      const created = await store.upsert({ id: c, userId: u, messages: conversationMessages(2), metadata: { tags: ['a'] }, usage: { inputTokens: 1 } });
+      const created = await store.upsert({
+        id: c,
+        userId: u,
+        messages: conversationMessages(2),
+        metadata: { tags: ['a'] },
+        usage: { inputTokens: 1 },
+      });
       const before = await snapshot(store, u, c);
       const got = await mustGet(store, u, c);
       for (const m of got.messages) scribble(m);
@@ -34,13 +40,18 @@ export const copyChecks: Check[] = [
       (created.metadata!.tags as string[]).push('c');
       created.usage!.inputTokens = 42;
       expect(await snapshot(store, u, c), 'changing returned objects changed the stored conversation').toBe(before);
-      expect((await store.list(u)).items[0]!.title, 'changing a list item changed the next list').not.toBe('changed on a list item');
+      expect((await store.list(u)).items[0]!.title, 'changing a list item changed the next list').not.toBe(
+        'changed on a list item',
+      );
       const appended = await store.append(u, c, [assistantMessage('more')], { usage: { inputTokens: 1 } });
       const updated = await store.update(u, c, { metadata: { k: { v: 1 } } });
       const afterWrites = await snapshot(store, u, c);
       appended.usage!.inputTokens = 7;
       (updated.metadata!.k as Json).v = 2;
-      expect(await snapshot(store, u, c), 'changing what append or update returned changed the stored conversation').toBe(afterWrites);
+      expect(
+        await snapshot(store, u, c),
+        'changing what append or update returned changed the stored conversation',
+      ).toBe(afterWrites);
     },
   },
   {
@@ -58,20 +69,26 @@ export const copyChecks: Check[] = [
       messages.push(userMessage('pushed into the caller list'));
       (metadata.tags as string[]).push('b');
       usage.inputTokens = 99;
-      expect(await snapshot(store, u, c), 'changing what was passed to upsert changed the stored conversation').toBe(afterUpsert);
+      expect(await snapshot(store, u, c), 'changing what was passed to upsert changed the stored conversation').toBe(
+        afterUpsert,
+      );
       const added = [assistantMessage('appended')];
       const delta = { outputTokens: 2 };
       await store.append(u, c, added, { usage: delta });
       const afterAppend = await snapshot(store, u, c);
       scribble(added[0]!);
       delta.outputTokens = 50;
-      expect(await snapshot(store, u, c), 'changing what was passed to append changed the stored conversation').toBe(afterAppend);
+      expect(await snapshot(store, u, c), 'changing what was passed to append changed the stored conversation').toBe(
+        afterAppend,
+      );
       const patch = { metadata: { nested: { n: 1 } } as Json, usage: { costUsd: 1 } };
       await store.update(u, c, patch);
       const afterUpdate = await snapshot(store, u, c);
       (patch.metadata.nested as Json).n = 2;
       patch.usage.costUsd = 3;
-      expect(await snapshot(store, u, c), 'changing the patch passed to update changed the stored conversation').toBe(afterUpdate);
+      expect(await snapshot(store, u, c), 'changing the patch passed to update changed the stored conversation').toBe(
+        afterUpdate,
+      );
     },
   },
 ];

@@ -1,5 +1,13 @@
 import { expect } from '../expect.js';
-import { assistantMessage, conversationMessages, expectCode, expectSameMessages, mustGet, userMessage, type Check } from '../check.js';
+import {
+  assistantMessage,
+  conversationMessages,
+  expectCode,
+  expectSameMessages,
+  mustGet,
+  userMessage,
+  type Check,
+} from '../check.js';
 
 export const crudChecks: Check[] = [
   {
@@ -10,8 +18,25 @@ export const crudChecks: Check[] = [
     async run({ store, user, id, inspect }) {
       const [u, c] = [user(), id()];
       const messages = conversationMessages(4);
-      const meta = await store.upsert({ id: c, userId: u, messages, model: 'gpt-test', provider: 'test', metadata: { tags: ['a'] }, usage: { inputTokens: 10 } });
-      expect(meta).toMatchObject({ id: c, userId: u, messageCount: 4, version: 1, model: 'gpt-test', provider: 'test', metadata: { tags: ['a'] }, usage: { inputTokens: 10 } });
+      const meta = await store.upsert({
+        id: c,
+        userId: u,
+        messages,
+        model: 'gpt-test',
+        provider: 'test',
+        metadata: { tags: ['a'] },
+        usage: { inputTokens: 10 },
+      });
+      expect(meta).toMatchObject({
+        id: c,
+        userId: u,
+        messageCount: 4,
+        version: 1,
+        model: 'gpt-test',
+        provider: 'test',
+        metadata: { tags: ['a'] },
+        usage: { inputTokens: 10 },
+      });
       expect(meta.createdAt).toBeGreaterThan(0);
       expect(meta.updatedAt).toBeGreaterThanOrEqual(meta.createdAt);
       expect(meta).not.toHaveProperty('messages');
@@ -106,8 +131,21 @@ export const crudChecks: Check[] = [
       const [u, c] = [user(), id()];
       const messages = conversationMessages(3);
       await store.upsert({ id: c, userId: u, messages, metadata: { a: 1 }, model: 'm1' });
-      const meta = await store.update(u, c, { title: 'Renamed', metadata: { b: [2] }, usage: { outputTokens: 5 }, provider: 'p2' });
-      expect(meta).toMatchObject({ title: 'Renamed', metadata: { b: [2] }, usage: { outputTokens: 5 }, model: 'm1', provider: 'p2', version: 2, messageCount: 3 });
+      const meta = await store.update(u, c, {
+        title: 'Renamed',
+        metadata: { b: [2] },
+        usage: { outputTokens: 5 },
+        provider: 'p2',
+      });
+      expect(meta).toMatchObject({
+        title: 'Renamed',
+        metadata: { b: [2] },
+        usage: { outputTokens: 5 },
+        model: 'm1',
+        provider: 'p2',
+        version: 2,
+        messageCount: 3,
+      });
       const got = await mustGet(store, u, c);
       expect(got.metadata).toEqual({ b: [2] });
       expect(got.title).toBe('Renamed');
@@ -128,9 +166,24 @@ export const crudChecks: Check[] = [
     name: 'upsert keeps stored title, metadata, usage and model when omitted',
     async run({ store, user, id }) {
       const [u, c] = [user(), id()];
-      await store.upsert({ id: c, userId: u, messages: conversationMessages(2), title: 'Kept', metadata: { k: 'v' }, usage: { inputTokens: 3 }, model: 'mm' });
+      await store.upsert({
+        id: c,
+        userId: u,
+        messages: conversationMessages(2),
+        title: 'Kept',
+        metadata: { k: 'v' },
+        usage: { inputTokens: 3 },
+        model: 'mm',
+      });
       const meta = await store.upsert({ id: c, userId: u, messages: conversationMessages(4) });
-      expect(meta).toMatchObject({ title: 'Kept', metadata: { k: 'v' }, usage: { inputTokens: 3 }, model: 'mm', version: 2, messageCount: 4 });
+      expect(meta).toMatchObject({
+        title: 'Kept',
+        metadata: { k: 'v' },
+        usage: { inputTokens: 3 },
+        model: 'mm',
+        version: 2,
+        messageCount: 4,
+      });
     },
   },
   {
@@ -140,7 +193,13 @@ export const crudChecks: Check[] = [
     skipUnless: (_o, caps) => (caps.importTimestamps ? null : 'the adapter does not keep imported timestamps'),
     async run({ store, user, id }) {
       const [u, c] = [user(), id()];
-      const meta = await store.upsert({ id: c, userId: u, messages: conversationMessages(1), createdAt: 1_600_000_000_000, updatedAt: 1_600_000_500_000 });
+      const meta = await store.upsert({
+        id: c,
+        userId: u,
+        messages: conversationMessages(1),
+        createdAt: 1_600_000_000_000,
+        updatedAt: 1_600_000_500_000,
+      });
       expect(meta).toMatchObject({ createdAt: 1_600_000_000_000, updatedAt: 1_600_000_500_000 });
       expect(await mustGet(store, u, c)).toMatchObject({ createdAt: 1_600_000_000_000, updatedAt: 1_600_000_500_000 });
     },

@@ -29,7 +29,14 @@ export const deleteChecks: Check[] = [
     async run({ store, user, id, inspect }) {
       const [u, c] = [user(), id()];
       const old = conversationMessages(4, 'old');
-      await store.upsert({ id: c, userId: u, messages: old, title: 'Old', metadata: { old: true }, usage: { inputTokens: 9 } });
+      await store.upsert({
+        id: c,
+        userId: u,
+        messages: old,
+        title: 'Old',
+        metadata: { old: true },
+        usage: { inputTokens: 9 },
+      });
       await store.append(u, c, conversationMessages(2, 'older'));
       expect(await store.delete(u, c)).toBe(true);
       const fresh = conversationMessages(1, 'new');

@@ -31,7 +31,12 @@ export const fidelityChecks: Check[] = [
     run: (ctx) =>
       roundTrip(ctx, [
         msg({ parts: [{ type: 'text', text: 'héllo 👋🏽 — 你好 — مرحبا — 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 — "quotes" \\ back\\slash \n\t\r' }] }),
-        msg({ n: [0, -1, 1.5, -0.000123, 1e21, 9007199254740991, -9007199254740991], b: [true, false, null], e: {}, a: [] }),
+        msg({
+          n: [0, -1, 1.5, -0.000123, 1e21, 9007199254740991, -9007199254740991],
+          b: [true, false, null],
+          e: {},
+          a: [],
+        }),
         msg({ text: '\u2028\u2029 line separators, \u00a0 nbsp, \ufeff bom, \u200d zwj 👨‍👩‍👧' }),
       ]),
   },
@@ -40,14 +45,20 @@ export const fidelityChecks: Check[] = [
     storage: true,
     concern: 'fidelity',
     name: 'NUL characters (\\u0000) round-trip exactly',
-    run: (ctx) => roundTrip(ctx, [msg({ text: 'a\u0000b', 'k\u0000ey': '\u0000', parts: [{ type: 'text', text: '\u0000\u0001\u001f' }] })]),
+    run: (ctx) =>
+      roundTrip(ctx, [
+        msg({ text: 'a\u0000b', 'k\u0000ey': '\u0000', parts: [{ type: 'text', text: '\u0000\u0001\u001f' }] }),
+      ]),
   },
   {
     id: 'fidelity.lone-surrogates',
     storage: true,
     concern: 'fidelity',
     name: 'lone surrogates round-trip exactly (or, declared unsupported, are refused, never stored changed)',
-    weakenedBy: (_o, caps) => (caps.loneSurrogates ? null : 'the adapter declares loneSurrogates: false: only checked that it refuses them with VALIDATION instead of storing them changed'),
+    weakenedBy: (_o, caps) =>
+      caps.loneSurrogates
+        ? null
+        : 'the adapter declares loneSurrogates: false: only checked that it refuses them with VALIDATION instead of storing them changed',
     async run(ctx) {
       const messages = [msg({ text: 'lone high \ud800 and low \udc00 and reversed \udc00\ud800 end' })];
       if (ctx.capabilities.loneSurrogates) return roundTrip(ctx, messages);
@@ -64,7 +75,9 @@ export const fidelityChecks: Check[] = [
     concern: 'fidelity',
     name: '__proto__, constructor and other special keys round-trip as plain data',
     async run(ctx) {
-      const raw = JSON.parse('{"id":"proto-1","role":"user","__proto__":{"polluted":true},"constructor":{"prototype":1},"toString":"x","":"empty key","nested":{"__proto__":[1,2]}}') as Message;
+      const raw = JSON.parse(
+        '{"id":"proto-1","role":"user","__proto__":{"polluted":true},"constructor":{"prototype":1},"toString":"x","":"empty key","nested":{"__proto__":[1,2]}}',
+      ) as Message;
       raw.id = randomId('m');
       await roundTrip(ctx, [raw]);
       const [u, c] = [ctx.user(), ctx.id()];

@@ -5,9 +5,23 @@ import { conversationMessages, expectCode, show, snapshot, userMessage, type Che
 type Call = [method: string, call: (store: ConversationStore, bad: string) => Promise<unknown>];
 
 const BAD_USER_IDS: unknown[] = ['', 42, undefined, null, 'bob\u0000', 'tab\there', 'u'.repeat(257)];
-const BAD_CONVERSATION_IDS: unknown[] = ['', 42, undefined, '../other', 'a b', 'slash/inside', 'c'.repeat(129), 'nul\u0000'];
+const BAD_CONVERSATION_IDS: unknown[] = [
+  '',
+  42,
+  undefined,
+  '../other',
+  'a b',
+  'slash/inside',
+  'c'.repeat(129),
+  'nul\u0000',
+];
 
-async function refusesEverywhere(store: ConversationStore, bads: unknown[], calls: (target: string) => Call[], label: string): Promise<void> {
+async function refusesEverywhere(
+  store: ConversationStore,
+  bads: unknown[],
+  calls: (target: string) => Call[],
+  label: string,
+): Promise<void> {
   for (const bad of bads) {
     for (const [method, call] of calls(label)) {
       await expectCode(call(store, bad as string), 'VALIDATION').catch((error: Error) => {
@@ -55,7 +69,10 @@ export const idChecks: Check[] = [
       const calls = (): Call[] => [
         ['get', (s, bad) => s.get(u, bad)],
         ['upsert', (s, bad) => s.upsert({ id: bad, userId: u, messages: [userMessage('hi')] })],
-        ['upsert with expectedVersion 0', (s, bad) => s.upsert({ id: bad, userId: u, messages: [] }, { expectedVersion: 0 })],
+        [
+          'upsert with expectedVersion 0',
+          (s, bad) => s.upsert({ id: bad, userId: u, messages: [] }, { expectedVersion: 0 }),
+        ],
         ['append', (s, bad) => s.append(u, bad, [userMessage('hi')])],
         ['update', (s, bad) => s.update(u, bad, { title: 'x' })],
         ['delete', (s, bad) => s.delete(u, bad)],
@@ -63,7 +80,10 @@ export const idChecks: Check[] = [
       await refusesEverywhere(store, BAD_CONVERSATION_IDS, calls, 'conversation id');
       expect(await snapshot(store, u, c), 'a call with a bad conversation id changed the conversation').toBe(before);
       const { items } = await store.list(u);
-      expect(items.map((m) => m.id), 'a call with a bad conversation id created a conversation').toEqual([c]);
+      expect(
+        items.map((m) => m.id),
+        'a call with a bad conversation id created a conversation',
+      ).toEqual([c]);
     },
   },
 ];

@@ -1,5 +1,13 @@
 import { expect } from '../expect.js';
-import { conversationMessages, expectCode, expectSameMessages, mustGet, snapshot, userMessage, type Check } from '../check.js';
+import {
+  conversationMessages,
+  expectCode,
+  expectSameMessages,
+  mustGet,
+  snapshot,
+  userMessage,
+  type Check,
+} from '../check.js';
 
 export const isolationChecks: Check[] = [
   {

@@ -42,7 +42,11 @@ export const listChecks: Check[] = [
     name: 'limit pages the list and the default page is 50',
     async run({ store, user, id }) {
       const u = user();
-      await createMany(store, u, Array.from({ length: 53 }, () => id()));
+      await createMany(
+        store,
+        u,
+        Array.from({ length: 53 }, () => id()),
+      );
       const first = await store.list(u);
       expect(first.items).toHaveLength(50);
       expect(first.nextCursor).not.toBeNull();
@@ -113,7 +117,15 @@ export const listChecks: Check[] = [
     async run({ store, user, id }) {
       const u = user();
       const [a, b] = [id(), id()];
-      await store.upsert({ id: a, userId: u, messages: [userMessage('one')], metadata: { k: [1] }, model: 'm', provider: 'p', usage: { inputTokens: 2 } });
+      await store.upsert({
+        id: a,
+        userId: u,
+        messages: [userMessage('one')],
+        metadata: { k: [1] },
+        model: 'm',
+        provider: 'p',
+        usage: { inputTokens: 2 },
+      });
       await store.upsert({ id: b, userId: u, messages: [] });
       await store.append(u, a, [userMessage('two')], { usage: { outputTokens: 3 } });
       await store.update(u, b, { title: 'Renamed' });

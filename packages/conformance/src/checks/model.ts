@@ -20,9 +20,13 @@ export const modelChecks: Check[] = [
     name: 'concurrent calls from two instances, in every explored order of their storage calls, are linearizable',
     slow: true,
     skipUnless: (options) =>
-      options.io ? null : 'the adapter gives no I/O hook (io: { createStore(gate) }): its storage calls cannot be made scheduling points',
+      options.io
+        ? null
+        : 'the adapter gives no I/O hook (io: { createStore(gate) }): its storage calls cannot be made scheduling points',
     weakenedBy: (_o, caps) =>
-      caps.atomicWrites ? null : 'the adapter declares atomicWrites: false: each explored race is one write and reads beside it, never two writes',
+      caps.atomicWrites
+        ? null
+        : 'the adapter declares atomicWrites: false: each explored race is one write and reads beside it, never two writes',
     async run({ io, capabilities, model }) {
       const explorer = createExplorer();
       const first = await io!.createStore(explorer.gate('store 1'));
@@ -30,7 +34,10 @@ export const modelChecks: Check[] = [
         const second = await (io!.createPeerStore ?? io!.createStore)(explorer.gate('store 2'));
         try {
           await checkProperty('model.interleavings', raceProperty([first, second], explorer, capabilities), model);
-          expect(explorer.gated(), 'storage calls that awaited the io hook\'s gate (0: the hook is not wired into the store)').toBeGreaterThan(0);
+          expect(
+            explorer.gated(),
+            "storage calls that awaited the io hook's gate (0: the hook is not wired into the store)",
+          ).toBeGreaterThan(0);
         } finally {
           await second.close();
         }

@@ -9,7 +9,12 @@ export const orderingChecks: Check[] = [
     name: 'messages keep their order by sequence, not by any timestamp inside them',
     async run({ store, user, id, inspect }) {
       const [u, c] = [user(), id()];
-      const messages = [5, 1, 4, 2, 3].map((n) => ({ id: `z${n}-${randomId('m')}`, role: n % 2 ? 'user' : 'assistant', createdAt: 1_000 * (10 - n), metadata: { createdAt: new Date(1_000 * n).toISOString() } }));
+      const messages = [5, 1, 4, 2, 3].map((n) => ({
+        id: `z${n}-${randomId('m')}`,
+        role: n % 2 ? 'user' : 'assistant',
+        createdAt: 1_000 * (10 - n),
+        metadata: { createdAt: new Date(1_000 * n).toISOString() },
+      }));
       await store.upsert({ id: c, userId: u, messages: messages.slice(0, 3) });
       await store.append(u, c, messages.slice(3, 4));
       await store.append(u, c, messages.slice(4));
@@ -24,7 +29,15 @@ export const orderingChecks: Check[] = [
     async run({ store, user, id }) {
       const u = user();
       const long = `   ${'word '.repeat(40)}  `;
-      const a = await store.upsert({ id: id(), userId: u, messages: [{ id: 's', role: 'system', parts: [{ type: 'text', text: 'system prompt' }] }, userMessage(long), userMessage('second')] });
+      const a = await store.upsert({
+        id: id(),
+        userId: u,
+        messages: [
+          { id: 's', role: 'system', parts: [{ type: 'text', text: 'system prompt' }] },
+          userMessage(long),
+          userMessage('second'),
+        ],
+      });
       expect(a.title).toBe('word '.repeat(20).trim());
       expect(a.title.length).toBeLessThanOrEqual(100);
       const b = await store.upsert({ id: id(), userId: u, messages: [assistantMessage('only the assistant spoke')] });
@@ -40,7 +53,11 @@ export const orderingChecks: Check[] = [
     async run({ store, user, id }) {
       const [u, c] = [user(), id()];
       const title = 'nul lone \ufffd emoji 😀 end';
-      const meta = await store.upsert({ id: c, userId: u, messages: [userMessage('nul \u0000 lone \ud800 emoji 😀 end')] });
+      const meta = await store.upsert({
+        id: c,
+        userId: u,
+        messages: [userMessage('nul \u0000 lone \ud800 emoji 😀 end')],
+      });
       expect(meta.title).toBe(title);
       expect((await mustGet(store, u, c)).title).toBe(title);
       expect((await store.list(u)).items[0]!.title).toBe(title);
@@ -62,7 +79,9 @@ export const orderingChecks: Check[] = [
       expect(later.title).toBe('What is the weather?');
       const renamed = await store.update(u, c, { title: 'Weather' });
       expect(renamed.title).toBe('Weather');
-      expect((await store.upsert({ id: c, userId: u, messages: [userMessage('Different start')] })).title).toBe('Weather');
+      expect((await store.upsert({ id: c, userId: u, messages: [userMessage('Different start')] })).title).toBe(
+        'Weather',
+      );
     },
   },
 ];

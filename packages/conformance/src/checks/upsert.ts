@@ -1,5 +1,12 @@
 import { expect } from '../expect.js';
-import { assistantMessage, conversationMessages, expectSameMessages, mustGet, userMessage, type Check } from '../check.js';
+import {
+  assistantMessage,
+  conversationMessages,
+  expectSameMessages,
+  mustGet,
+  userMessage,
+  type Check,
+} from '../check.js';
 
 export const upsertChecks: Check[] = [
   {
@@ -49,7 +56,10 @@ export const upsertChecks: Check[] = [
       const q = userMessage('tell me a story');
       const partial = assistantMessage('Once upon a');
       await store.upsert({ id: c, userId: u, messages: [q, partial] });
-      const continued = { ...partial, parts: [...(partial.parts as unknown[]), { type: 'text', text: ' time, the end.' }] };
+      const continued = {
+        ...partial,
+        parts: [...(partial.parts as unknown[]), { type: 'text', text: ' time, the end.' }],
+      };
       const meta = await store.upsert({ id: c, userId: u, messages: [q, continued] });
       expect(meta).toMatchObject({ messageCount: 2, version: 2 });
       expectSameMessages((await mustGet(store, u, c)).messages, [q, continued]);

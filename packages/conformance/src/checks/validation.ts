@@ -7,15 +7,28 @@ type Bad = [label: string, call: (store: ConversationStore, u: string, c: string
 const badWrites: Bad[] = [
   ['message without id', (s, u, c) => s.upsert({ id: c, userId: u, messages: [{ role: 'user' } as never] })],
   ['message with empty role', (s, u, c) => s.upsert({ id: c, userId: u, messages: [{ id: 'x', role: '' }] })],
-  ['duplicate message ids', (s, u, c) => s.upsert({ id: c, userId: u, messages: [userMessage('a', 'same'), userMessage('b', 'same')] })],
+  [
+    'duplicate message ids',
+    (s, u, c) => s.upsert({ id: c, userId: u, messages: [userMessage('a', 'same'), userMessage('b', 'same')] }),
+  ],
   ['messages not an array', (s, u, c) => s.upsert({ id: c, userId: u, messages: 'hello' as never })],
-  ['NaN in a message', (s, u, c) => s.upsert({ id: c, userId: u, messages: [{ id: 'n', role: 'user', value: Number.NaN }] })],
+  [
+    'NaN in a message',
+    (s, u, c) => s.upsert({ id: c, userId: u, messages: [{ id: 'n', role: 'user', value: Number.NaN }] }),
+  ],
   ['Infinity in a message', (s, u, c) => s.append(u, c, [{ id: 'i', role: 'user', value: Number.POSITIVE_INFINITY }])],
   ['a Date object', (s, u, c) => s.append(u, c, [{ id: 'd', role: 'user', at: new Date() }])],
   ['a function', (s, u, c) => s.append(u, c, [{ id: 'f', role: 'user', fn: () => 1 }])],
   ['undefined inside an array', (s, u, c) => s.append(u, c, [{ id: 'u', role: 'user', list: [1, undefined] }])],
   ['a bigint', (s, u, c) => s.append(u, c, [{ id: 'b', role: 'user', big: BigInt(1) }])],
-  ['a circular reference', (s, u, c) => { const m: Record<string, unknown> = { id: 'c', role: 'user' }; m.self = m; return s.append(u, c, [m as never]); }],
+  [
+    'a circular reference',
+    (s, u, c) => {
+      const m: Record<string, unknown> = { id: 'c', role: 'user' };
+      m.self = m;
+      return s.append(u, c, [m as never]);
+    },
+  ],
   ['a message over the size limit', (s, u, c) => s.append(u, c, [userMessage('x'.repeat(2_000_000))])],
   ['an empty append', (s, u, c) => s.append(u, c, [])],
   ['a negative usage delta', (s, u, c) => s.append(u, c, [userMessage('ok')], { usage: { inputTokens: -1 } })],

@@ -40,7 +40,10 @@ export const versioningChecks: Check[] = [
       const v1 = await store.upsert({ id: c, userId: u, messages: [] }, { expectedVersion: 0 });
       const v2 = await store.append(u, c, [userMessage('a')], { expectedVersion: v1.version });
       const v3 = await store.update(u, c, { title: 'ok' }, { expectedVersion: v2.version });
-      const v4 = await store.upsert({ id: c, userId: u, messages: conversationMessages(3) }, { expectedVersion: v3.version });
+      const v4 = await store.upsert(
+        { id: c, userId: u, messages: conversationMessages(3) },
+        { expectedVersion: v3.version },
+      );
       expect(v4.version).toBe(4);
     },
   },
@@ -55,8 +58,14 @@ export const versioningChecks: Check[] = [
       await store.upsert({ id: c, userId: u, messages });
       await store.update(u, c, { title: 'current' });
       const before = await snapshot(store, u, c);
-      await expectCode(store.upsert({ id: c, userId: u, messages: conversationMessages(5) }, { expectedVersion: 1 }), 'CONFLICT');
-      await expectCode(store.append(u, c, [userMessage('late')], { expectedVersion: 1, usage: { inputTokens: 5 } }), 'CONFLICT');
+      await expectCode(
+        store.upsert({ id: c, userId: u, messages: conversationMessages(5) }, { expectedVersion: 1 }),
+        'CONFLICT',
+      );
+      await expectCode(
+        store.append(u, c, [userMessage('late')], { expectedVersion: 1, usage: { inputTokens: 5 } }),
+        'CONFLICT',
+      );
       await expectCode(store.update(u, c, { title: 'stale' }, { expectedVersion: 1 }), 'CONFLICT');
       await expectCode(store.upsert({ id: c, userId: u, messages: [] }, { expectedVersion: 0 }), 'CONFLICT');
       expect(await snapshot(store, u, c)).toBe(before);

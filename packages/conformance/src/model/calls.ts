@@ -1,4 +1,12 @@
-import type { AppendOptions, ConversationInput, ConversationPatch, ConversationStore, ListPage, Message, WriteOptions } from '@agent-conversations/core';
+import type {
+  AppendOptions,
+  ConversationInput,
+  ConversationPatch,
+  ConversationStore,
+  ListPage,
+  Message,
+  WriteOptions,
+} from '@agent-conversations/core';
 
 /** One concrete store call of a generated sequence, as the failure report prints it. */
 export type Call =
@@ -41,13 +49,21 @@ async function invoke(store: ConversationStore, call: Call, cursors: Cursors): P
       return store.get(call.userId, call.id);
     case 'list': {
       const cursor = call.resume ? cursors.get(call.userId)?.cursor : undefined;
-      return store.list(call.userId, { limit: call.limit, ...(cursor ? { cursor } : {}), ...(call.updatedAfter === undefined ? {} : { updatedAfter: call.updatedAfter }) });
+      return store.list(call.userId, {
+        limit: call.limit,
+        ...(cursor ? { cursor } : {}),
+        ...(call.updatedAfter === undefined ? {} : { updatedAfter: call.updatedAfter }),
+      });
     }
     case 'listAll': {
       const pages: ListPage[] = [];
       let cursor: string | undefined;
       do {
-        const page = await store.list(call.userId, { limit: call.limit, ...(cursor ? { cursor } : {}), ...(call.updatedAfter === undefined ? {} : { updatedAfter: call.updatedAfter }) });
+        const page = await store.list(call.userId, {
+          limit: call.limit,
+          ...(cursor ? { cursor } : {}),
+          ...(call.updatedAfter === undefined ? {} : { updatedAfter: call.updatedAfter }),
+        });
         pages.push(page);
         cursor = page.nextCursor ?? undefined;
       } while (cursor && pages.length < 50);
@@ -75,7 +91,11 @@ const short = (value: unknown): string => {
 
 /** The call as the line of code that replays it. */
 export function showCall(call: Call): string {
-  const args = (...values: unknown[]) => values.filter((v, i) => v !== undefined || i === 0).map(short).join(', ');
+  const args = (...values: unknown[]) =>
+    values
+      .filter((v, i) => v !== undefined || i === 0)
+      .map(short)
+      .join(', ');
   switch (call.method) {
     case 'upsert':
       return `upsert(${args(call.input, call.options)})`;
@@ -89,7 +109,7 @@ export function showCall(call: Call): string {
     case 'deleteAll':
       return `deleteAll(${args(call.userId)})`;
     case 'list':
-      return `list(${args(call.userId, { limit: call.limit, updatedAfter: call.updatedAfter, cursor: call.resume ? '<the previous page\'s nextCursor>' : undefined })})`;
+      return `list(${args(call.userId, { limit: call.limit, updatedAfter: call.updatedAfter, cursor: call.resume ? "<the previous page's nextCursor>" : undefined })})`;
     case 'listAll':
       return `list(${args(call.userId, { limit: call.limit, updatedAfter: call.updatedAfter })}) following nextCursor to the end`;
   }

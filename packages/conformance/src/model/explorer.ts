@@ -60,7 +60,7 @@ export function createExplorer() {
           }),
         );
         while (running > 0) {
-          for (let idle = 0, seen = moves; running > 0 && atGate < running; ) {
+          for (let idle = 0, seen = moves; running > 0 && atGate < running;) {
             await sleep(1);
             if (moves !== seen) [seen, idle] = [moves, 0];
             else if (atGate > 0 && ++idle >= STALL_POLLS) break;

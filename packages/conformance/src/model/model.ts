@@ -1,4 +1,11 @@
-import type { ConversationMeta, ConversationPatch, ListPage, Message, StoredConversation, Usage } from '@agent-conversations/core';
+import type {
+  ConversationMeta,
+  ConversationPatch,
+  ListPage,
+  Message,
+  StoredConversation,
+  Usage,
+} from '@agent-conversations/core';
 import { deepEqual, show } from '../expect.js';
 import type { Call, Cursors, Outcome } from './calls.js';
 
@@ -34,7 +41,9 @@ export function derivedTitle(messages: readonly Message[]): string {
   for (const m of messages) {
     if (m.role !== 'user') continue;
     const parts = Array.isArray(m.parts) ? (m.parts as { type?: unknown; text?: unknown }[]) : [];
-    const raw = parts.map((p) => (p?.type === 'text' ? String(p.text ?? '') : '')).join(' ') || (typeof m.content === 'string' ? m.content : '');
+    const raw =
+      parts.map((p) => (p?.type === 'text' ? String(p.text ?? '') : '')).join(' ') ||
+      (typeof m.content === 'string' ? m.content : '');
     let text = '';
     for (const ch of raw.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim()) {
       const c = ch.codePointAt(0)!;
@@ -67,7 +76,8 @@ function clean(meta: ConversationMeta): ConversationMeta {
 }
 
 /** "updatedAt desc, then id desc". */
-const order = (a: { updatedAt: number; id: string }, b: { updatedAt: number; id: string }): number => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const order = (a: { updatedAt: number; id: string }, b: { updatedAt: number; id: string }): number =>
+  b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -76,7 +86,11 @@ export class Model {
 
   clone(): Model {
     const copy = new Model();
-    for (const [u, convs] of this.users) copy.users.set(u, new Map([...convs].map(([id, r]) => [id, { meta: structuredClone(r.meta), messages: [...r.messages] }])));
+    for (const [u, convs] of this.users)
+      copy.users.set(
+        u,
+        new Map([...convs].map(([id, r]) => [id, { meta: structuredClone(r.meta), messages: [...r.messages] }])),
+      );
     return copy;
   }
 
@@ -108,9 +122,11 @@ export class Model {
   step(call: Call, outcome: Outcome, cursors: Cursors): void {
     const refuse = (codes: string[], why: string): void => {
       if (outcome.ok) fail(`expected ${codes.join(' or ')} (${why}), but it returned ${show(outcome.value)}`);
-      else if (!codes.includes(outcome.code)) fail(`expected ${codes.join(' or ')} (${why}), but it threw ${outcome.code}: ${outcome.message}`);
+      else if (!codes.includes(outcome.code))
+        fail(`expected ${codes.join(' or ')} (${why}), but it threw ${outcome.code}: ${outcome.message}`);
     };
-    const value = (): unknown => (outcome.ok ? outcome.value : fail(`expected success, but it threw ${outcome.code}: ${outcome.message}`));
+    const value = (): unknown =>
+      outcome.ok ? outcome.value : fail(`expected success, but it threw ${outcome.code}: ${outcome.message}`);
     switch (call.method) {
       case 'upsert': {
         const { input, options } = call;
@@ -118,7 +134,8 @@ export class Model {
         const ids = input.messages.map((m) => m.id);
         if (new Set(ids).size !== ids.length) return refuse(['VALIDATION'], 'a message id appears twice in one write');
         const expected = options?.expectedVersion;
-        if (expected !== undefined && expected !== (stored?.meta.version ?? 0)) return refuse(['CONFLICT'], `expectedVersion ${expected}, stored version ${stored?.meta.version ?? 0}`);
+        if (expected !== undefined && expected !== (stored?.meta.version ?? 0))
+          return refuse(['CONFLICT'], `expectedVersion ${expected}, stored version ${stored?.meta.version ?? 0}`);
         const got = value() as ConversationMeta;
         const meta = clean({
           id: input.id,
@@ -140,10 +157,13 @@ export class Model {
         const { userId, id, messages, options } = call;
         const stored = this.find(userId, id);
         const ids = messages.map((m) => m.id);
-        if (ids.length === 0 || new Set(ids).size !== ids.length) return refuse(['VALIDATION'], 'an append needs messages with distinct ids');
+        if (ids.length === 0 || new Set(ids).size !== ids.length)
+          return refuse(['VALIDATION'], 'an append needs messages with distinct ids');
         const expected = options?.expectedVersion;
-        if (!stored) return refuse(expected ? ['NOT_FOUND', 'CONFLICT'] : ['NOT_FOUND'], 'the conversation does not exist');
-        if (expected !== undefined && expected !== stored.meta.version) return refuse(['CONFLICT'], `expectedVersion ${expected}, stored version ${stored.meta.version}`);
+        if (!stored)
+          return refuse(expected ? ['NOT_FOUND', 'CONFLICT'] : ['NOT_FOUND'], 'the conversation does not exist');
+        if (expected !== undefined && expected !== stored.meta.version)
+          return refuse(['CONFLICT'], `expectedVersion ${expected}, stored version ${stored.meta.version}`);
         const old = stored.messages.map((j) => JSON.parse(j) as Message);
         const dup = ids.find((i) => old.some((m) => m.id === i));
         if (dup !== undefined) return refuse(['CONFLICT'], `message id ${show(dup)} is already stored`);
@@ -157,16 +177,26 @@ export class Model {
           version: stored.meta.version + 1,
         });
         this.same(got, meta, 'the returned meta');
-        return this.put(userId, id, { meta, messages: [...stored.messages, ...messages.map((m) => JSON.stringify(m))] });
+        return this.put(userId, id, {
+          meta,
+          messages: [...stored.messages, ...messages.map((m) => JSON.stringify(m))],
+        });
       }
       case 'update': {
         const { userId, id, patch, options } = call;
         const stored = this.find(userId, id);
         const expected = options?.expectedVersion;
-        if (!stored) return refuse(expected ? ['NOT_FOUND', 'CONFLICT'] : ['NOT_FOUND'], 'the conversation does not exist');
-        if (expected !== undefined && expected !== stored.meta.version) return refuse(['CONFLICT'], `expectedVersion ${expected}, stored version ${stored.meta.version}`);
+        if (!stored)
+          return refuse(expected ? ['NOT_FOUND', 'CONFLICT'] : ['NOT_FOUND'], 'the conversation does not exist');
+        if (expected !== undefined && expected !== stored.meta.version)
+          return refuse(['CONFLICT'], `expectedVersion ${expected}, stored version ${stored.meta.version}`);
         const got = value() as ConversationMeta;
-        const meta = clean({ ...stored.meta, ...(patch as ConversationPatch), updatedAt: this.written(got, stored), version: stored.meta.version + 1 });
+        const meta = clean({
+          ...stored.meta,
+          ...(patch as ConversationPatch),
+          updatedAt: this.written(got, stored),
+          version: stored.meta.version + 1,
+        });
         this.same(got, meta, 'the returned meta');
         return this.put(userId, id, { meta, messages: stored.messages });
       }
@@ -184,13 +214,20 @@ export class Model {
       case 'get': {
         const got = value() as StoredConversation | null;
         const stored = this.find(call.userId, call.id);
-        if (!stored) return void (got === null || fail(`expected null for a conversation that does not exist, got ${show(got)}`));
-        if (got === null || typeof got !== 'object') return void fail(`expected the conversation ${show(stored.meta)}, got ${show(got)}`);
+        if (!stored)
+          return void (got === null || fail(`expected null for a conversation that does not exist, got ${show(got)}`));
+        if (got === null || typeof got !== 'object')
+          return void fail(`expected the conversation ${show(stored.meta)}, got ${show(got)}`);
         const { messages, ...meta } = got;
         this.same(meta, stored.meta, 'the meta get returns');
         const texts = Array.isArray(messages) ? messages.map((m) => JSON.stringify(m)) : [];
-        if (texts.length !== stored.messages.length) fail(`expected ${stored.messages.length} messages, got ${show(messages)}`);
-        texts.forEach((t, i) => t === stored.messages[i] || fail(`message ${i} differs: expected ${show(stored.messages[i])}, got ${show(t)}`));
+        if (texts.length !== stored.messages.length)
+          fail(`expected ${stored.messages.length} messages, got ${show(messages)}`);
+        texts.forEach(
+          (t, i) =>
+            t === stored.messages[i] ||
+            fail(`message ${i} differs: expected ${show(stored.messages[i])}, got ${show(t)}`),
+        );
         return;
       }
       case 'list': {
@@ -198,7 +235,8 @@ export class Model {
         const page = value() as ListPage;
         const expected = this.page(call.userId, call.limit, call.updatedAfter, saved?.after, page, 'the page');
         const last = expected[expected.length - 1];
-        if (page.nextCursor && last) cursors.set(call.userId, { cursor: page.nextCursor, after: { updatedAt: last.updatedAt, id: last.id } });
+        if (page.nextCursor && last)
+          cursors.set(call.userId, { cursor: page.nextCursor, after: { updatedAt: last.updatedAt, id: last.id } });
         else cursors.delete(call.userId);
         return;
       }
@@ -216,14 +254,29 @@ export class Model {
   }
 
   /** Checks one keyset page: the items after `after` in list order, at most `limit`, and nextCursor null exactly on the last page. */
-  private page(userId: string, limit: number, updatedAfter: number | undefined, after: { updatedAt: number; id: string } | undefined, page: ListPage, what: string): ConversationMeta[] {
-    const rest = this.sorted(userId).filter((m) => (updatedAfter === undefined || m.updatedAt > updatedAfter) && (!after || order(after, m) < 0));
+  private page(
+    userId: string,
+    limit: number,
+    updatedAfter: number | undefined,
+    after: { updatedAt: number; id: string } | undefined,
+    page: ListPage,
+    what: string,
+  ): ConversationMeta[] {
+    const rest = this.sorted(userId).filter(
+      (m) => (updatedAfter === undefined || m.updatedAt > updatedAfter) && (!after || order(after, m) < 0),
+    );
     const expected = rest.slice(0, limit);
     if (!page || !Array.isArray(page.items)) return fail(`${what}: expected { items, nextCursor }, got ${show(page)}`);
     const ids = (items: readonly ConversationMeta[]) => items.map((m) => `${m.id}@${m.updatedAt}`).join(', ');
-    if (!deepEqual(page.items, expected)) fail(`${what}: expected items [${ids(expected)}], got [${ids(page.items)}]${page.items.length === expected.length ? `: ${show(page.items)}, expected ${show(expected)}` : ''}`);
+    if (!deepEqual(page.items, expected))
+      fail(
+        `${what}: expected items [${ids(expected)}], got [${ids(page.items)}]${page.items.length === expected.length ? `: ${show(page.items)}, expected ${show(expected)}` : ''}`,
+      );
     const more = rest.length > limit;
-    if (more !== (typeof page.nextCursor === 'string')) fail(`${what}: expected nextCursor ${more ? 'a string (more items follow)' : 'null (the last page)'}, got ${show(page.nextCursor)}`);
+    if (more !== (typeof page.nextCursor === 'string'))
+      fail(
+        `${what}: expected nextCursor ${more ? 'a string (more items follow)' : 'null (the last page)'}, got ${show(page.nextCursor)}`,
+      );
     return expected;
   }
 

@@ -19,8 +19,12 @@ export const CI_SEED = 22;
 export const DEFAULT_RUNS = 200;
 
 /** Settings from `env` (default process.env, where there is one: pass a Worker's bindings inside workerd), then the given overrides. */
-export function modelSettings(given: Partial<ModelSettings> = {}, env: Readonly<Record<string, unknown>> = defaultEnv()): ModelSettings {
-  const text = (key: string): string | undefined => (typeof env[key] === 'string' && env[key] !== '' ? (env[key] as string) : undefined);
+export function modelSettings(
+  given: Partial<ModelSettings> = {},
+  env: Readonly<Record<string, unknown>> = defaultEnv(),
+): ModelSettings {
+  const text = (key: string): string | undefined =>
+    typeof env[key] === 'string' && env[key] !== '' ? (env[key] as string) : undefined;
   const int = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
   const ci = text('CI') !== undefined && text('CI') !== 'false' && text('CI') !== '0';
   return {
@@ -42,7 +46,8 @@ class CaseFailure extends Error {
   }
 }
 
-const line = (n: number | string, call: Call, outcome: Outcome) => `  ${String(n).padStart(2)}. store.${showCall(call)} ${showOutcome(outcome)}`;
+const line = (n: number | string, call: Call, outcome: Outcome) =>
+  `  ${String(n).padStart(2)}. store.${showCall(call)} ${showOutcome(outcome)}`;
 
 let tags = 0;
 function names(convs = 3): Names {
@@ -52,7 +57,14 @@ function names(convs = 3): Names {
 }
 
 /** Runs calls one at a time, checking each against the model; then reads everything back. */
-async function serial(store: ConversationStore, specs: readonly Spec[], n: Names, model: Model, log: string[], readBack = true): Promise<void> {
+async function serial(
+  store: ConversationStore,
+  specs: readonly Spec[],
+  n: Names,
+  model: Model,
+  log: string[],
+  readBack = true,
+): Promise<void> {
   const cursors: Cursors = new Map();
   const check = async (call: Call, label: number | string) => {
     const outcome = await execute(store, call, cursors);
@@ -61,7 +73,9 @@ async function serial(store: ConversationStore, specs: readonly Spec[], n: Names
       model.step(call, outcome, cursors);
     } catch (error) {
       if (!(error instanceof ModelMismatch)) throw error;
-      throw new CaseFailure(`call ${label} does not match the model: ${error.message}\n\nthe sequence:\n${log.join('\n')}`);
+      throw new CaseFailure(
+        `call ${label} does not match the model: ${error.message}\n\nthe sequence:\n${log.join('\n')}`,
+      );
     }
   };
   const touched = new Set<string>();
@@ -76,7 +90,8 @@ async function serial(store: ConversationStore, specs: readonly Spec[], n: Names
     if (![...touched].some((t) => t.startsWith(`${u} `))) continue;
     await check({ method: 'listAll', userId, limit: 1 }, 'end');
     for (const [c, id] of n.convs.entries()) {
-      if (touched.has(`0 ${c}`) || touched.has(`1 ${c}`) || model.find(userId, id)) await check({ method: 'get', userId, id }, 'end');
+      if (touched.has(`0 ${c}`) || touched.has(`1 ${c}`) || model.find(userId, id))
+        await check({ method: 'get', userId, id }, 'end');
     }
   }
 }
@@ -91,11 +106,17 @@ export function sequenceProperty(store: ConversationStore, caps: ConformanceCapa
 
 function permutations(n: number): number[][] {
   if (n === 0) return [[]];
-  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+  return permutations(n - 1).flatMap((p) =>
+    Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]),
+  );
 }
 
 /** The property of `model.interleavings`: concurrent calls from two instances, in the explored order of their storage calls, are linearizable. */
-export function raceProperty(stores: [ConversationStore, ConversationStore], explorer: ReturnType<typeof createExplorer>, caps: ConformanceCapabilities) {
+export function raceProperty(
+  stores: [ConversationStore, ConversationStore],
+  explorer: ReturnType<typeof createExplorer>,
+  caps: ConformanceCapabilities,
+) {
   const { races, setupSpecs } = arbitraries(caps);
   return fc.asyncProperty(setupSpecs, races, fc.scheduler(), async (setup, race, s) => {
     const n = names(2);
@@ -103,10 +124,17 @@ export function raceProperty(stores: [ConversationStore, ConversationStore], exp
     const before: string[] = [];
     await serial(stores[0], setup, n, model, before, false);
     const calls = race.map((spec) => resolve(spec, n, model));
-    const outcomes = await explorer.run(s, calls.map((call, i) => () => execute(stores[i % 2]!, call, new Map())));
+    const outcomes = await explorer.run(
+      s,
+      calls.map((call, i) => () => execute(stores[i % 2]!, call, new Map())),
+    );
     const after: [Call, Outcome][] = [];
     const userId = n.users[0]!;
-    for (const call of [{ method: 'listAll', userId, limit: 200 }, ...n.convs.map((id) => ({ method: 'get', userId, id }))] as Call[]) after.push([call, await execute(stores[0], call, new Map())]);
+    for (const call of [
+      { method: 'listAll', userId, limit: 200 },
+      ...n.convs.map((id) => ({ method: 'get', userId, id })),
+    ] as Call[])
+      after.push([call, await execute(stores[0], call, new Map())]);
     const reasons: string[] = [];
     for (const order of permutations(calls.length)) {
       const m = model.clone();
@@ -120,7 +148,9 @@ export function raceProperty(stores: [ConversationStore, ConversationStore], exp
         for (const [call, outcome] of after) m.step(call, outcome, new Map());
         return;
       } catch (error) {
-        reasons.push(`  order ${order.map((i) => String.fromCharCode(65 + i)).join(' ')}: the final state differs: ${(error as Error).message}`);
+        reasons.push(
+          `  order ${order.map((i) => String.fromCharCode(65 + i)).join(' ')}: the final state differs: ${(error as Error).message}`,
+        );
       }
     }
     throw new CaseFailure(
@@ -137,13 +167,26 @@ export function raceProperty(stores: [ConversationStore, ConversationStore], exp
 }
 
 /** Runs the property; a failure throws the shrunk case with the seed and path that replay it. */
-export async function checkProperty<T>(id: string, property: fc.IAsyncProperty<T>, settings: ModelSettings): Promise<{ runs: number }> {
+export async function checkProperty<T>(
+  id: string,
+  property: fc.IAsyncProperty<T>,
+  settings: ModelSettings,
+): Promise<{ runs: number }> {
   // A path names its check (`model.sequences@12:0:1`): it replays that check's case; the other check runs in full.
   const path = settings.path?.startsWith(`${id}@`) ? settings.path.slice(id.length + 1) : undefined;
-  const details = await fc.check(property, { numRuns: settings.runs, seed: settings.seed, ...(path ? { path, endOnFailure: true } : {}) });
+  const details = await fc.check(property, {
+    numRuns: settings.runs,
+    seed: settings.seed,
+    ...(path ? { path, endOnFailure: true } : {}),
+  });
   if (!details.failed) return { runs: details.numRuns };
   const cause = details.errorInstance;
-  const text = cause instanceof Error ? (cause instanceof CaseFailure ? cause.message : (cause.stack ?? cause.message)) : String(cause);
+  const text =
+    cause instanceof Error
+      ? cause instanceof CaseFailure
+        ? cause.message
+        : (cause.stack ?? cause.message)
+      : String(cause);
   throw new Error(
     `${text}\n\nseed ${details.seed}, path "${id}@${details.counterexamplePath}" (shrunk ${details.numShrinks} times after ${details.numRuns} cases)\n` +
       `replay this case: CONFORMANCE_SEED=${details.seed} CONFORMANCE_PATH=${id}@${details.counterexamplePath} <the same test command>`,

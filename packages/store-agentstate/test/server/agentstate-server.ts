@@ -131,7 +131,8 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
     const method = req.method ?? 'GET';
     const path = url.pathname.startsWith(`${BASE}/`) ? url.pathname.slice(BASE.length) : url.pathname;
     const raw = await readBody(req);
-    const log = (status: number): void => void requests.push({ method, path, query: url.search.slice(1), status, requestId });
+    const log = (status: number): void =>
+      void requests.push({ method, path, query: url.search.slice(1), status, requestId });
 
     const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     // Measured: any stored key that starts with as_live_ is accepted, whatever its shape.
@@ -151,7 +152,8 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
     res.setHeader('X-RateLimit-Reset', String(Math.ceil(resetMs / 1000)));
     const fault = takeFault(method, path);
     if (bucket.count > server.rateLimit || fault?.kind === 'rate-limit') {
-      const seconds = fault?.kind === 'rate-limit' ? (fault.retryAfter ?? 1) : Math.max(1, Math.ceil((resetMs - now) / 1000));
+      const seconds =
+        fault?.kind === 'rate-limit' ? (fault.retryAfter ?? 1) : Math.max(1, Math.ceil((resetMs - now) / 1000));
       res.setHeader('Retry-After', String(seconds));
       log(429);
       return send(res, errorResult(429, 'RATE_LIMITED', 'Rate limit exceeded'));
@@ -166,7 +168,9 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
       return send(res, errorResult(fault.status ?? 500, 'INTERNAL_ERROR', 'Internal error'));
     }
 
-    const match = ROUTES.map((route) => ({ route, m: route.method === method ? route.pattern.exec(path) : null })).find((r) => r.m);
+    const match = ROUTES.map((route) => ({ route, m: route.method === method ? route.pattern.exec(path) : null })).find(
+      (r) => r.m,
+    );
     let result: RouteResult;
     if (!match) {
       log(404);
@@ -174,7 +178,8 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
       return;
     }
     try {
-      if (!key.scopes.includes(match.route.scope)) throw new ApiError(403, 'FORBIDDEN', `This key lacks the ${match.route.scope} scope`);
+      if (!key.scopes.includes(match.route.scope))
+        throw new ApiError(403, 'FORBIDDEN', `This key lacks the ${match.route.scope} scope`);
       let body: unknown;
       if (raw.length > 0) {
         try {
@@ -183,14 +188,24 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
           throw new ApiError(400, 'BAD_REQUEST', 'Invalid JSON body');
         }
       }
-      result = match.route.handle({ state, project: key.project, params: match.m!.slice(1), query: url.searchParams, body });
+      result = match.route.handle({
+        state,
+        project: key.project,
+        params: match.m!.slice(1),
+        query: url.searchParams,
+        body,
+      });
     } catch (error) {
-      result = error instanceof ApiError ? errorResult(error.status, error.code, error.message) : errorResult(500, 'INTERNAL_ERROR', 'Internal error');
+      result =
+        error instanceof ApiError
+          ? errorResult(error.status, error.code, error.message)
+          : errorResult(500, 'INTERNAL_ERROR', 'Internal error');
     }
     log(result.status);
     if (fault?.kind === 'drop-after-commit') return void res.socket?.destroy();
     if (fault?.kind === 'error-after-commit') return send(res, errorResult(500, 'INTERNAL_ERROR', 'Internal error'));
-    if (fault?.kind === 'delay-after-commit') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+    if (fault?.kind === 'delay-after-commit')
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
     if (!res.destroyed) send(res, result);
   };
 

@@ -1,6 +1,27 @@
 import { randomInt } from 'node:crypto';
-import { ApiError, INLINE_LIMIT, nanoid, renderConversation, shuffledByCreatedAt, type ServerConversation, type ServerMessage, type ServerState } from './state.js';
-import { badRequest, cursorValue, fieldsParam, intParam, isTag, messageInputs, metadataValue, objectBody, tagFilter, titleValue, type MessageInput } from './validate.js';
+import {
+  ApiError,
+  INLINE_LIMIT,
+  nanoid,
+  renderConversation,
+  shuffledByCreatedAt,
+  type ServerConversation,
+  type ServerMessage,
+  type ServerState,
+} from './state.js';
+import {
+  badRequest,
+  cursorValue,
+  fieldsParam,
+  intParam,
+  isTag,
+  messageInputs,
+  metadataValue,
+  objectBody,
+  tagFilter,
+  titleValue,
+  type MessageInput,
+} from './validate.js';
 
 /** What a handler gets. */
 export interface RouteContext {
@@ -80,7 +101,11 @@ function compare(a: { updated_at: number; id: string }, b: { updated_at: number;
 /** Measured: not atomic. The row (counters already counting the messages) is stored first; a failed message insert leaves it. */
 function createConversation({ state, project, body }: RouteContext): RouteResult {
   const input = objectBody(body, ['external_id', 'title', 'metadata', 'messages']);
-  if (input.external_id !== undefined && (typeof input.external_id !== 'string' || input.external_id.length < 1 || input.external_id.length > 255)) badRequest();
+  if (
+    input.external_id !== undefined &&
+    (typeof input.external_id !== 'string' || input.external_id.length < 1 || input.external_id.length > 255)
+  )
+    badRequest();
   const title = input.title === undefined ? null : titleValue(input.title);
   const metadata = input.metadata === undefined ? null : metadataValue(input.metadata);
   const inputs = input.messages === undefined ? [] : messageInputs(input.messages, 0);
@@ -124,13 +149,19 @@ function listConversations({ state, project, query }: RouteContext): RouteResult
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const next = rows.length > limit && last ? `${last.updated_at}.${last.id}` : null;
-  return { status: 200, body: { data: page.map((c) => renderConversation(c, null)), pagination: { limit, next_cursor: next } } };
+  return {
+    status: 200,
+    body: { data: page.map((c) => renderConversation(c, null)), pagination: { limit, next_cursor: next } },
+  };
 }
 
 function getConversation({ state, project, params, query }: RouteContext): RouteResult {
   const conversation = state.find(project, params[0]!);
   const { withMessages, fields } = fieldsParam(query.get('fields'));
-  return { status: 200, body: renderConversation(conversation, withMessages ? conversation.messages.slice(0, INLINE_LIMIT) : null, fields) };
+  return {
+    status: 200,
+    body: renderConversation(conversation, withMessages ? conversation.messages.slice(0, INLINE_LIMIT) : null, fields),
+  };
 }
 
 /** Measured: ignores `fields`, always returns every message (no 1000 cap), sorted by created_at only (no tie-break). */
@@ -147,7 +178,10 @@ function updateConversation({ state, project, params, body }: RouteContext): Rou
   if ('title' in input) conversation.title = titleValue(input.title);
   if ('metadata' in input) conversation.metadata = metadataValue(input.metadata);
   conversation.updated_at = state.now();
-  return { status: 200, body: { ...renderConversation(conversation, null), updated_at: conversation.updated_at + randomInt(15, 41) } };
+  return {
+    status: 200,
+    body: { ...renderConversation(conversation, null), updated_at: conversation.updated_at + randomInt(15, 41) },
+  };
 }
 
 /** Messages and counters in one request; the conversation's updated_at is the messages' created_at. */
@@ -186,9 +220,19 @@ function addTags({ state, project, params, body }: RouteContext): RouteResult {
 export const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/v1\/conversations$/, scope: 'conversations:write', handle: createConversation },
   { method: 'GET', pattern: /^\/v1\/conversations$/, scope: 'conversations:read', handle: listConversations },
-  { method: 'GET', pattern: /^\/v1\/conversations\/by-external-id\/([^/]+)$/, scope: 'conversations:read', handle: byExternalId },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/conversations\/by-external-id\/([^/]+)$/,
+    scope: 'conversations:read',
+    handle: byExternalId,
+  },
   { method: 'GET', pattern: /^\/v1\/conversations\/([^/]+)$/, scope: 'conversations:read', handle: getConversation },
-  { method: 'PUT', pattern: /^\/v1\/conversations\/([^/]+)$/, scope: 'conversations:write', handle: updateConversation },
+  {
+    method: 'PUT',
+    pattern: /^\/v1\/conversations\/([^/]+)$/,
+    scope: 'conversations:write',
+    handle: updateConversation,
+  },
   {
     method: 'DELETE',
     pattern: /^\/v1\/conversations\/([^/]+)$/,
@@ -198,10 +242,25 @@ export const ROUTES: Route[] = [
       return { status: 204 };
     },
   },
-  { method: 'POST', pattern: /^\/v1\/conversations\/([^/]+)\/messages$/, scope: 'conversations:write', handle: addMessages },
-  { method: 'GET', pattern: /^\/v1\/conversations\/([^/]+)\/messages$/, scope: 'conversations:read', handle: listMessages },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/conversations\/([^/]+)\/messages$/,
+    scope: 'conversations:write',
+    handle: addMessages,
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/conversations\/([^/]+)\/messages$/,
+    scope: 'conversations:read',
+    handle: listMessages,
+  },
   { method: 'POST', pattern: /^\/v1\/conversations\/([^/]+)\/tags$/, scope: 'conversations:write', handle: addTags },
-  { method: 'GET', pattern: /^\/v1\/conversations\/([^/]+)\/tags$/, scope: 'conversations:read', handle: (c) => ({ status: 200, body: { data: { tags: [...c.state.find(c.project, c.params[0]!).tags] } } }) },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/conversations\/([^/]+)\/tags$/,
+    scope: 'conversations:read',
+    handle: (c) => ({ status: 200, body: { data: { tags: [...c.state.find(c.project, c.params[0]!).tags] } } }),
+  },
   {
     method: 'DELETE',
     pattern: /^\/v1\/conversations\/([^/]+)\/tags\/([^/]+)$/,

@@ -56,7 +56,19 @@ export function nanoid(): string {
 }
 
 /** The conversation fields the API knows (for `fields=`), besides `messages`. */
-export const CONVERSATION_FIELDS = ['id', 'project_id', 'external_id', 'title', 'metadata', 'message_count', 'token_count', 'total_cost_microdollars', 'total_tokens', 'created_at', 'updated_at'];
+export const CONVERSATION_FIELDS = [
+  'id',
+  'project_id',
+  'external_id',
+  'title',
+  'metadata',
+  'message_count',
+  'token_count',
+  'total_cost_microdollars',
+  'total_tokens',
+  'created_at',
+  'updated_at',
+];
 
 /** `GET /v1/conversations/:id` returns at most this many messages inline (by-external-id has no cap). */
 export const INLINE_LIMIT = 1000;
@@ -76,7 +88,8 @@ export class ServerState {
   /** The project's conversation with this id, or a 404. */
   find(project: string, id: string): ServerConversation {
     const conversation = this.conversations.get(id);
-    if (!conversation || conversation.project_id !== project) throw new ApiError(404, 'NOT_FOUND', 'Conversation not found');
+    if (!conversation || conversation.project_id !== project)
+      throw new ApiError(404, 'NOT_FOUND', 'Conversation not found');
     return conversation;
   }
 
@@ -90,7 +103,8 @@ export class ServerState {
   insert(conversation: ServerConversation): void {
     if (conversation.external_id !== null) {
       const key = `${conversation.project_id}\n${conversation.external_id}`;
-      if (this.external.has(key)) throw new ApiError(409, 'CONFLICT', 'A conversation with this external_id already exists');
+      if (this.external.has(key))
+        throw new ApiError(409, 'CONFLICT', 'A conversation with this external_id already exists');
       this.external.set(key, conversation.id);
     }
     this.conversations.set(conversation.id, conversation);
@@ -99,7 +113,8 @@ export class ServerState {
   /** Removes a conversation, its messages and tags, and frees its external id. */
   remove(conversation: ServerConversation): void {
     this.conversations.delete(conversation.id);
-    if (conversation.external_id !== null) this.external.delete(`${conversation.project_id}\n${conversation.external_id}`);
+    if (conversation.external_id !== null)
+      this.external.delete(`${conversation.project_id}\n${conversation.external_id}`);
   }
 }
 
@@ -114,7 +129,11 @@ export function shuffledByCreatedAt(messages: readonly ServerMessage[]): ServerM
 }
 
 /** The conversation as JSON with its stored counters; messages inline (capped when `cap` is given) when asked. */
-export function renderConversation(conversation: ServerConversation, messages: ServerMessage[] | null, fields?: Set<string>): Record<string, unknown> {
+export function renderConversation(
+  conversation: ServerConversation,
+  messages: ServerMessage[] | null,
+  fields?: Set<string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: conversation.id,
     project_id: conversation.project_id,

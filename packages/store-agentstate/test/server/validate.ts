@@ -42,8 +42,11 @@ export function messageInputs(value: unknown, min: number): MessageInput[] {
     if (typeof message.role !== 'string' || !ROLES.includes(message.role)) badRequest();
     if (typeof message.content !== 'string' || message.content.length < 1) badRequest();
     if (message.metadata !== undefined && !isObject(message.metadata)) badRequest();
-    for (const key of COUNTERS) if (message[key] !== undefined && !(Number.isInteger(message[key]) && (message[key] as number) >= 0)) badRequest();
-    for (const key of ['model', 'parent_message_id']) if (message[key] !== undefined && typeof message[key] !== 'string') badRequest();
+    for (const key of COUNTERS)
+      if (message[key] !== undefined && !(Number.isInteger(message[key]) && (message[key] as number) >= 0))
+        badRequest();
+    for (const key of ['model', 'parent_message_id'])
+      if (message[key] !== undefined && typeof message[key] !== 'string') badRequest();
     return message as unknown as MessageInput;
   });
 }

@@ -11,7 +11,8 @@ function flaky(server: ConversationStore, okWrites: number): ConversationStore &
   let left = okWrites;
   return Object.assign(Object.create(server) as ConversationStore, {
     upsert: (...args: Parameters<ConversationStore['upsert']>) => {
-      if (left <= 0) return Promise.reject(new ConversationStoreError('UNAVAILABLE', 'server restarting', { adapter: 'test' }));
+      if (left <= 0)
+        return Promise.reject(new ConversationStoreError('UNAVAILABLE', 'server restarting', { adapter: 'test' }));
       left -= 1;
       return server.upsert(...args);
     },
@@ -23,7 +24,14 @@ async function seedLocal(count: number): Promise<ReturnType<typeof createBrowser
   localStorage.clear();
   const local = createBrowserStore({ namespace });
   for (let i = 0; i < count; i++) {
-    await local.upsert({ id: `c${i}`, userId: anon, messages: [text(`m${i}a`, `question ${i}`), text(`m${i}b`, `answer ${i}`, 'assistant')], usage: { inputTokens: i }, createdAt: 1000 + i, updatedAt: 2000 + i });
+    await local.upsert({
+      id: `c${i}`,
+      userId: anon,
+      messages: [text(`m${i}a`, `question ${i}`), text(`m${i}b`, `answer ${i}`, 'assistant')],
+      usage: { inputTokens: i },
+      createdAt: 1000 + i,
+      updatedAt: 2000 + i,
+    });
   }
   return local;
 }
@@ -38,7 +46,13 @@ describe('importLocalHistory into the memory store', () => {
     expect(result).toEqual({ imported: 205, skipped: 0, conflicts: [], rejected: [], cleared: 0 });
     const copy = await server.get('user-1', 'c7');
     const original = await local.get(anon, 'c7');
-    expect(copy).toMatchObject({ title: 'question 7', usage: { inputTokens: 7 }, createdAt: 1007, updatedAt: 2007, messages: original!.messages });
+    expect(copy).toMatchObject({
+      title: 'question 7',
+      usage: { inputTokens: 7 },
+      createdAt: 1007,
+      updatedAt: 2007,
+      messages: original!.messages,
+    });
     expect((await local.list(anon, { limit: 200 })).items).toHaveLength(200);
     expect(await server.get(anon, 'c7')).toBeNull();
   });
@@ -52,16 +66,26 @@ describe('importLocalHistory into the memory store', () => {
 
     const again = await importLocalHistory({ from: local, to: server, fromUserId: anon, userId: 'user-1' });
     expect(again).toEqual({ imported: 0, skipped: 3, conflicts: [], rejected: [], cleared: 0 });
-    expect(await Promise.all(['c0', 'c1', 'c2'].map(async (id) => (await server.get('user-1', id))!.version))).toEqual(versions);
+    expect(await Promise.all(['c0', 'c1', 'c2'].map(async (id) => (await server.get('user-1', id))!.version))).toEqual(
+      versions,
+    );
   });
 
   it('reports an id the server holds with other messages, overwrites nothing and keeps the local copy', async () => {
     const local = await seedLocal(2);
     const server = createMemoryStore();
     await server.upsert({ id: 'c1', userId: 'user-1', messages: [text('x', 'a different chat')] });
-    const result = await importLocalHistory({ from: local, to: server, fromUserId: anon, userId: 'user-1', clearLocal: true });
+    const result = await importLocalHistory({
+      from: local,
+      to: server,
+      fromUserId: anon,
+      userId: 'user-1',
+      clearLocal: true,
+    });
     expect(result.imported).toBe(1);
-    expect(result.conflicts).toEqual([{ id: 'c1', reason: expect.stringContaining('other messages under this id (1 there, 2 here)') as string }]);
+    expect(result.conflicts).toEqual([
+      { id: 'c1', reason: expect.stringContaining('other messages under this id (1 there, 2 here)') as string },
+    ]);
     expect(result.cleared).toBe(1);
     expect((await server.get('user-1', 'c1'))!.messages).toEqual([text('x', 'a different chat')]);
     expect((await local.list(anon)).items.map((m) => m.id)).toEqual(['c1']);
@@ -71,12 +95,20 @@ describe('importLocalHistory into the memory store', () => {
     const local = await seedLocal(4);
     const memory = createMemoryStore();
     const server = flaky(memory, 2);
-    await expect(importLocalHistory({ from: local, to: server, fromUserId: anon, userId: 'user-1', clearLocal: true })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(
+      importLocalHistory({ from: local, to: server, fromUserId: anon, userId: 'user-1', clearLocal: true }),
+    ).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect((await local.list(anon)).items).toHaveLength(2);
     expect((await memory.list('user-1')).items).toHaveLength(2);
 
     server.recover();
-    const rest = await importLocalHistory({ from: local, to: server, fromUserId: anon, userId: 'user-1', clearLocal: true });
+    const rest = await importLocalHistory({
+      from: local,
+      to: server,
+      fromUserId: anon,
+      userId: 'user-1',
+      clearLocal: true,
+    });
     expect(rest).toEqual({ imported: 2, skipped: 0, conflicts: [], rejected: [], cleared: 2 });
     expect((await local.list(anon)).items).toEqual([]);
     expect((await memory.list('user-1')).items.map((m) => m.id).sort()).toEqual(['c0', 'c1', 'c2', 'c3']);
@@ -91,15 +123,31 @@ describe('importLocalHistory into the memory store', () => {
     const memory = createMemoryStore();
     const picky = Object.assign(Object.create(memory) as ConversationStore, {
       upsert: (...args: Parameters<ConversationStore['upsert']>) =>
-        args[0].id === 'c0' ? Promise.reject(new ConversationStoreError('VALIDATION', 'a value this backend cannot hold')) : memory.upsert(...args),
+        args[0].id === 'c0'
+          ? Promise.reject(new ConversationStoreError('VALIDATION', 'a value this backend cannot hold'))
+          : memory.upsert(...args),
     });
-    const result = await importLocalHistory({ from: local, to: picky, fromUserId: anon, userId: 'user-1', clearLocal: true });
-    expect(result).toEqual({ imported: 1, skipped: 0, conflicts: [], rejected: [{ id: 'c0', reason: 'a value this backend cannot hold' }], cleared: 1 });
+    const result = await importLocalHistory({
+      from: local,
+      to: picky,
+      fromUserId: anon,
+      userId: 'user-1',
+      clearLocal: true,
+    });
+    expect(result).toEqual({
+      imported: 1,
+      skipped: 0,
+      conflicts: [],
+      rejected: [{ id: 'c0', reason: 'a value this backend cannot hold' }],
+      cleared: 1,
+    });
     expect((await local.list(anon)).items.map((m) => m.id)).toEqual(['c0']);
   });
 
   it('validates the user ids before reading anything', async () => {
     const local = await seedLocal(1);
-    await expect(importLocalHistory({ from: local, to: createMemoryStore(), userId: '' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(importLocalHistory({ from: local, to: createMemoryStore(), userId: '' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
   });
 });

@@ -25,8 +25,16 @@ describe('data in another format', () => {
     localStorage.setItem(key, `${JSON.stringify({ format: 3, meta: { somethingElse: 1 } })}\nline`);
     const before = rawDump(namespace);
     const fresh = createBrowserStore({ namespace });
-    for (const call of [fresh.get('u', 'new'), fresh.list('u'), fresh.upsert({ id: 'new', userId: 'u', messages: [] }), fresh.append('u', 'new', [text('m', 'hi')]), fresh.update('u', 'new', { title: 'x' })]) {
-      expect(await codeAndMessage(call)).toContain('STORAGE: localStorage key "integrity:c:u:new" was written by a newer @agent-conversations/store-browser (format 3)');
+    for (const call of [
+      fresh.get('u', 'new'),
+      fresh.list('u'),
+      fresh.upsert({ id: 'new', userId: 'u', messages: [] }),
+      fresh.append('u', 'new', [text('m', 'hi')]),
+      fresh.update('u', 'new', { title: 'x' }),
+    ]) {
+      expect(await codeAndMessage(call)).toContain(
+        'STORAGE: localStorage key "integrity:c:u:new" was written by a newer @agent-conversations/store-browser (format 3)',
+      );
     }
     expect(localStorage.getItem(key)).toBe(before[key]);
     expect(await fresh.delete('u', 'new')).toBe(true);
@@ -39,9 +47,16 @@ describe('data in another format', () => {
     await store.upsert({ id: 'c', userId: 'u', messages: [text('m1', 'hi'), text('m2', 'there')] });
     const key = rawKey(namespace, 'u', 'c');
     const good = localStorage.getItem(key)!;
-    for (const bad of ['not json', good.split('\n').slice(0, 2).join('\n'), `${good.split('\n')[0]}\n{broken\n{}`, '{"format":1,"meta":{"id":"c"}}']) {
+    for (const bad of [
+      'not json',
+      good.split('\n').slice(0, 2).join('\n'),
+      `${good.split('\n')[0]}\n{broken\n{}`,
+      '{"format":1,"meta":{"id":"c"}}',
+    ]) {
       localStorage.setItem(key, bad);
-      expect(await codeAndMessage(store.get('u', 'c'))).toBe('STORAGE: localStorage key "integrity:c:u:c" is corrupt (delete the conversation or remove the key to go on); it was left untouched');
+      expect(await codeAndMessage(store.get('u', 'c'))).toBe(
+        'STORAGE: localStorage key "integrity:c:u:c" is corrupt (delete the conversation or remove the key to go on); it was left untouched',
+      );
       expect(await codeAndMessage(store.append('u', 'c', [text('m3', 'more')]))).toMatch(/^STORAGE/);
       expect(localStorage.getItem(key)).toBe(bad);
     }
@@ -56,7 +71,11 @@ describe('data of older versions', () => {
     const writer = createBrowserStore({ namespace });
     await writer.upsert({ id: 'listed', userId: 'u', messages: [] });
     await writer.upsert({ id: 'unlisted', userId: 'u', messages: [text('m', 'saved after the index was written')] });
-    for (const index of [JSON.stringify({ format: 1, users: { u: ['listed', 'ghost'] } }), JSON.stringify({ format: 2, future: true }), '{"format":1,"users":']) {
+    for (const index of [
+      JSON.stringify({ format: 1, users: { u: ['listed', 'ghost'] } }),
+      JSON.stringify({ format: 2, future: true }),
+      '{"format":1,"users":',
+    ]) {
       localStorage.setItem(indexKey, index);
       const loaded = createBrowserStore({ namespace });
       expect((await loaded.list('u')).items.map((m) => m.id).sort()).toEqual(['listed', 'unlisted']);
@@ -76,11 +95,14 @@ describe('cross-tab safety in one page', () => {
     await store.upsert({ id: 'c', userId: 'u', messages: [] });
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const holding = new Promise<void>((granted) => void navigator.locks.request(`${namespace}:write`, () => (granted(), held)));
+    const holding = new Promise<void>(
+      (granted) => void navigator.locks.request(`${namespace}:write`, () => (granted(), held)),
+    );
     await holding;
 
     const pending = store.append('u', 'c', [text('m', 'waits for the lock')]);
-    while (!(await navigator.locks.query()).pending?.some((lock) => lock.name === `${namespace}:write`)) await new Promise((r) => setTimeout(r, 1));
+    while (!(await navigator.locks.query()).pending?.some((lock) => lock.name === `${namespace}:write`))
+      await new Promise((r) => setTimeout(r, 1));
     expect(localStorage.getItem(rawKey(namespace, 'u', 'c'))!.split('\n')).toHaveLength(1);
 
     release();
@@ -96,14 +118,22 @@ describe('cross-tab safety in one page', () => {
     const marker = new Promise<void>((resolve) => (release = resolve));
     void navigator.locks.request(`${namespace}:seq:000000000000050`, { mode: 'shared' }, () => marker);
     const pending = store.append('u', 'c', [text('m3', 'mine')]);
-    while (!(await navigator.locks.query()).held?.some((lock) => lock.name === `${namespace}:write`)) await new Promise((r) => setTimeout(r, 1));
+    while (!(await navigator.locks.query()).held?.some((lock) => lock.name === `${namespace}:write`))
+      await new Promise((r) => setTimeout(r, 1));
     expect(rawMessages(namespace, 'u', 'c').map((m) => m.id)).toEqual(['m1']);
 
     // Now that tab's append and counter arrive; the waiting append must build on them.
     const key = rawKey(namespace, 'u', 'c');
     const [header, ...lines] = localStorage.getItem(key)!.split('\n');
     const meta = (JSON.parse(header!) as { meta: Record<string, unknown> }).meta;
-    localStorage.setItem(key, [JSON.stringify({ format: 1, meta: { ...meta, messageCount: 2, version: 2 } }), ...lines, JSON.stringify(text('m2', 'theirs'))].join('\n'));
+    localStorage.setItem(
+      key,
+      [
+        JSON.stringify({ format: 1, meta: { ...meta, messageCount: 2, version: 2 } }),
+        ...lines,
+        JSON.stringify(text('m2', 'theirs')),
+      ].join('\n'),
+    );
     localStorage.setItem(`${namespace}:seq`, '000000000000050');
     expect(await pending).toMatchObject({ messageCount: 3, version: 3 });
     expect(rawMessages(namespace, 'u', 'c').map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);

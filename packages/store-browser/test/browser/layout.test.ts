@@ -31,26 +31,48 @@ describe('storage layout', () => {
   it('keeps one entry per conversation, and no index', async () => {
     localStorage.clear();
     const store = createBrowserStore({ namespace });
-    await store.upsert({ id: 'a', userId: 'user-1', messages: [text('m1', 'first'), text('m2', 'answer', 'assistant')] });
+    await store.upsert({
+      id: 'a',
+      userId: 'user-1',
+      messages: [text('m1', 'first'), text('m2', 'answer', 'assistant')],
+    });
     await store.upsert({ id: 'b', userId: 'user-1', messages: [] });
     await store.upsert({ id: 'a', userId: 'user:2', messages: [text('m1', 'other user')] });
 
-    const keys = Object.keys(localStorage).filter((k) => k.startsWith(`${namespace}:`)).sort();
-    expect(keys).toEqual([`${namespace}:c:user%003a2:a`, `${namespace}:c:user-1:a`, `${namespace}:c:user-1:b`, `${namespace}:seq`]);
+    const keys = Object.keys(localStorage)
+      .filter((k) => k.startsWith(`${namespace}:`))
+      .sort();
+    expect(keys).toEqual([
+      `${namespace}:c:user%003a2:a`,
+      `${namespace}:c:user-1:a`,
+      `${namespace}:c:user-1:b`,
+      `${namespace}:seq`,
+    ]);
     const [header, ...lines] = localStorage.getItem(rawKey(namespace, 'user-1', 'a'))!.split('\n');
-    expect(JSON.parse(header!)).toMatchObject({ format: 1, meta: { id: 'a', userId: 'user-1', title: 'first', messageCount: 2, version: 1 } });
-    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([text('m1', 'first'), text('m2', 'answer', 'assistant')]);
+    expect(JSON.parse(header!)).toMatchObject({
+      format: 1,
+      meta: { id: 'a', userId: 'user-1', title: 'first', messageCount: 2, version: 1 },
+    });
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
+      text('m1', 'first'),
+      text('m2', 'answer', 'assistant'),
+    ]);
   });
 
-  it('writes each call as one change of its conversation\'s key: a crash leaves the old value or the new', async () => {
+  it("writes each call as one change of its conversation's key: a crash leaves the old value or the new", async () => {
     localStorage.clear();
     const { storage, writes } = recording();
     const store = createBrowserStore({ namespace, storage });
-    for (const id of ['a', 'b', 'c']) await store.upsert({ id, userId: 'u', messages: [text(`${id}1`, `hello ${id}`)] });
+    for (const id of ['a', 'b', 'c'])
+      await store.upsert({ id, userId: 'u', messages: [text(`${id}1`, `hello ${id}`)] });
 
     writes.length = 0;
     await store.append('u', 'b', [text('b2', 'answer', 'assistant')]);
-    await store.upsert({ id: 'b', userId: 'u', messages: [text('b1', 'hello b'), text('b2', 'answer', 'assistant'), text('b3', 'more')] });
+    await store.upsert({
+      id: 'b',
+      userId: 'u',
+      messages: [text('b1', 'hello b'), text('b2', 'answer', 'assistant'), text('b3', 'more')],
+    });
     await store.update('u', 'b', { title: 'renamed' });
     expect(writes).toEqual([rawKey(namespace, 'u', 'b'), rawKey(namespace, 'u', 'b'), rawKey(namespace, 'u', 'b')]);
 
@@ -92,6 +114,8 @@ describe('storage layout', () => {
     localStorage.clear();
     await createBrowserStore({ namespace: 'app-one' }).upsert({ id: 'c', userId: 'u', messages: [] });
     expect((await createBrowserStore({ namespace: 'app-two' }).list('u')).items).toEqual([]);
-    expect(() => createBrowserStore({ namespace: 'has:colon' })).toThrow(expect.objectContaining({ code: 'CONFIG' }) as Error);
+    expect(() => createBrowserStore({ namespace: 'has:colon' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG' }) as Error,
+    );
   });
 });

@@ -12,7 +12,12 @@ export function rawKey(namespace: string, userId: string, id: string): string {
 /** The stored messages of a conversation, straight from its entry; [] when absent. */
 export function rawMessages(namespace: string, userId: string, id: string): Message[] {
   const raw = localStorage.getItem(rawKey(namespace, userId, id));
-  return raw === null ? [] : raw.split('\n').slice(1).map((line) => JSON.parse(line) as Message);
+  return raw === null
+    ? []
+    : raw
+        .split('\n')
+        .slice(1)
+        .map((line) => JSON.parse(line) as Message);
 }
 
 /** Every key of the namespace with its value, to compare storage before and after a failed write. */

@@ -1,4 +1,9 @@
-import { createStoreResolver, getRegisteredAdapters, resolveConversationStore, unregisterStoreAdapter } from '@agent-conversations/core';
+import {
+  createStoreResolver,
+  getRegisteredAdapters,
+  resolveConversationStore,
+  unregisterStoreAdapter,
+} from '@agent-conversations/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { browserAdapter } from '../../src/index.js';
 
@@ -9,7 +14,13 @@ describe('the resolver in the browser', () => {
 
   it('maps the local decision to the localStorage store', async () => {
     const resolver = createStoreResolver([browserAdapter]);
-    for (const options of [{ env: {} }, { env: { AGENT_CONVERSATION_PERSISTENCE: 'true', DATABASE_URL: 'postgres://db.internal/app' }, authenticated: false }]) {
+    for (const options of [
+      { env: {} },
+      {
+        env: { AGENT_CONVERSATION_PERSISTENCE: 'true', DATABASE_URL: 'postgres://db.internal/app' },
+        authenticated: false,
+      },
+    ]) {
       expect(resolver.explain(options).decision).toBe('local');
       const store = await resolver.resolve(options);
       expect(store.kind).toBe('local');

@@ -24,7 +24,8 @@ export async function startPageServer(): Promise<PageServer> {
     logLevel: 'error',
   });
   const js = out.outputFiles[0]!.text;
-  const html = '<!doctype html><meta charset="utf-8"><title>store-browser harness</title><script type="module" src="/page.js"></script>';
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>store-browser harness</title><script type="module" src="/page.js"></script>';
   const server = createServer((req, res) => {
     const isScript = req.url === '/page.js';
     res.writeHead(200, { 'content-type': isScript ? 'text/javascript' : 'text/html' });
@@ -43,7 +44,11 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: requireBinary(CHROMIUM),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+    ],
   });
 }
 

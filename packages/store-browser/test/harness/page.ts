@@ -44,14 +44,23 @@ function countingStorage(): StorageLike & { written: number } {
 }
 
 /** About 300 characters, like a short AI SDK text message. */
-const benchMessage = (i: number, c: number) => ({ id: `m${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i} of ${c}: ${'lorem ipsum '.repeat(22)}` }] });
+const benchMessage = (i: number, c: number) => ({
+  id: `m${i}`,
+  role: i % 2 ? 'assistant' : 'user',
+  parts: [{ type: 'text', text: `message ${i} of ${c}: ${'lorem ipsum '.repeat(22)}` }],
+});
 
 /** Benchmark scenario: `conversations` conversations of `length` messages, then `appends` single-message appends to one of them. */
-async function measureAppends(conversations: number, length: number, appends: number): Promise<{ charsPerAppend: number; msPerAppend: number }> {
+async function measureAppends(
+  conversations: number,
+  length: number,
+  appends: number,
+): Promise<{ charsPerAppend: number; msPerAppend: number }> {
   localStorage.clear();
   const storage = countingStorage();
   const store = createBrowserStore({ storage, crossTab: true });
-  for (let c = 0; c < conversations; c++) await store.upsert({ id: `c${c}`, userId: 'u', messages: Array.from({ length }, (_, i) => benchMessage(i, c)) });
+  for (let c = 0; c < conversations; c++)
+    await store.upsert({ id: `c${c}`, userId: 'u', messages: Array.from({ length }, (_, i) => benchMessage(i, c)) });
   storage.written = 0;
   const start = performance.now();
   for (let i = 0; i < appends; i++) await store.append('u', 'c0', [benchMessage(length + i, 0)]);
@@ -64,7 +73,11 @@ async function measureAppends(conversations: number, length: number, appends: nu
  * SDK's onFinish) and as an append of the 2, interleaved over `rounds` rounds of `perRound` saves each (first mover alternating).
  * Each round starts both conversations again at `length` messages (untimed), so the lengths stay near `length`. Reports the
  * median save of each, so a burst of load on the shared machine does not decide the ratio. */
-async function measureSaves(length: number, rounds: number, perRound: number): Promise<{ msPerUpsert: number; msPerAppend: number }> {
+async function measureSaves(
+  length: number,
+  rounds: number,
+  perRound: number,
+): Promise<{ msPerUpsert: number; msPerAppend: number }> {
   localStorage.clear();
   const store = createBrowserStore({ crossTab: true });
   let list: ReturnType<typeof benchMessage>[] = [];
@@ -103,7 +116,11 @@ async function measureWindows(long: number, rounds: number): Promise<{ msPerWind
   localStorage.clear();
   const store = createBrowserStore({ crossTab: true });
   // About 120 characters a message, so 10,000 of them fit the origin's quota.
-  const short = (i: number) => ({ id: `m${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `message ${i}: ${'lorem ipsum '.repeat(7)}` }] });
+  const short = (i: number) => ({
+    id: `m${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    parts: [{ type: 'text', text: `message ${i}: ${'lorem ipsum '.repeat(7)}` }],
+  });
   await store.upsert({ id: 'long', userId: 'u', messages: Array.from({ length: long }, (_, i) => short(i)) });
   await store.upsert({ id: 'short', userId: 'u', messages: Array.from({ length: 50 }, (_, i) => short(i)) });
   const totals = { window: 0, get: 0 };
@@ -121,7 +138,17 @@ async function measureWindows(long: number, rounds: number): Promise<{ msPerWind
   return { msPerWindow: totals.window / rounds / 10, msPerGet: totals.get / rounds / 10 };
 }
 
-const harness = { createBrowserStore, importLocalHistory, createMemoryStore, hangAtEntryWrite, countingStorage, measureAppends, measureSaves, measureWindows, changes: [] as unknown[] };
+const harness = {
+  createBrowserStore,
+  importLocalHistory,
+  createMemoryStore,
+  hangAtEntryWrite,
+  countingStorage,
+  measureAppends,
+  measureSaves,
+  measureWindows,
+  changes: [] as unknown[],
+};
 
 /** What the page exposes as `window.harness`. */
 export type Harness = typeof harness;

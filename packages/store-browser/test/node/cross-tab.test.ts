@@ -34,7 +34,14 @@ describe('two tabs of one origin', () => {
       (label === 'a' ? a : b).evaluate(async (name) => {
         const store = window.harness.createBrowserStore();
         await Promise.all(
-          Array.from({ length: 100 }, (_, i) => store.append('u', 'shared', [{ id: `${name}-${i}`, role: 'user', parts: [{ type: 'text', text: `${name} ${i}` }] } as Message], { usage: { inputTokens: 1 } })),
+          Array.from({ length: 100 }, (_, i) =>
+            store.append(
+              'u',
+              'shared',
+              [{ id: `${name}-${i}`, role: 'user', parts: [{ type: 'text', text: `${name} ${i}` }] } as Message],
+              { usage: { inputTokens: 1 } },
+            ),
+          ),
         );
       }, label);
     await Promise.all([appendMany('a'), appendMany('b')]);
@@ -49,15 +56,25 @@ describe('two tabs of one origin', () => {
     }
   });
 
-  it('see each other\'s changes through subscribe', async () => {
+  it("see each other's changes through subscribe", async () => {
     const [a, b] = [await tab(), await tab()];
     await a.evaluate(() => {
       window.harness.createBrowserStore().subscribe((change) => window.harness.changes.push(change));
     });
-    await b.evaluate(() => window.harness.createBrowserStore().upsert({ id: 'from-b', userId: 'u', messages: [{ id: 'm', role: 'user', content: 'hello from b' } as Message] }));
+    await b.evaluate(() =>
+      window.harness
+        .createBrowserStore()
+        .upsert({
+          id: 'from-b',
+          userId: 'u',
+          messages: [{ id: 'm', role: 'user', content: 'hello from b' } as Message],
+        }),
+    );
     await a.waitForFunction(() => window.harness.changes.length > 0);
     expect(await a.evaluate(() => window.harness.changes)).toEqual([{ type: 'saved', userId: 'u', id: 'from-b' }]);
-    expect(await a.evaluate(async () => (await window.harness.createBrowserStore().list('u')).items.map((m) => m.title))).toEqual(['hello from b']);
+    expect(
+      await a.evaluate(async () => (await window.harness.createBrowserStore().list('u')).items.map((m) => m.title)),
+    ).toEqual(['hello from b']);
 
     await b.evaluate(() => window.harness.createBrowserStore().delete('u', 'from-b'));
     await a.waitForFunction(() => window.harness.changes.length > 1);
@@ -74,7 +91,13 @@ describe('a tab killed in the middle of a call', () => {
       const store = window.harness.createBrowserStore({ storage: window.harness.hangAtEntryWrite(), crossTab: true });
       const message = { id: 'lost', role: 'user', content: 'never written' } as Message;
       // Started from a timer, so this evaluate returns before the tab hangs (holding the write lock).
-      setTimeout(() => void (call === 'create' ? store.upsert({ id: 'new', userId: 'u', messages: [message] }) : store.append('u', 'old', [message])), 0);
+      setTimeout(
+        () =>
+          void (call === 'create'
+            ? store.upsert({ id: 'new', userId: 'u', messages: [message] })
+            : store.append('u', 'old', [message])),
+        0,
+      );
     }, run);
     await paused;
     const crashed = page.waitForEvent('crash');
@@ -86,14 +109,20 @@ describe('a tab killed in the middle of a call', () => {
   for (const run of ['create', 'append'] as const) {
     it(`leaves the stored history as it was (${run}), and the next tab writes at once`, async () => {
       const seed = await tab();
-      await seed.evaluate(() => window.harness.createBrowserStore().upsert({ id: 'old', userId: 'u', messages: [{ id: 'm1', role: 'user', content: 'kept' } as Message] }));
+      await seed.evaluate(() =>
+        window.harness
+          .createBrowserStore()
+          .upsert({ id: 'old', userId: 'u', messages: [{ id: 'm1', role: 'user', content: 'kept' } as Message] }),
+      );
       await crashAtWrite(run);
 
       const reloaded = await tab();
       const after = await reloaded.evaluate(async () => {
         const store = window.harness.createBrowserStore();
         const before = { ids: (await store.list('u')).items.map((m) => m.id), old: await store.get('u', 'old') };
-        await store.append('u', 'old', [{ id: 'm2', role: 'assistant', content: 'written after the crash' } as Message]);
+        await store.append('u', 'old', [
+          { id: 'm2', role: 'assistant', content: 'written after the crash' } as Message,
+        ]);
         return { ...before, count: (await store.get('u', 'old'))?.messageCount };
       });
       expect(after).toMatchObject({ ids: ['old'], old: { messageCount: 1, version: 1 }, count: 2 });

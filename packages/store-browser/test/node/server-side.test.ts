@@ -19,7 +19,9 @@ describe('outside the browser (Node, server-side rendering)', () => {
     expect(resolver.explain({ env: {}, authenticated: false }).decision).toBe('local');
     await expect(resolver.resolve({ env: {}, authenticated: false })).rejects.toMatchObject({
       code: 'CONFIG',
-      message: expect.stringMatching(/nothing is stored on the server for this session \(localStorage is missing in this runtime/) as string,
+      message: expect.stringMatching(
+        /nothing is stored on the server for this session \(localStorage is missing in this runtime/,
+      ) as string,
     });
   });
 
@@ -27,7 +29,13 @@ describe('outside the browser (Node, server-side rendering)', () => {
     const storage = createMemoryStorage();
     const [one, two] = [createBrowserStore({ storage }), createBrowserStore({ storage })];
     await one.upsert({ id: 'c', userId: 'u', messages: [] });
-    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).append('u', 'c', [{ id: `m${i}`, role: 'user', content: `${i}` } as Message], { usage: { outputTokens: 2 } })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? one : two).append('u', 'c', [{ id: `m${i}`, role: 'user', content: `${i}` } as Message], {
+          usage: { outputTokens: 2 },
+        }),
+      ),
+    );
     const got = await two.get('u', 'c');
     expect(got).toMatchObject({ messageCount: 40, version: 41, usage: { outputTokens: 80 } });
     expect(new Set(got!.messages.map((m) => m.id)).size).toBe(40);
@@ -41,7 +49,11 @@ describe('outside the browser (Node, server-side rendering)', () => {
     storage.setItem = () => {
       throw new TypeError('the storage backend went away');
     };
-    await expect(store.update('u', 'c', { title: 'x' })).rejects.toMatchObject({ name: 'ConversationStoreError', code: 'STORAGE', message: expect.stringContaining('the storage backend went away') as string });
+    await expect(store.update('u', 'c', { title: 'x' })).rejects.toMatchObject({
+      name: 'ConversationStoreError',
+      code: 'STORAGE',
+      message: expect.stringContaining('the storage backend went away') as string,
+    });
     expect((await store.get('u', 'c'))?.version).toBe(1);
   });
 });

@@ -26,7 +26,11 @@ export function chdbClient(dir: string): ClickHouseClient {
 }
 
 function httpClient(): ClickHouseClient {
-  return createClient({ url: process.env.CLICKHOUSE_URL, username: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD });
+  return createClient({
+    url: process.env.CLICKHOUSE_URL,
+    username: process.env.CLICKHOUSE_USER,
+    password: process.env.CLICKHOUSE_PASSWORD,
+  });
 }
 
 /** Opens the engine with a fresh database; chdb gets a temp directory of its own for this process. */

@@ -18,11 +18,18 @@ export function freshStore(backend: Backend, options: ClickHouseStoreOptions = {
 
 /** `count` user/assistant messages with ids `${prefix}${i}`. */
 export function messages(count: number, prefix = 'm'): Message[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i}`, role: i % 2 ? 'assistant' : 'user', parts: [{ type: 'text', text: `${prefix} text ${i}` }] }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    parts: [{ type: 'text', text: `${prefix} text ${i}` }],
+  }));
 }
 
 /** Physical rows of a conversation (every version, no FINAL). */
 export async function physicalRows(backend: Backend, table: string, userId: string, id: string): Promise<number> {
-  const [row] = await backend.rows<{ n: number | string }>(`SELECT count() AS n FROM ${table} WHERE user_id = {u:String} AND conversation_id = {c:String}`, { u: userId, c: id });
+  const [row] = await backend.rows<{ n: number | string }>(
+    `SELECT count() AS n FROM ${table} WHERE user_id = {u:String} AND conversation_id = {c:String}`,
+    { u: userId, c: id },
+  );
   return Number(row?.n ?? 0);
 }

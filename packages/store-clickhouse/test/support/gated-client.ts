@@ -13,7 +13,8 @@ export function gatedClient(client: ClickHouseClient, gate: IoGate): ClickHouseC
   return new Proxy(client, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof prop !== 'string' || !METHODS.has(prop) || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof prop !== 'string' || !METHODS.has(prop) || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(target) : value;
       return async (params: { query?: unknown; table?: unknown }) => {
         await gate(label(prop, params));
         return (value as (p: unknown) => Promise<unknown>).call(target, params);

@@ -67,18 +67,23 @@ export class Interleaver {
   }
 
   /** Runs the writers' tasks under `choices`; resolves with each task's outcome and the steps. */
-  async run<T>(tasks: (() => Promise<T>)[], choices: readonly number[]): Promise<{ outcomes: PromiseSettledResult<T>[]; steps: Step[] }> {
+  async run<T>(
+    tasks: (() => Promise<T>)[],
+    choices: readonly number[],
+  ): Promise<{ outcomes: PromiseSettledResult<T>[]; steps: Step[] }> {
     const outcomes: PromiseSettledResult<T>[] = [];
     this.writers = tasks.map(() => ({ state: 'running', sent: 0 }));
     this.armed = true;
     const done = tasks.map((task, i) => {
-      return task().then(
-        (value) => (outcomes[i] = { status: 'fulfilled', value }),
-        (reason: unknown) => (outcomes[i] = { status: 'rejected', reason }),
-      ).finally(() => {
-        this.writers[i]!.state = 'done';
-        this.wake?.();
-      });
+      return task()
+        .then(
+          (value) => (outcomes[i] = { status: 'fulfilled', value }),
+          (reason: unknown) => (outcomes[i] = { status: 'rejected', reason }),
+        )
+        .finally(() => {
+          this.writers[i]!.state = 'done';
+          this.wake?.();
+        });
     });
     const steps: Step[] = [];
     for (;;) {

@@ -20,7 +20,8 @@ export interface ConfigFile {
 /** Opens `--config` or the first of wrangler.json, wrangler.jsonc, wrangler.toml in the working directory (wrangler's order). */
 export function openConfig(io: CliIo, given: string | undefined): ConfigFile {
   const path = given ? resolve(io.cwd, given) : CANDIDATES.map((name) => join(io.cwd, name)).find((p) => existsSync(p));
-  if (!path) throw new CliError(`no wrangler config in ${io.cwd} (looked for ${CANDIDATES.join(', ')}); pass --config <path>`);
+  if (!path)
+    throw new CliError(`no wrangler config in ${io.cwd} (looked for ${CANDIDATES.join(', ')}); pass --config <path>`);
   if (!existsSync(path)) throw new CliError(`${path} does not exist`);
   const editor = extname(path) === '.toml' ? tomlEditor : jsoncEditor;
   return { path, editor, text: readFileSync(path, 'utf8') };
@@ -51,8 +52,13 @@ const PACKAGE_PATH = ['@agent-conversations', 'store-cloudflare'];
 /** The migrations folder shipped in this package, at its real path (dist/cli.js and src/cli/*.ts both find it). */
 export function packageMigrationsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const found = [join(here, '..', 'migrations'), join(here, '..', '..', 'migrations')].find((dir) => existsSync(join(dir, '0001_init.sql')));
-  if (!found) throw new CliError('cannot find the migrations folder of @agent-conversations/store-cloudflare; reinstall the package');
+  const found = [join(here, '..', 'migrations'), join(here, '..', '..', 'migrations')].find((dir) =>
+    existsSync(join(dir, '0001_init.sql')),
+  );
+  if (!found)
+    throw new CliError(
+      'cannot find the migrations folder of @agent-conversations/store-cloudflare; reinstall the package',
+    );
   return found;
 }
 
@@ -80,13 +86,19 @@ export function migrationsDirFor(configPath: string, override: string | undefine
   const installed = installedMigrationsDir(dirname(configPath));
   const dir = installed ?? packageMigrationsDir();
   if (!installed && dir.split(sep).includes('node_modules')) {
-    throw new CliError(`no node_modules/${PACKAGE_PATH.join('/')} above ${dirname(configPath)}: install the package in the app (npm install ${PACKAGE_PATH.join('/')}) so migrations_dir can point at it, or pass --migrations-dir <dir>`);
+    throw new CliError(
+      `no node_modules/${PACKAGE_PATH.join('/')} above ${dirname(configPath)}: install the package in the app (npm install ${PACKAGE_PATH.join('/')}) so migrations_dir can point at it, or pass --migrations-dir <dir>`,
+    );
   }
   return relative(dirname(configPath), dir).split(sep).join('/');
 }
 
 /** The entry's migrations_dir, kept unless it points into pnpm's versioned store: then the stable path replaces it. */
-export function migrationsDirOf(found: FoundEntry | undefined, configPath: string, override: string | undefined): string {
+export function migrationsDirOf(
+  found: FoundEntry | undefined,
+  configPath: string,
+  override: string | undefined,
+): string {
   const current = found?.migrationsDir;
   return current !== undefined && !isVersionedStorePath(current) ? current : migrationsDirFor(configPath, override);
 }
@@ -95,11 +107,19 @@ export function migrationsDirOf(found: FoundEntry | undefined, configPath: strin
 export function databaseIdFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   const primary = env.CONVERSATIONS_D1_DATABASE_ID?.trim() || undefined;
   const alias = env.AGENT_CONVERSATIONS_D1_DATABASE_ID?.trim() || undefined;
-  for (const [name, value] of [['CONVERSATIONS_D1_DATABASE_ID', primary], ['AGENT_CONVERSATIONS_D1_DATABASE_ID', alias]] as const) {
-    if (value !== undefined && !isUuid(value)) throw new CliError(`${name} must be a D1 database id, a UUID such as 01234567-89ab-cdef-0123-456789abcdef (it is ${value.length} characters that are not one)`);
+  for (const [name, value] of [
+    ['CONVERSATIONS_D1_DATABASE_ID', primary],
+    ['AGENT_CONVERSATIONS_D1_DATABASE_ID', alias],
+  ] as const) {
+    if (value !== undefined && !isUuid(value))
+      throw new CliError(
+        `${name} must be a D1 database id, a UUID such as 01234567-89ab-cdef-0123-456789abcdef (it is ${value.length} characters that are not one)`,
+      );
   }
   if (primary && alias && primary.toLowerCase() !== alias.toLowerCase()) {
-    throw new CliError('CONVERSATIONS_D1_DATABASE_ID and its alias AGENT_CONVERSATIONS_D1_DATABASE_ID hold different ids; keep one');
+    throw new CliError(
+      'CONVERSATIONS_D1_DATABASE_ID and its alias AGENT_CONVERSATIONS_D1_DATABASE_ID hold different ids; keep one',
+    );
   }
   return primary ?? alias;
 }

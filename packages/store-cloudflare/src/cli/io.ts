@@ -38,7 +38,13 @@ export function runWrangler(args: readonly string[], io: CliIo): Promise<Wrangle
       io.stderr.write(chunk.toString());
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'ENOENT' ? new CliError('wrangler is not on PATH: install it in your project (npm install -D wrangler) and run this command through npx or an npm script') : error);
+      reject(
+        error.code === 'ENOENT'
+          ? new CliError(
+              'wrangler is not on PATH: install it in your project (npm install -D wrangler) and run this command through npx or an npm script',
+            )
+          : error,
+      );
     });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });

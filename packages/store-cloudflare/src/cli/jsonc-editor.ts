@@ -22,15 +22,26 @@ function layout(value: unknown, indent: string, unit: string): string {
 function entryOf(root: JsonNode, binding: string): JsonNode | undefined {
   const list = prop(root, 'd1_databases');
   if (list?.kind !== 'array') return undefined;
-  return list.items.find((item) => prop(item, 'binding')?.kind === 'value' && (prop(item, 'binding') as { value: unknown }).value === binding);
+  return list.items.find(
+    (item) =>
+      prop(item, 'binding')?.kind === 'value' && (prop(item, 'binding') as { value: unknown }).value === binding,
+  );
 }
 
 /**
  * Inserts `piece` as the last member of an object or array node: after the last member's comma (adding one when
  * missing), on its own line (after any comment ending that line) when the container spans lines.
  */
-function appendMember(text: string, container: JsonNode & { kind: 'object' | 'array' }, piece: (indent: string) => string, unit: string): string {
-  const members = container.kind === 'object' ? container.props.map((p) => ({ start: p.keyStart, end: p.value.end })) : container.items;
+function appendMember(
+  text: string,
+  container: JsonNode & { kind: 'object' | 'array' },
+  piece: (indent: string) => string,
+  unit: string,
+): string {
+  const members =
+    container.kind === 'object'
+      ? container.props.map((p) => ({ start: p.keyStart, end: p.value.end }))
+      : container.items;
   const last = members[members.length - 1];
   if (!last) {
     const indent = indentAt(text, container.start);
@@ -66,7 +77,11 @@ export const jsoncEditor: ConfigEditor = {
       const node = prop(entry, key);
       return node?.kind === 'value' && typeof node.value === 'string' ? node.value : undefined;
     };
-    const found: FoundEntry = { databaseId: read('database_id'), databaseName: read('database_name'), migrationsDir: read('migrations_dir') };
+    const found: FoundEntry = {
+      databaseId: read('database_id'),
+      databaseName: read('database_name'),
+      migrationsDir: read('migrations_dir'),
+    };
     return found;
   },
 
@@ -77,14 +92,16 @@ export const jsoncEditor: ConfigEditor = {
     const existing = entryOf(root, entry.binding);
     if (!existing) {
       const list = prop(root, 'd1_databases');
-      if (list === undefined) return appendMember(text, root, (indent) => `"d1_databases": ${layout([entry], indent, unit)}`, unit);
+      if (list === undefined)
+        return appendMember(text, root, (indent) => `"d1_databases": ${layout([entry], indent, unit)}`, unit);
       if (list.kind !== 'array') throw new SyntaxError('d1_databases must be an array');
       return appendMember(text, list, (indent) => layout(entry, indent, unit), unit);
     }
     let out = text;
     for (const key of ['database_id', 'migrations_dir'] as const) {
       const node = prop(entryOf(parseJsonc(out), entry.binding)!, key);
-      if (node && !(node.kind === 'value' && node.value === entry[key])) out = `${out.slice(0, node.start)}${JSON.stringify(entry[key])}${out.slice(node.end)}`;
+      if (node && !(node.kind === 'value' && node.value === entry[key]))
+        out = `${out.slice(0, node.start)}${JSON.stringify(entry[key])}${out.slice(node.end)}`;
     }
     for (const key of ['database_name', 'database_id', 'migrations_dir'] as const) {
       root = parseJsonc(out);
@@ -112,6 +129,8 @@ export const jsoncEditor: ConfigEditor = {
     }
     // The last entry: drop it with the comma before it (or everything inside the brackets when it is the only one).
     const previous = list.items[list.items.indexOf(entry) - 1];
-    return previous ? text.slice(0, previous.end) + text.slice(entry.end) : text.slice(0, list.start + 1) + text.slice(next);
+    return previous
+      ? text.slice(0, previous.end) + text.slice(entry.end)
+      : text.slice(0, list.start + 1) + text.slice(next);
   },
 };

@@ -10,18 +10,32 @@ export const MIGRATE_USAGE = `migrate (--local | --remote) [--config <wrangler c
 export async function migrate(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { local: { type: 'boolean' }, remote: { type: 'boolean' }, config: { type: 'string' }, env: { type: 'string' }, 'persist-to': { type: 'string' } },
+    options: {
+      local: { type: 'boolean' },
+      remote: { type: 'boolean' },
+      config: { type: 'string' },
+      env: { type: 'string' },
+      'persist-to': { type: 'string' },
+    },
     strict: true,
   });
-  if (values.local === values.remote) throw new CliError('pass exactly one of --local (the wrangler dev database) or --remote (the deployed database)');
+  if (values.local === values.remote)
+    throw new CliError('pass exactly one of --local (the wrangler dev database) or --remote (the deployed database)');
   const config = openConfig(io, values.config);
   const found = config.editor.find(config.text, BINDING);
-  if (!found) throw new CliError(`${shown(io, config.path)} has no ${BINDING} binding; run agent-conversations-cloudflare setup first`);
+  if (!found)
+    throw new CliError(
+      `${shown(io, config.path)} has no ${BINDING} binding; run agent-conversations-cloudflare setup first`,
+    );
   if (!found.migrationsDir) {
-    throw new CliError(`the ${BINDING} entry in ${shown(io, config.path)} has no migrations_dir; run agent-conversations-cloudflare setup to add it`);
+    throw new CliError(
+      `the ${BINDING} entry in ${shown(io, config.path)} has no migrations_dir; run agent-conversations-cloudflare setup to add it`,
+    );
   }
   if (isVersionedStorePath(found.migrationsDir)) {
-    io.stderr.write(`warning: migrations_dir points into pnpm's versioned store (${found.migrationsDir}) and breaks on the next upgrade; run agent-conversations-cloudflare setup to repair it\n`);
+    io.stderr.write(
+      `warning: migrations_dir points into pnpm's versioned store (${found.migrationsDir}) and breaks on the next upgrade; run agent-conversations-cloudflare setup to repair it\n`,
+    );
   }
   const args = ['d1', 'migrations', 'apply', BINDING, values.local ? '--local' : '--remote', '--config', config.path];
   if (values.env) args.push('--env', values.env);

@@ -13,7 +13,11 @@ ${MIGRATE_USAGE}
 ${DEPLOY_CONFIG_USAGE}
 `;
 
-const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { setup, migrate, 'deploy-config': deployConfig };
+const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  setup,
+  migrate,
+  'deploy-config': deployConfig,
+};
 
 function isUserError(error: unknown): error is Error {
   if (error instanceof CliError || error instanceof SyntaxError) return true;

@@ -1,5 +1,13 @@
 import { parseArgs } from 'node:util';
-import { BINDING, databaseIdFromEnv, isVersionedStorePath, migrationsDirOf, openConfig, shown, writeIfChanged } from './config-file.js';
+import {
+  BINDING,
+  databaseIdFromEnv,
+  isVersionedStorePath,
+  migrationsDirOf,
+  openConfig,
+  shown,
+  writeIfChanged,
+} from './config-file.js';
 import { isUuid } from './d1-entry.js';
 import { CliError, runWrangler, type CliIo } from './io.js';
 
@@ -11,7 +19,10 @@ export const SETUP_USAGE = `setup [--config <wrangler config>] [--name <database
 
 /** The database name setup picks: `<worker name>-conversations`, else `agent-conversations`. */
 export function defaultName(workerName: string | undefined): string {
-  const base = (workerName ?? '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = (workerName ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return base ? `${base}-conversations` : 'agent-conversations';
 }
 
@@ -26,16 +37,25 @@ async function createDatabase(io: CliIo, name: string, configPath: string): Prom
   io.stdout.write(`Creating D1 database "${name}" (wrangler d1 create)...\n`);
   const result = await runWrangler(['d1', 'create', name, '--no-update-config', '--config', configPath], io);
   if (result.code !== 0) {
-    throw new CliError(`wrangler d1 create failed (exit ${result.code}). If the database already exists, set CONVERSATIONS_D1_DATABASE_ID to its id (wrangler d1 info ${name}) and run setup again`);
+    throw new CliError(
+      `wrangler d1 create failed (exit ${result.code}). If the database already exists, set CONVERSATIONS_D1_DATABASE_ID to its id (wrangler d1 info ${name}) and run setup again`,
+    );
   }
   const id = parseCreatedId(result.output);
-  if (!id) throw new CliError('wrangler d1 create succeeded but printed no database id; set CONVERSATIONS_D1_DATABASE_ID to the id (wrangler d1 info) and run setup again');
+  if (!id)
+    throw new CliError(
+      'wrangler d1 create succeeded but printed no database id; set CONVERSATIONS_D1_DATABASE_ID to the id (wrangler d1 info) and run setup again',
+    );
   return id;
 }
 
 /** `setup`: create (or reuse) the database and write the binding into the wrangler config, idempotently. */
 export async function setup(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, name: { type: 'string' }, 'migrations-dir': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string' }, name: { type: 'string' }, 'migrations-dir': { type: 'string' } },
+    strict: true,
+  });
   const config = openConfig(io, values.config);
   const envId = databaseIdFromEnv(io.env);
   const found = config.editor.find(config.text, BINDING);
@@ -50,12 +70,16 @@ export async function setup(argv: string[], io: CliIo): Promise<number> {
   });
   const file = shown(io, config.path);
   if (found?.migrationsDir && isVersionedStorePath(found.migrationsDir)) {
-    io.stdout.write(`migrations_dir pointed into pnpm's versioned store (${found.migrationsDir}), which breaks on every upgrade; replacing it.\n`);
+    io.stdout.write(
+      `migrations_dir pointed into pnpm's versioned store (${found.migrationsDir}), which breaks on every upgrade; replacing it.\n`,
+    );
   }
   const source = envId ? ' (from CONVERSATIONS_D1_DATABASE_ID)' : existingId ? ' (already configured)' : '';
-  io.stdout.write(writeIfChanged(config.path, text)
-    ? `Wrote the ${BINDING} binding to ${file}: database "${name}", id ${id}${source}.\n`
-    : `${file} already has the ${BINDING} binding for database ${id}; nothing to change.\n`);
+  io.stdout.write(
+    writeIfChanged(config.path, text)
+      ? `Wrote the ${BINDING} binding to ${file}: database "${name}", id ${id}${source}.\n`
+      : `${file} already has the ${BINDING} binding for database ${id}; nothing to change.\n`,
+  );
   io.stdout.write('Next: agent-conversations-cloudflare migrate --remote (and --local for wrangler dev).\n');
   return 0;
 }

@@ -49,7 +49,9 @@ function findBlock(lines: readonly string[], binding: string): Block | undefined
 function assertNoInlineArray(lines: readonly string[]): void {
   const first = headers(lines)[0] ?? lines.length;
   if (lines.slice(0, first).some((line) => /^\s*d1_databases\s*=/.test(line))) {
-    throw new SyntaxError('this wrangler.toml declares d1_databases as an inline array; add the entry there by hand or switch to [[d1_databases]] tables');
+    throw new SyntaxError(
+      'this wrangler.toml declares d1_databases as an inline array; add the entry there by hand or switch to [[d1_databases]] tables',
+    );
   }
 }
 
@@ -92,12 +94,21 @@ export const tomlEditor: ConfigEditor = {
     for (const key of ['database_id', 'migrations_dir'] as const) {
       const found = readKey(lines, block, key);
       if (found && found.value !== entry[key]) {
-        lines[found.line] = lines[found.line]!.replace(new RegExp(`^(\\s*${key}\\s*=\\s*)("(?:[^"\\\\]|\\\\.)*"|'[^']*')`), `$1${JSON.stringify(entry[key])}`);
+        lines[found.line] = lines[found.line]!.replace(
+          new RegExp(`^(\\s*${key}\\s*=\\s*)("(?:[^"\\\\]|\\\\.)*"|'[^']*')`),
+          `$1${JSON.stringify(entry[key])}`,
+        );
       }
     }
     const indent = /^\s*/.exec(lines[readKey(lines, block, 'binding')!.line]!)![0];
-    const missing = (['database_name', 'database_id', 'migrations_dir'] as const).filter((key) => !readKey(lines, block, key));
-    lines.splice(lastKeyLine(lines, block) + 1, 0, ...missing.map((key) => `${indent}${key} = ${JSON.stringify(entry[key])}`));
+    const missing = (['database_name', 'database_id', 'migrations_dir'] as const).filter(
+      (key) => !readKey(lines, block, key),
+    );
+    lines.splice(
+      lastKeyLine(lines, block) + 1,
+      0,
+      ...missing.map((key) => `${indent}${key} = ${JSON.stringify(entry[key])}`),
+    );
     return lines.join('\n');
   },
 
@@ -107,7 +118,8 @@ export const tomlEditor: ConfigEditor = {
     if (!block) return text;
     // Keep comments after the last key: they usually introduce the next table.
     lines.splice(block.start, lastKeyLine(lines, block) + 1 - block.start);
-    if (block.start > 0 && lines[block.start - 1]!.trim() === '' && (lines[block.start] ?? '').trim() === '') lines.splice(block.start, 1);
+    if (block.start > 0 && lines[block.start - 1]!.trim() === '' && (lines[block.start] ?? '').trim() === '')
+      lines.splice(block.start, 1);
     return lines.join('\n');
   },
 };

@@ -9,12 +9,18 @@ export const d1Adapter: StoreAdapter<'d1'> = {
   packageName: PACKAGE_NAME,
   isConfigured(config, context) {
     const binding = context.bindings[config.d1.bindingName];
-    return isD1Database(binding) ? true : `${config.d1.bindingName} is not a D1 database binding (add it under d1_databases in wrangler.jsonc/wrangler.toml)`;
+    return isD1Database(binding)
+      ? true
+      : `${config.d1.bindingName} is not a D1 database binding (add it under d1_databases in wrangler.jsonc/wrangler.toml)`;
   },
   create(config, context) {
     const binding = context.bindings[config.d1.bindingName];
     if (!isD1Database(binding)) {
-      throw new ConversationStoreError('CONFIG', `the Worker env has no D1 binding named ${config.d1.bindingName}; run \`agent-conversations-cloudflare setup\``, { adapter: 'd1' });
+      throw new ConversationStoreError(
+        'CONFIG',
+        `the Worker env has no D1 binding named ${config.d1.bindingName}; run \`agent-conversations-cloudflare setup\``,
+        { adapter: 'd1' },
+      );
     }
     return createD1Store({ binding });
   },

@@ -15,8 +15,12 @@ export interface D1DatabaseLike {
 
 /** True when `value` looks like a D1 binding (has prepare and batch). */
 export function isD1Database(value: unknown): value is D1DatabaseLike {
-  return typeof value === 'object' && value !== null
-    && typeof (value as D1DatabaseLike).prepare === 'function' && typeof (value as D1DatabaseLike).batch === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as D1DatabaseLike).prepare === 'function' &&
+    typeof (value as D1DatabaseLike).batch === 'function'
+  );
 }
 
 /** Runs statements on D1: one statement alone, several as one `batch()` (a single atomic transaction). */

@@ -1,4 +1,9 @@
-import { ConversationStoreError, type ConversationStore, type HealthCheck, type MigrationReport } from '@agent-conversations/core';
+import {
+  ConversationStoreError,
+  type ConversationStore,
+  type HealthCheck,
+  type MigrationReport,
+} from '@agent-conversations/core';
 import { createSqlStore } from '../shared/engine.js';
 import { applyMigrations, schemaVersion } from '../shared/migrate.js';
 import { sql, type SqlRunner } from '../shared/runner.js';
@@ -35,16 +40,30 @@ export interface D1ConversationStore<M extends MessageInput = Message> extends C
 
 /** Applies the package's migrations to a D1 database from code (or only lists them with dryRun). */
 export async function migrateD1(binding: D1DatabaseLike, options: { dryRun?: boolean } = {}): Promise<MigrationReport> {
-  if (!isD1Database(binding)) throw new ConversationStoreError('CONFIG', 'migrateD1 takes a D1 binding such as env.CONVERSATIONS_D1', { adapter: 'd1' });
+  if (!isD1Database(binding))
+    throw new ConversationStoreError('CONFIG', 'migrateD1 takes a D1 binding such as env.CONVERSATIONS_D1', {
+      adapter: 'd1',
+    });
   return applyMigrations(d1Runner(binding), D1_MIGRATIONS_TABLE, options);
 }
 
-async function listUsers(runner: SqlRunner, options: { limit?: number; cursor?: string } = {}): Promise<{ items: string[]; nextCursor: string | null }> {
+async function listUsers(
+  runner: SqlRunner,
+  options: { limit?: number; cursor?: string } = {},
+): Promise<{ items: string[]; nextCursor: string | null }> {
   const limit = options.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 1000', { adapter: 'd1' });
-  if (options.cursor !== undefined && typeof options.cursor !== 'string') throw new ConversationStoreError('VALIDATION', 'cursor must be the nextCursor of the previous page', { adapter: 'd1' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new ConversationStoreError('VALIDATION', 'limit must be an integer from 1 to 1000', { adapter: 'd1' });
+  if (options.cursor !== undefined && typeof options.cursor !== 'string')
+    throw new ConversationStoreError('VALIDATION', 'cursor must be the nextCursor of the previous page', {
+      adapter: 'd1',
+    });
   const [rows = []] = await runner.read([
-    sql('SELECT DISTINCT user_id FROM agent_conversations WHERE user_id > ? ORDER BY user_id LIMIT ?', options.cursor ?? '', limit + 1),
+    sql(
+      'SELECT DISTINCT user_id FROM agent_conversations WHERE user_id > ? ORDER BY user_id LIMIT ?',
+      options.cursor ?? '',
+      limit + 1,
+    ),
   ]);
   const items = rows.slice(0, limit).map((r) => String(r.user_id));
   return { items, nextCursor: rows.length > limit ? items[items.length - 1]! : null };
@@ -61,7 +80,11 @@ async function diagnose(runner: SqlRunner): Promise<HealthCheck[]> {
   const fix = 'run `agent-conversations-cloudflare migrate --remote` (or migrateD1(env.CONVERSATIONS_D1))';
   return [
     { name: 'reachable', ok: true, detail: 'the D1 binding answers queries' },
-    { name: 'schema version', ok: version === latest, detail: version === latest ? `at version ${version}` : `at version ${version}, latest is ${latest}: ${fix}` },
+    {
+      name: 'schema version',
+      ok: version === latest,
+      detail: version === latest ? `at version ${version}` : `at version ${version}, latest is ${latest}: ${fix}`,
+    },
   ];
 }
 
@@ -86,7 +109,11 @@ export function createD1Store<M extends MessageInput = Message>(options: D1Store
 export function createD1Store(options: D1StoreOptions): D1ConversationStore;
 export function createD1Store(options: D1StoreOptions): D1ConversationStore {
   if (!isD1Database(options?.binding)) {
-    throw new ConversationStoreError('CONFIG', 'createD1Store needs { binding: env.CONVERSATIONS_D1 } (a D1 database binding)', { adapter: 'd1' });
+    throw new ConversationStoreError(
+      'CONFIG',
+      'createD1Store needs { binding: env.CONVERSATIONS_D1 } (a D1 database binding)',
+      { adapter: 'd1' },
+    );
   }
   const { binding } = options;
   const base = d1Runner(binding);

@@ -8,13 +8,19 @@ export const durableObjectAdapter: StoreAdapter<'durable-object'> = {
   packageName: PACKAGE_NAME,
   isConfigured(config, context) {
     const name = config.durableObject.bindingName;
-    return isDurableObjectNamespace(context.bindings[name]) ? true : `${name} is not a Durable Object namespace binding (bind AgentConversationsDurableObject under durable_objects.bindings)`;
+    return isDurableObjectNamespace(context.bindings[name])
+      ? true
+      : `${name} is not a Durable Object namespace binding (bind AgentConversationsDurableObject under durable_objects.bindings)`;
   },
   create(config, context) {
     const name = config.durableObject.bindingName;
     const namespace = context.bindings[name];
     if (!isDurableObjectNamespace(namespace)) {
-      throw new ConversationStoreError('CONFIG', `the Worker env has no Durable Object namespace named ${name}; bind AgentConversationsDurableObject to it`, { adapter: 'durable-object' });
+      throw new ConversationStoreError(
+        'CONFIG',
+        `the Worker env has no Durable Object namespace named ${name}; bind AgentConversationsDurableObject to it`,
+        { adapter: 'durable-object' },
+      );
     }
     return createDurableObjectStore({ namespace });
   },

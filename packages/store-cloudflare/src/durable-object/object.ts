@@ -1,4 +1,13 @@
-import { ConversationStoreError, type AppendOptions, type ConversationInput, type ConversationPatch, type ListOptions, type Message, type WindowOptions, type WriteOptions } from '@agent-conversations/core';
+import {
+  ConversationStoreError,
+  type AppendOptions,
+  type ConversationInput,
+  type ConversationPatch,
+  type ListOptions,
+  type Message,
+  type WindowOptions,
+  type WriteOptions,
+} from '@agent-conversations/core';
 import { DurableObject } from 'cloudflare:workers';
 import { createSqlStore, type SqlConversationStore } from '../shared/engine.js';
 import { applyMigrations } from '../shared/migrate.js';
@@ -12,7 +21,10 @@ function parseJson(text: unknown, name: string): unknown {
   try {
     return JSON.parse(String(text));
   } catch (error) {
-    throw new ConversationStoreError('VALIDATION', `${name} must be JSON text`, { adapter: 'durable-object', cause: error });
+    throw new ConversationStoreError('VALIDATION', `${name} must be JSON text`, {
+      adapter: 'durable-object',
+      cause: error,
+    });
   }
 }
 
@@ -21,11 +33,23 @@ const isText = (value: unknown): value is string => typeof value === 'string';
 /** The ExtendChange the client built, checked for shape (its messages were validated before they were sent). */
 function parseChange(text: unknown): ExtendChange {
   const change = parseJson(text, 'changeJson') as Partial<ExtendChange> | null;
-  const ok = change !== null && typeof change === 'object' && isText(change.userId) && isText(change.id) && Number.isSafeInteger(change.from)
-    && Array.isArray(change.digests) && change.digests.every(Number.isSafeInteger) && Array.isArray(change.tail)
-    && change.tail.every((m) => isText(m?.id) && isText(m.json) && isText(m.fingerprint) && /^[0-9a-f]+$/.test(m.fingerprint))
-    && change.digests.length === change.tail.length + 1 && isText(change.placeholderTitle) && isText(change.defaultTitle);
-  if (!ok) throw new ConversationStoreError('VALIDATION', 'changeJson is not an upsert change', { adapter: 'durable-object' });
+  const ok =
+    change !== null &&
+    typeof change === 'object' &&
+    isText(change.userId) &&
+    isText(change.id) &&
+    Number.isSafeInteger(change.from) &&
+    Array.isArray(change.digests) &&
+    change.digests.every(Number.isSafeInteger) &&
+    Array.isArray(change.tail) &&
+    change.tail.every(
+      (m) => isText(m?.id) && isText(m.json) && isText(m.fingerprint) && /^[0-9a-f]+$/.test(m.fingerprint),
+    ) &&
+    change.digests.length === change.tail.length + 1 &&
+    isText(change.placeholderTitle) &&
+    isText(change.defaultTitle);
+  if (!ok)
+    throw new ConversationStoreError('VALIDATION', 'changeJson is not an upsert change', { adapter: 'durable-object' });
   return change as ExtendChange;
 }
 
@@ -60,14 +84,21 @@ export class AgentConversationsDurableObject<Env = unknown> extends DurableObjec
 
   /** The newest messages of one conversation (or those just older than `options.before`) as stored (JSON), or null. */
   async windowConversation(userId: string, id: string, options?: WindowOptions): Promise<ConversationsReply> {
-    return this.#run(userId, async () => (await windowText(this.#runner, userId, id, parseWindowCall(userId, id, options, 'a Durable Object'))) ?? 'null');
+    return this.#run(
+      userId,
+      async () =>
+        (await windowText(this.#runner, userId, id, parseWindowCall(userId, id, options, 'a Durable Object'))) ??
+        'null',
+    );
   }
 
   /** Creates or replaces a conversation given as JSON. */
   async upsertConversation(inputJson: string, options?: WriteOptions): Promise<ConversationsReply> {
     return toReply(async () => {
       const input = parseJson(inputJson, 'inputJson') as ConversationInput | null;
-      return this.#guard(input?.userId, async () => JSON.stringify(await this.#store.upsert(input as ConversationInput, options)));
+      return this.#guard(input?.userId, async () =>
+        JSON.stringify(await this.#store.upsert(input as ConversationInput, options)),
+      );
     });
   }
 
@@ -80,13 +111,31 @@ export class AgentConversationsDurableObject<Env = unknown> extends DurableObjec
   }
 
   /** Appends messages given as a JSON array. */
-  async appendMessages(userId: string, id: string, messagesJson: string, options?: AppendOptions): Promise<ConversationsReply> {
-    return this.#run(userId, async () => JSON.stringify(await this.#store.append(userId, id, parseJson(messagesJson, 'messagesJson') as Message[], options)));
+  async appendMessages(
+    userId: string,
+    id: string,
+    messagesJson: string,
+    options?: AppendOptions,
+  ): Promise<ConversationsReply> {
+    return this.#run(userId, async () =>
+      JSON.stringify(
+        await this.#store.append(userId, id, parseJson(messagesJson, 'messagesJson') as Message[], options),
+      ),
+    );
   }
 
   /** Applies a patch given as JSON. */
-  async updateConversation(userId: string, id: string, patchJson: string, options?: WriteOptions): Promise<ConversationsReply> {
-    return this.#run(userId, async () => JSON.stringify(await this.#store.update(userId, id, parseJson(patchJson, 'patchJson') as ConversationPatch, options)));
+  async updateConversation(
+    userId: string,
+    id: string,
+    patchJson: string,
+    options?: WriteOptions,
+  ): Promise<ConversationsReply> {
+    return this.#run(userId, async () =>
+      JSON.stringify(
+        await this.#store.update(userId, id, parseJson(patchJson, 'patchJson') as ConversationPatch, options),
+      ),
+    );
   }
 
   /** Deletes one conversation. */
@@ -107,7 +156,11 @@ export class AgentConversationsDurableObject<Env = unknown> extends DurableObjec
   async #guard(userId: unknown, work: () => Promise<string>): Promise<string> {
     const name = this.ctx.id.name;
     if (name !== undefined && name !== userId) {
-      throw new ConversationStoreError('UNAUTHORIZED', 'this Durable Object holds another user\'s conversations; address each user with idFromName(userId)', { adapter: 'durable-object' });
+      throw new ConversationStoreError(
+        'UNAUTHORIZED',
+        "this Durable Object holds another user's conversations; address each user with idFromName(userId)",
+        { adapter: 'durable-object' },
+      );
     }
     this.#ready ??= applyMigrations(this.#runner, DO_MIGRATIONS_TABLE).catch((error: unknown) => {
       this.#ready = undefined;

@@ -1,10 +1,17 @@
-import { ConversationStoreError, isConversationStoreError, type AppendOptions, type ErrorCode, type ListOptions, type WindowOptions, type WriteOptions } from '@agent-conversations/core';
+import {
+  ConversationStoreError,
+  isConversationStoreError,
+  type AppendOptions,
+  type ErrorCode,
+  type ListOptions,
+  type WindowOptions,
+  type WriteOptions,
+} from '@agent-conversations/core';
 import { mapSqlError } from '../shared/errors.js';
 
 /** What every RPC method of the Durable Object resolves to: JSON text on success, a serializable error otherwise (error classes do not survive RPC). */
 export type ConversationsReply =
-  | { ok: true; json: string }
-  | { ok: false; error: { code: ErrorCode; message: string; retryable: boolean } };
+  { ok: true; json: string } | { ok: false; error: { code: ErrorCode; message: string; retryable: boolean } };
 
 /** The RPC surface of AgentConversationsDurableObject; conversation and message payloads travel as JSON text so they arrive byte for byte. */
 export interface ConversationsRpc {
@@ -20,16 +27,34 @@ export interface ConversationsRpc {
    * messages are not the given ones minus at most the tail (nothing written: send the whole input to upsertConversation). */
   extendConversation(changeJson: string): Promise<ConversationsReply>;
   /** Takes a JSON array of messages; replies with the ConversationMeta. */
-  appendMessages(userId: string, id: string, messagesJson: string, options?: AppendOptions): Promise<ConversationsReply>;
+  appendMessages(
+    userId: string,
+    id: string,
+    messagesJson: string,
+    options?: AppendOptions,
+  ): Promise<ConversationsReply>;
   /** Takes a ConversationPatch as JSON; replies with the ConversationMeta. */
-  updateConversation(userId: string, id: string, patchJson: string, options?: WriteOptions): Promise<ConversationsReply>;
+  updateConversation(
+    userId: string,
+    id: string,
+    patchJson: string,
+    options?: WriteOptions,
+  ): Promise<ConversationsReply>;
   /** Replies `true` or `false`. */
   deleteConversation(userId: string, id: string): Promise<ConversationsReply>;
   /** Replies with the number deleted. */
   deleteAllConversations(userId: string): Promise<ConversationsReply>;
 }
 
-const CODES: readonly ErrorCode[] = ['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'UNAUTHORIZED', 'UNAVAILABLE', 'STORAGE', 'CONFIG'];
+const CODES: readonly ErrorCode[] = [
+  'VALIDATION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAUTHORIZED',
+  'UNAVAILABLE',
+  'STORAGE',
+  'CONFIG',
+];
 
 /** Runs `work` (which returns JSON text) and turns its result or error into a reply (inside the Durable Object). */
 export async function toReply(work: () => Promise<string>): Promise<ConversationsReply> {
@@ -42,7 +67,11 @@ export async function toReply(work: () => Promise<string>): Promise<Conversation
 }
 
 /** Rebuilds the ConversationStoreError a reply carries (in the Worker calling the object). */
-export function fromReplyError(error: { code?: unknown; message?: unknown; retryable?: unknown }): ConversationStoreError {
+export function fromReplyError(error: {
+  code?: unknown;
+  message?: unknown;
+  retryable?: unknown;
+}): ConversationStoreError {
   const code = CODES.includes(error.code as ErrorCode) ? (error.code as ErrorCode) : 'STORAGE';
   const message = typeof error.message === 'string' ? error.message : 'the Durable Object failed without a message';
   return new ConversationStoreError(code, message, { adapter: 'durable-object', retryable: error.retryable === true });

@@ -9,7 +9,8 @@ export interface SqlStorageLike {
 
 /** Runs statements on a SQLite-backed Durable Object's storage; writes run in one synchronous transaction. */
 export function durableObjectRunner(storage: SqlStorageLike): SqlRunner {
-  const exec = (statements: readonly Statement[]): Row[][] => statements.map((s) => storage.sql.exec(s.sql, ...s.params).toArray() as Row[]);
+  const exec = (statements: readonly Statement[]): Row[][] =>
+    statements.map((s) => storage.sql.exec(s.sql, ...s.params).toArray() as Row[]);
   return {
     async read(statements) {
       try {

@@ -1,7 +1,24 @@
 import {
-  assertConversationId, assertUtf8UserId, ConversationStoreError, parseListOptions, prepareMessages, preparePatch, scanInput,
-  validateExpectedVersion, validateUsage, type AppendOptions, type ConversationInput, type ConversationMeta, type ConversationPatch,
-  type ConversationStore, type ListOptions, type ListPage, type MessageInput, type MessageWindow, type StoredConversation, type WindowOptions,
+  assertConversationId,
+  assertUtf8UserId,
+  ConversationStoreError,
+  parseListOptions,
+  prepareMessages,
+  preparePatch,
+  scanInput,
+  validateExpectedVersion,
+  validateUsage,
+  type AppendOptions,
+  type ConversationInput,
+  type ConversationMeta,
+  type ConversationPatch,
+  type ConversationStore,
+  type ListOptions,
+  type ListPage,
+  type MessageInput,
+  type MessageWindow,
+  type StoredConversation,
+  type WindowOptions,
   type WriteOptions,
 } from '@agent-conversations/core';
 import { extendChange } from '../shared/engine.js';
@@ -31,25 +48,40 @@ export interface DurableObjectConversationStore<M extends MessageInput = Message
 
 /** True when `value` looks like a Durable Object namespace binding. */
 export function isDurableObjectNamespace(value: unknown): value is DurableObjectNamespaceLike {
-  return typeof value === 'object' && value !== null
-    && typeof (value as DurableObjectNamespaceLike).idFromName === 'function' && typeof (value as DurableObjectNamespaceLike).get === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as DurableObjectNamespaceLike).idFromName === 'function' &&
+    typeof (value as DurableObjectNamespaceLike).get === 'function'
+  );
 }
 
-const listOptions = (o: ListOptions | undefined): ListOptions | undefined => (o === undefined ? undefined : { limit: o.limit, cursor: o.cursor, updatedAfter: o.updatedAfter });
+const listOptions = (o: ListOptions | undefined): ListOptions | undefined =>
+  o === undefined ? undefined : { limit: o.limit, cursor: o.cursor, updatedAfter: o.updatedAfter };
 
 /**
  * A conversation store with one SQLite-backed Durable Object per user (`idFromName(userId)`), called over RPC.
  * Input is validated here before any call; errors from the object arrive as ConversationStoreError.
  */
-export function createDurableObjectStore<M extends MessageInput = Message>(options: DurableObjectStoreOptions): DurableObjectConversationStore<M>;
+export function createDurableObjectStore<M extends MessageInput = Message>(
+  options: DurableObjectStoreOptions,
+): DurableObjectConversationStore<M>;
 export function createDurableObjectStore(options: DurableObjectStoreOptions): DurableObjectConversationStore;
 export function createDurableObjectStore(options: DurableObjectStoreOptions): DurableObjectConversationStore {
   const namespace = options?.namespace;
   if (!isDurableObjectNamespace(namespace)) {
-    throw new ConversationStoreError('CONFIG', 'createDurableObjectStore needs { namespace: env.AGENT_CONVERSATIONS_DO } (a Durable Object namespace binding)', { adapter: 'durable-object' });
+    throw new ConversationStoreError(
+      'CONFIG',
+      'createDurableObjectStore needs { namespace: env.AGENT_CONVERSATIONS_DO } (a Durable Object namespace binding)',
+      { adapter: 'durable-object' },
+    );
   }
-  const objectOf = (userId: string): ConversationsRpc => namespace.get(namespace.idFromName(userId) as never) as ConversationsRpc;
-  const call = async <T>(userId: string, rpc: (object: ConversationsRpc) => Promise<ConversationsReply>): Promise<T> => {
+  const objectOf = (userId: string): ConversationsRpc =>
+    namespace.get(namespace.idFromName(userId) as never) as ConversationsRpc;
+  const call = async <T>(
+    userId: string,
+    rpc: (object: ConversationsRpc) => Promise<ConversationsReply>,
+  ): Promise<T> => {
     let reply: ConversationsReply;
     try {
       reply = await rpc(objectOf(userId));
@@ -88,7 +120,9 @@ export function createDurableObjectStore(options: DurableObjectStoreOptions): Du
       const input = scanInput(raw);
       assertUtf8UserId(input.userId, 'a Durable Object');
       const expectedVersion = validateExpectedVersion(opts?.expectedVersion);
-      const extended = await call<ConversationMeta | null>(input.userId, (o) => o.extendConversation(JSON.stringify(extendChange(input, expectedVersion))));
+      const extended = await call<ConversationMeta | null>(input.userId, (o) =>
+        o.extendConversation(JSON.stringify(extendChange(input, expectedVersion))),
+      );
       if (extended) return extended;
       const { messages, ...rest } = input;
       const json = JSON.stringify({ ...rest, messages: messages.messages });

@@ -1,15 +1,54 @@
 import {
-  assertConversationId, assertUtf8UserId, checkVersion, ConversationStoreError, DEFAULT_TITLE, defaultTitle, encodeCursor,
-  fingerprint, parseListOptions, prepareMessage, prepareMessages, preparePatch, scanInput, upsertedMeta, validateExpectedVersion, validateUsage,
-  type AppendOptions, type ScannedInput, type ConversationInput, type ConversationMeta, type ConversationPatch, type ConversationStore, type ListOptions,
-  type ListPage, type MessageInput, type PreparedMessage, type StoredConversation, type WriteOptions,
+  assertConversationId,
+  assertUtf8UserId,
+  checkVersion,
+  ConversationStoreError,
+  DEFAULT_TITLE,
+  defaultTitle,
+  encodeCursor,
+  fingerprint,
+  parseListOptions,
+  prepareMessage,
+  prepareMessages,
+  preparePatch,
+  scanInput,
+  upsertedMeta,
+  validateExpectedVersion,
+  validateUsage,
+  type AppendOptions,
+  type ScannedInput,
+  type ConversationInput,
+  type ConversationMeta,
+  type ConversationPatch,
+  type ConversationStore,
+  type ListOptions,
+  type ListPage,
+  type MessageInput,
+  type PreparedMessage,
+  type StoredConversation,
+  type WriteOptions,
 } from '@agent-conversations/core';
 import { column, rowToMeta } from './rows.js';
 import type { Row, SqlRunner } from './runner.js';
 import {
-  appendConversation, deleteConversation, extendConversation, deleteMessagesFrom, deleteUser, insertConversation, insertMessages, listConversations,
-  patchConversation, replaceConversation, selectFingerprints, selectMessageIds, selectMessages, selectMeta, selectTailFingerprints,
-  selectUpsertState, type ExtendChange, type MessageRow,
+  appendConversation,
+  deleteConversation,
+  extendConversation,
+  deleteMessagesFrom,
+  deleteUser,
+  insertConversation,
+  insertMessages,
+  listConversations,
+  patchConversation,
+  replaceConversation,
+  selectFingerprints,
+  selectMessageIds,
+  selectMessages,
+  selectMeta,
+  selectTailFingerprints,
+  selectUpsertState,
+  type ExtendChange,
+  type MessageRow,
 } from './statements.js';
 
 /** Options of the SQLite-backed store shared by D1 and the Durable Object. */
@@ -42,11 +81,18 @@ function firstChanged(stored: readonly string[], incoming: readonly MessageRow[]
 
 /** How many given messages are the stored ones, unchanged: all `count` when the stored digest covers the first `prefixCount` and
  * the fingerprints `tail` the rest; null when the given list does not start with the stored messages (or might not). */
-function unchangedPrefix(input: ScannedInput, count: number, prefixCount: number, storedDigest: unknown, tail: readonly string[]): number | null {
+function unchangedPrefix(
+  input: ScannedInput,
+  count: number,
+  prefixCount: number,
+  storedDigest: unknown,
+  tail: readonly string[],
+): number | null {
   const { messages, digests } = input.messages;
   if (count > messages.length || tail.length !== count - prefixCount) return null;
   if (prefixCount > 0 && digests[prefixCount] !== storedDigest) return null;
-  for (let i = prefixCount; i < count; i++) if (fingerprint(prepareMessage(messages[i]).json) !== tail[i - prefixCount]) return null;
+  for (let i = prefixCount; i < count; i++)
+    if (fingerprint(prepareMessage(messages[i]).json) !== tail[i - prefixCount]) return null;
   return count;
 }
 
@@ -58,9 +104,20 @@ export function extendChange(input: ScannedInput, expectedVersion: number | unde
   const { messages, digests } = input.messages;
   const from = Math.max(0, messages.length - TAIL_WINDOW);
   return {
-    userId: input.userId, id: input.id, from, digests: Array.from(digests.subarray(from)), tail: toRows(messages.slice(from).map((m) => prepareMessage(m))),
-    title: input.title, placeholderTitle: DEFAULT_TITLE, defaultTitle: defaultTitle(messages), model: input.model, provider: input.provider,
-    usage: input.usage, metadata: input.metadata, updatedAt: input.updatedAt, expectedVersion,
+    userId: input.userId,
+    id: input.id,
+    from,
+    digests: Array.from(digests.subarray(from)),
+    tail: toRows(messages.slice(from).map((m) => prepareMessage(m))),
+    title: input.title,
+    placeholderTitle: DEFAULT_TITLE,
+    defaultTitle: defaultTitle(messages),
+    model: input.model,
+    provider: input.provider,
+    usage: input.usage,
+    metadata: input.metadata,
+    updatedAt: input.updatedAt,
+    expectedVersion,
   };
 }
 
@@ -80,9 +137,13 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
    * does not turn the miss into a CONFLICT). */
   const explainMiss = async (userId: string, id: string, expected: number | undefined): Promise<never> => {
     const meta = expected === undefined ? undefined : await readMeta(userId, id);
-    if (!meta) throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter });
+    if (!meta)
+      throw new ConversationStoreError('NOT_FOUND', `conversation "${id}" does not exist for this user`, { adapter });
     checkVersion(expected, meta.version, adapter);
-    throw new ConversationStoreError('CONFLICT', `conversation "${id}" changed while it was being written; retry`, { adapter, retryable: true });
+    throw new ConversationStoreError('CONFLICT', `conversation "${id}" changed while it was being written; retry`, {
+      adapter,
+      retryable: true,
+    });
   };
 
   /** The upsert as one batch with no read when the stored list is the given one minus at most its tail; null when it is not (nothing written). */
@@ -132,11 +193,22 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
       if (extended) return extended;
       let all: MessageRow[] | undefined; // every message, prepared only when the digest does not decide
       for (let attempt = 1; ; attempt++) {
-        const [stateRows = [], tail = []] = await runner.read([selectUpsertState(userId, id), selectTailFingerprints(userId, id)]);
+        const [stateRows = [], tail = []] = await runner.read([
+          selectUpsertState(userId, id),
+          selectTailFingerprints(userId, id),
+        ]);
         const state = stateRows[0];
         const existing = state ? rowToMeta(state) : undefined;
         checkVersion(expected, existing?.version ?? 0, adapter);
-        let start = existing ? unchangedPrefix(input, existing.messageCount, Number(state!.prefix_count), state!.prefix_digest, column(tail, 'fingerprint')) : 0;
+        let start = existing
+          ? unchangedPrefix(
+              input,
+              existing.messageCount,
+              Number(state!.prefix_count),
+              state!.prefix_digest,
+              column(tail, 'fingerprint'),
+            )
+          : 0;
         if (start === null) {
           // An earlier message changed (or the list is shorter): compare message by message.
           all ??= toRows(prepareMessages(messages));
@@ -148,7 +220,9 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
         const meta = upsertedMeta(input, existing, time);
         const write = token();
         const digest = digests[messages.length]!;
-        const head = existing ? replaceConversation(meta, fallbackTitle, digest, existing.version, write) : insertConversation(meta, fallbackTitle, digest, write);
+        const head = existing
+          ? replaceConversation(meta, fallbackTitle, digest, existing.version, write)
+          : insertConversation(meta, fallbackTitle, digest, write);
         // The version check makes the batch a no-op when the conversation changed since the read: no stored message is at or after
         // `start` unless the list is shorter or changed.
         const drop = existing && start < existing.messageCount ? [deleteMessagesFrom(userId, id, start, write)] : [];
@@ -159,7 +233,11 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
           checkVersion(expected, current?.version ?? 0, adapter);
         }
         if (attempt >= UPSERT_ATTEMPTS) {
-          throw new ConversationStoreError('CONFLICT', `conversation "${id}" kept changing while it was being saved; retry`, { adapter, retryable: true });
+          throw new ConversationStoreError(
+            'CONFLICT',
+            `conversation "${id}" kept changing while it was being saved; retry`,
+            { adapter, retryable: true },
+          );
         }
       }
     },
@@ -173,8 +251,15 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
       const write = token();
       const rows = toRows(prepared);
       const head = appendConversation({
-        userId, id, count: rows.length, candidateTitle: defaultTitle(prepared.map((m) => m.message)), placeholderTitle: DEFAULT_TITLE,
-        delta, now: now(), expectedVersion: expected, token: write,
+        userId,
+        id,
+        count: rows.length,
+        candidateTitle: defaultTitle(prepared.map((m) => m.message)),
+        placeholderTitle: DEFAULT_TITLE,
+        delta,
+        now: now(),
+        expectedVersion: expected,
+        token: write,
       });
       let written: Row[];
       try {
@@ -184,7 +269,10 @@ export function createSqlStore(runner: SqlRunner, options: SqlStoreOptions): Sql
         const [stored = []] = await runner.read([selectMessageIds(userId, id)]);
         const ids = new Set(column(stored, 'message_id'));
         const dup = rows.find((m) => ids.has(m.id))?.id ?? '(unknown)';
-        throw new ConversationStoreError('CONFLICT', `message id "${dup}" is already in conversation "${id}"`, { adapter, cause: error });
+        throw new ConversationStoreError('CONFLICT', `message id "${dup}" is already in conversation "${id}"`, {
+          adapter,
+          cause: error,
+        });
       }
       if (!written[0]) return explainMiss(userId, id, expected);
       return rowToMeta(written[0]);

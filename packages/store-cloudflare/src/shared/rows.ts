@@ -4,13 +4,21 @@ import { USAGE_COLUMNS } from './statements.js';
 
 function text(row: Row, column: string): string {
   const value = row[column];
-  if (typeof value !== 'string') throw new ConversationStoreError('STORAGE', `column ${column} holds ${typeof value}, expected text; the schema is not the one this package created`);
+  if (typeof value !== 'string')
+    throw new ConversationStoreError(
+      'STORAGE',
+      `column ${column} holds ${typeof value}, expected text; the schema is not the one this package created`,
+    );
   return value;
 }
 
 function num(row: Row, column: string): number {
   const value = row[column];
-  if (typeof value !== 'number') throw new ConversationStoreError('STORAGE', `column ${column} holds ${typeof value}, expected a number; the schema is not the one this package created`);
+  if (typeof value !== 'number')
+    throw new ConversationStoreError(
+      'STORAGE',
+      `column ${column} holds ${typeof value}, expected a number; the schema is not the one this package created`,
+    );
   return value;
 }
 

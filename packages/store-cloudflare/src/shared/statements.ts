@@ -43,7 +43,11 @@ export function selectMeta(userId: string, id: string): Statement {
 
 /** What an upsert compares: the conversation row with its digest of the first prefix_count messages. */
 export function selectUpsertState(userId: string, id: string): Statement {
-  return sql(`SELECT ${META_COLUMNS}, prefix_count, prefix_digest FROM agent_conversations WHERE user_id = ? AND id = ?`, userId, id);
+  return sql(
+    `SELECT ${META_COLUMNS}, prefix_count, prefix_digest FROM agent_conversations WHERE user_id = ? AND id = ?`,
+    userId,
+    id,
+  );
 }
 
 /** Fingerprints of the messages after the digest's prefix (appended since the last upsert; usually none), in sequence order. */
@@ -51,55 +55,114 @@ export function selectTailFingerprints(userId: string, id: string): Statement {
   return sql(
     `SELECT fingerprint FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ?
        AND seq >= (SELECT prefix_count FROM agent_conversations WHERE user_id = ? AND id = ?) ORDER BY seq`,
-    userId, id, userId, id,
+    userId,
+    id,
+    userId,
+    id,
   );
 }
 
 /** Fingerprints of the stored messages in sequence order (what upsert compares against). */
 export function selectFingerprints(userId: string, id: string): Statement {
-  return sql('SELECT fingerprint FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ? ORDER BY seq', userId, id);
+  return sql(
+    'SELECT fingerprint FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ? ORDER BY seq',
+    userId,
+    id,
+  );
 }
 
 /** The stored message JSON in sequence order. */
 export function selectMessages(userId: string, id: string): Statement {
-  return sql('SELECT data FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ? ORDER BY seq', userId, id);
+  return sql(
+    'SELECT data FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ? ORDER BY seq',
+    userId,
+    id,
+  );
 }
 
 /** The stored message ids (to name a duplicate after a failed append). */
 export function selectMessageIds(userId: string, id: string): Statement {
-  return sql('SELECT message_id FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ?', userId, id);
+  return sql(
+    'SELECT message_id FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ?',
+    userId,
+    id,
+  );
 }
 
 /** Creates the conversation row unless it exists; returns a row only when it was created. */
-export function insertConversation(meta: ConversationMeta, defaultTitle: string, digest: number, token: string): Statement {
+export function insertConversation(
+  meta: ConversationMeta,
+  defaultTitle: string,
+  digest: number,
+  token: string,
+): Statement {
   return sql(
     `INSERT INTO agent_conversations (user_id, id, title, default_title, message_count, model, provider, has_usage, ${Object.values(USAGE_COLUMNS).join(', ')}, metadata, created_at, updated_at, version, write_token, prefix_count, prefix_digest)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (user_id, id) DO NOTHING RETURNING version`,
-    meta.userId, meta.id, meta.title, defaultTitle, meta.messageCount, meta.model ?? null, meta.provider ?? null,
-    ...usageValues(meta.usage), metadataText(meta.metadata), meta.createdAt, meta.updatedAt, meta.version, token, meta.messageCount, digest,
+    meta.userId,
+    meta.id,
+    meta.title,
+    defaultTitle,
+    meta.messageCount,
+    meta.model ?? null,
+    meta.provider ?? null,
+    ...usageValues(meta.usage),
+    metadataText(meta.metadata),
+    meta.createdAt,
+    meta.updatedAt,
+    meta.version,
+    token,
+    meta.messageCount,
+    digest,
   );
 }
 
 /** Overwrites the conversation row if it is still at `readVersion`; returns a row only when it was written. */
-export function replaceConversation(meta: ConversationMeta, defaultTitle: string, digest: number, readVersion: number, token: string): Statement {
+export function replaceConversation(
+  meta: ConversationMeta,
+  defaultTitle: string,
+  digest: number,
+  readVersion: number,
+  token: string,
+): Statement {
   const usageSet = ['has_usage', ...Object.values(USAGE_COLUMNS)].map((c) => `${c} = ?`).join(', ');
   return sql(
     `UPDATE agent_conversations SET title = ?, default_title = ?, message_count = ?, model = ?, provider = ?, ${usageSet},
        metadata = ?, created_at = ?, updated_at = ?, version = ?, write_token = ?, prefix_count = ?, prefix_digest = ?
      WHERE user_id = ? AND id = ? AND version = ? RETURNING version`,
-    meta.title, defaultTitle, meta.messageCount, meta.model ?? null, meta.provider ?? null, ...usageValues(meta.usage),
-    metadataText(meta.metadata), meta.createdAt, meta.updatedAt, meta.version, token, meta.messageCount, digest, meta.userId, meta.id, readVersion,
+    meta.title,
+    defaultTitle,
+    meta.messageCount,
+    meta.model ?? null,
+    meta.provider ?? null,
+    ...usageValues(meta.usage),
+    metadataText(meta.metadata),
+    meta.createdAt,
+    meta.updatedAt,
+    meta.version,
+    token,
+    meta.messageCount,
+    digest,
+    meta.userId,
+    meta.id,
+    readVersion,
   );
 }
 
-const TOKEN_MATCH = 'EXISTS (SELECT 1 FROM agent_conversations c WHERE c.user_id = ? AND c.id = ? AND c.write_token = ?)';
+const TOKEN_MATCH =
+  'EXISTS (SELECT 1 FROM agent_conversations c WHERE c.user_id = ? AND c.id = ? AND c.write_token = ?)';
 
 /** Deletes messages from `seq` on, only when this write's token is on the conversation row. */
 export function deleteMessagesFrom(userId: string, id: string, seq: number, token: string): Statement {
   return sql(
     `DELETE FROM agent_conversation_messages WHERE user_id = ? AND conversation_id = ? AND seq >= ? AND ${TOKEN_MATCH}`,
-    userId, id, seq, userId, id, token,
+    userId,
+    id,
+    seq,
+    userId,
+    id,
+    token,
   );
 }
 
@@ -126,7 +189,13 @@ function chunks(messages: readonly MessageRow[]): { index: number; message: Mess
  * `firstSeq` is a number (upsert) or `null` for "after the count the same write just raised" (append).
  * Position and fingerprint are generated here (an integer, hex) and written into the SQL; id and JSON are bound.
  */
-export function insertMessages(userId: string, id: string, messages: readonly MessageRow[], firstSeq: number | null, token: string): Statement[] {
+export function insertMessages(
+  userId: string,
+  id: string,
+  messages: readonly MessageRow[],
+  firstSeq: number | null,
+  token: string,
+): Statement[] {
   const base = firstSeq === null ? `c.message_count - ${messages.length}` : String(firstSeq);
   return chunks(messages).map((chunk) => {
     const values = chunk.map(({ index, message }) => {
@@ -137,7 +206,10 @@ export function insertMessages(userId: string, id: string, messages: readonly Me
       `INSERT INTO agent_conversation_messages (user_id, conversation_id, seq, message_id, fingerprint, data)
        SELECT c.user_id, c.id, ${base} + v.column1, v.column3, v.column2, v.column4
        FROM (VALUES ${values.join(', ')}) AS v JOIN agent_conversations c ON c.user_id = ? AND c.id = ? AND c.write_token = ?`,
-      ...chunk.flatMap(({ message }) => [message.id, message.json]), userId, id, token,
+      ...chunk.flatMap(({ message }) => [message.id, message.json]),
+      userId,
+      id,
+      token,
     );
   });
 }
@@ -157,12 +229,20 @@ export interface AppendChange {
 }
 
 /** Builds `UPDATE agent_conversations SET ... WHERE user_id, id [, version] RETURNING meta` from SET clauses. */
-function updateConversation(userId: string, id: string, expectedVersion: number | undefined, sets: [string, ...SqlValue[]][]): Statement {
+function updateConversation(
+  userId: string,
+  id: string,
+  expectedVersion: number | undefined,
+  sets: [string, ...SqlValue[]][],
+): Statement {
   const params: SqlValue[] = sets.flatMap(([, ...values]) => values);
   params.push(userId, id);
   if (expectedVersion !== undefined) params.push(expectedVersion);
   const where = `user_id = ? AND id = ?${expectedVersion === undefined ? '' : ' AND version = ?'}`;
-  return { sql: `UPDATE agent_conversations SET ${sets.map(([clause]) => clause).join(', ')} WHERE ${where} RETURNING ${META_COLUMNS}`, params };
+  return {
+    sql: `UPDATE agent_conversations SET ${sets.map(([clause]) => clause).join(', ')} WHERE ${where} RETURNING ${META_COLUMNS}`,
+    params,
+  };
 }
 
 /** Raises the count, adds the usage delta, derives the title and bumps the version in SQL; returns the new meta row, or none when missing or at another version. */
@@ -171,7 +251,12 @@ export function appendConversation(change: AppendChange): Statement {
   const sets: [string, ...SqlValue[]][] = [
     ['message_count = message_count + ?', change.count],
     // SET expressions see the old row: a placeholder title becomes the first user text of the old messages, else of the new ones.
-    ['title = CASE WHEN title = ? THEN (CASE WHEN default_title = ? THEN ? ELSE default_title END) ELSE title END', p, p, candidate],
+    [
+      'title = CASE WHEN title = ? THEN (CASE WHEN default_title = ? THEN ? ELSE default_title END) ELSE title END',
+      p,
+      p,
+      candidate,
+    ],
     ['default_title = CASE WHEN default_title = ? THEN ? ELSE default_title END', p, candidate],
   ];
   if (delta !== undefined && Object.keys(delta).length > 0) {
@@ -181,19 +266,32 @@ export function appendConversation(change: AppendChange): Statement {
       if (value !== undefined) sets.push([`${column} = COALESCE(${column}, 0) + ?`, value]);
     }
   }
-  sets.push(['updated_at = MAX(updated_at, ?)', change.now], ['version = version + 1'], ['write_token = ?', change.token]);
+  sets.push(
+    ['updated_at = MAX(updated_at, ?)', change.now],
+    ['version = version + 1'],
+    ['write_token = ?', change.token],
+  );
   return updateConversation(change.userId, change.id, change.expectedVersion, sets);
 }
 
 /** Applies an update patch and bumps the version; returns the new meta row, or none when missing or at another version. */
-export function patchConversation(userId: string, id: string, patch: ConversationPatch, now: number, expectedVersion: number | undefined): Statement {
+export function patchConversation(
+  userId: string,
+  id: string,
+  patch: ConversationPatch,
+  now: number,
+  expectedVersion: number | undefined,
+): Statement {
   const sets: [string, ...SqlValue[]][] = [];
   if (patch.title !== undefined) sets.push(['title = ?', patch.title]);
   if (patch.model !== undefined) sets.push(['model = ?', patch.model]);
   if (patch.provider !== undefined) sets.push(['provider = ?', patch.provider]);
   if (patch.usage !== undefined) {
     const [flag, ...values] = usageValues(patch.usage);
-    sets.push(['has_usage = ?', flag!], ...USAGE_ENTRIES.map(([, column], i): [string, SqlValue] => [`${column} = ?`, values[i]!]));
+    sets.push(
+      ['has_usage = ?', flag!],
+      ...USAGE_ENTRIES.map(([, column], i): [string, SqlValue] => [`${column} = ?`, values[i]!]),
+    );
   }
   if (patch.metadata !== undefined) sets.push(['metadata = ?', metadataText(patch.metadata)]);
   sets.push(['updated_at = MAX(updated_at, ?)', now], ['version = version + 1']);
@@ -213,7 +311,10 @@ export function listConversations(userId: string, options: ParsedListOptions): S
     params.push(options.after.updatedAt, options.after.updatedAt, options.after.id);
   }
   params.push(options.limit + 1);
-  return { sql: `SELECT ${META_COLUMNS} FROM agent_conversations WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ?`, params };
+  return {
+    sql: `SELECT ${META_COLUMNS} FROM agent_conversations WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ?`,
+    params,
+  };
 }
 
 /** Deletes one conversation and its messages; the last statement returns a row when the conversation existed. */
@@ -259,7 +360,12 @@ export interface ExtendChange {
 function extendCondition(change: ExtendChange, alias: string): [string, SqlValue[]] {
   const c = (column: string): string => `${alias}${column}`;
   const count = change.from + change.tail.length;
-  const where = [`${c('user_id')} = ?`, `${c('id')} = ?`, `${c('message_count')} = ${c('prefix_count')}`, `${c('message_count')} BETWEEN ? AND ?`];
+  const where = [
+    `${c('user_id')} = ?`,
+    `${c('id')} = ?`,
+    `${c('message_count')} = ${c('prefix_count')}`,
+    `${c('message_count')} BETWEEN ? AND ?`,
+  ];
   const params: SqlValue[] = [change.userId, change.id, change.from, count];
   where.push(`${c('prefix_digest')} = json_extract(?, '$[' || CAST(${c('message_count')} - ? AS INTEGER) || ']')`);
   params.push(JSON.stringify(change.digests), change.from);
@@ -287,22 +393,37 @@ export function extendConversation(change: ExtendChange, now: number): Statement
       `INSERT INTO agent_conversation_messages (user_id, conversation_id, seq, message_id, fingerprint, data)
        SELECT c.user_id, c.id, v.column1, v.column3, v.column2, v.column4
        FROM (VALUES ${values.join(', ')}) AS v JOIN agent_conversations c ON ${onRow} WHERE v.column1 >= c.message_count`,
-      ...chunk.flatMap(({ message }) => [message.id, message.json]), ...rowParams,
+      ...chunk.flatMap(({ message }) => [message.id, message.json]),
+      ...rowParams,
     );
   });
   const [where, whereParams] = extendCondition(change, '');
   const count = change.from + change.tail.length;
   const given = change.usage !== undefined;
-  const usageSet = ['has_usage', ...Object.values(USAGE_COLUMNS)].map((c) => `${c} = CASE WHEN ? THEN ? ELSE ${c} END`).join(', ');
+  const usageSet = ['has_usage', ...Object.values(USAGE_COLUMNS)]
+    .map((c) => `${c} = CASE WHEN ? THEN ? ELSE ${c} END`)
+    .join(', ');
   const update = sql(
     `UPDATE agent_conversations SET
        title = CASE WHEN ? IS NOT NULL THEN ? WHEN title <> ? THEN title ELSE ? END, default_title = ?, message_count = ?,
        model = COALESCE(?, model), provider = COALESCE(?, provider), ${usageSet}, metadata = COALESCE(?, metadata),
        updated_at = COALESCE(?, MAX(updated_at, ?)), version = version + 1, prefix_count = ?, prefix_digest = ?
      WHERE ${where} RETURNING ${META_COLUMNS}`,
-    change.title ?? null, change.title ?? null, change.placeholderTitle, change.defaultTitle, change.defaultTitle, count,
-    change.model ?? null, change.provider ?? null, ...usageValues(change.usage).flatMap((v) => [given ? 1 : 0, v]),
-    metadataText(change.metadata), change.updatedAt ?? null, now, count, change.digests[change.digests.length - 1]!, ...whereParams,
+    change.title ?? null,
+    change.title ?? null,
+    change.placeholderTitle,
+    change.defaultTitle,
+    change.defaultTitle,
+    count,
+    change.model ?? null,
+    change.provider ?? null,
+    ...usageValues(change.usage).flatMap((v) => [given ? 1 : 0, v]),
+    metadataText(change.metadata),
+    change.updatedAt ?? null,
+    now,
+    count,
+    change.digests[change.digests.length - 1]!,
+    ...whereParams,
   );
   return [...inserts, update];
 }

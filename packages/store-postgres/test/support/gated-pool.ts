@@ -29,10 +29,14 @@ function gatedPool(pool: pg.Pool, gate: IoGate): pg.Pool {
       (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
         if (typeof config === 'object' && config !== null && 'submit' in config) {
           const q = config as Submittable;
-          inOrder(q.text).then(() => query(config)).catch((error: Error) => q.callback?.(error));
+          inOrder(q.text)
+            .then(() => query(config))
+            .catch((error: Error) => q.callback?.(error));
           return config;
         }
-        return inOrder(typeof config === 'string' ? config : (config as Submittable).text).then(() => query(config, ...rest));
+        return inOrder(typeof config === 'string' ? config : (config as Submittable).text).then(() =>
+          query(config, ...rest),
+        );
       };
     }
     return client;
@@ -42,11 +46,19 @@ function gatedPool(pool: pg.Pool, gate: IoGate): pg.Pool {
 }
 
 /** A store on its own gated pool; closing it ends the pool too. */
-export function gatedStore(connectionString: string, gate: IoGate, options: PostgresStoreOptions = {}, driver: (connectionString: string) => pg.Pool = (cs) => new pg.Pool({ connectionString: cs, max: 4 })): PostgresStore {
+export function gatedStore(
+  connectionString: string,
+  gate: IoGate,
+  options: PostgresStoreOptions = {},
+  driver: (connectionString: string) => pg.Pool = (cs) => new pg.Pool({ connectionString: cs, max: 4 }),
+): PostgresStore {
   const pool = gatedPool(driver(connectionString), gate);
   const store = createPostgresStore({ pool }, options);
-  return { ...store, close: async () => {
-    await store.close();
-    await pool.end();
-  } };
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      await pool.end();
+    },
+  };
 }

@@ -50,7 +50,8 @@ pidfile = ${pidfile}
   );
   // PgBouncer refuses to run as root.
   const runAs = process.getuid?.() === 0 ? await unprivilegedUser() : undefined;
-  if (runAs) for (const file of ['', 'userlist.txt', 'pgbouncer.ini']) await chown(join(dir, file), runAs.uid, runAs.gid);
+  if (runAs)
+    for (const file of ['', 'userlist.txt', 'pgbouncer.ini']) await chown(join(dir, file), runAs.uid, runAs.gid);
   const args = ['-d', join(dir, 'pgbouncer.ini')];
   await (runAs ? run('runuser', ['-u', runAs.name, '--', PGBOUNCER, ...args]) : run(PGBOUNCER, args));
   let pid = 0;
@@ -58,7 +59,10 @@ pidfile = ${pidfile}
     pid = Number((await readFile(pidfile, 'utf8').catch(() => '')).trim());
     if (!pid) await new Promise((r) => setTimeout(r, 50));
   }
-  if (!pid) throw new Error(`pgbouncer did not start: ${await readFile(join(dir, 'pgbouncer.log'), 'utf8').catch(() => '(no log)')}`);
+  if (!pid)
+    throw new Error(
+      `pgbouncer did not start: ${await readFile(join(dir, 'pgbouncer.log'), 'utf8').catch(() => '(no log)')}`,
+    );
   return {
     url: `postgresql://${server.username}:${server.password}@127.0.0.1:${port}/${database}?pgbouncer=true`,
     stop: async () => {

@@ -35,17 +35,27 @@ let n = 0;
 /** A unique id for a test's user or conversation. */
 export const uid = (label: string): string => `${label}-${Date.now()}-${n++}`;
 /** An AI SDK-style text message. */
-export const msg = (id: string, text: string, role = 'user'): Message => ({ id, role, parts: [{ type: 'text', text }] });
+export const msg = (id: string, text: string, role = 'user'): Message => ({
+  id,
+  role,
+  parts: [{ type: 'text', text }],
+});
 
 /** Conformance `inspect` readers that query the tables directly, through `db()`'s pool (read when called). */
 export function tableInspector(db: () => TestDatabase): ConformanceInspector {
   return {
     async messages(userId, id) {
-      const { rows } = await db().pool.query<{ json: string }>('SELECT json FROM agent_conversations.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq', [userId, id]);
+      const { rows } = await db().pool.query<{ json: string }>(
+        'SELECT json FROM agent_conversations.agent_messages WHERE user_id = $1 AND conversation_id = $2 ORDER BY seq',
+        [userId, id],
+      );
       return rows.map((r) => JSON.parse(r.json) as Message);
     },
     async exists(userId, id) {
-      const { rowCount } = await db().pool.query('SELECT 1 FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2', [userId, id]);
+      const { rowCount } = await db().pool.query(
+        'SELECT 1 FROM agent_conversations.agent_conversations WHERE user_id = $1 AND id = $2',
+        [userId, id],
+      );
       return (rowCount ?? 0) > 0;
     },
   };

@@ -1,7 +1,13 @@
 // A Worker that keeps each signed-in user's chat history in D1, or in one Durable Object per user.
 // The backend is chosen from the env by the resolver: CONVERSATIONS_D1 first, then AGENT_CONVERSATIONS_DO;
 // in production with neither it fails closed instead of using memory.
-import { ConversationStoreError, createStoreResolver, formatExplanation, type ErrorCode, type Message } from '@agent-conversations/core';
+import {
+  ConversationStoreError,
+  createStoreResolver,
+  formatExplanation,
+  type ErrorCode,
+  type Message,
+} from '@agent-conversations/core';
 import { d1Adapter, durableObjectAdapter } from '@agent-conversations/store-cloudflare';
 import type { AgentConversationsDurableObject } from '@agent-conversations/store-cloudflare/durable-object';
 
@@ -18,7 +24,15 @@ export type Env = {
 
 const resolver = createStoreResolver([d1Adapter, durableObjectAdapter]);
 
-const STATUS: Record<ErrorCode, number> = { VALIDATION: 400, NOT_FOUND: 404, CONFLICT: 409, UNAUTHORIZED: 401, UNAVAILABLE: 503, STORAGE: 500, CONFIG: 500 };
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNAUTHORIZED: 401,
+  UNAVAILABLE: 503,
+  STORAGE: 500,
+  CONFIG: 500,
+};
 
 const json = (body: unknown, status = 200): Response => Response.json(body, { status });
 
@@ -59,7 +73,8 @@ export default {
     try {
       return await handle(request, env);
     } catch (error) {
-      if (error instanceof ConversationStoreError) return json({ error: error.message, code: error.code }, STATUS[error.code]);
+      if (error instanceof ConversationStoreError)
+        return json({ error: error.message, code: error.code }, STATUS[error.code]);
       throw error;
     }
   },
