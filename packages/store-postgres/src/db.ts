@@ -127,7 +127,7 @@ export function createDb(options: DbOptions): Db {
           client.query(
             statement<R>(client, sql, params, (error, result) => {
               readTimeout.stop(client);
-              if (error) reject(error);
+              if (error) reject(readTimeout.failure(client, error));
               else resolve(result);
             }),
           );
@@ -156,7 +156,7 @@ export function createDb(options: DbOptions): Db {
       });
       query.on('error', (error) => {
         readTimeout.stop(client);
-        reject(error);
+        reject(readTimeout.failure(client, error));
       });
       query.on('end', () => {
         readTimeout.stop(client);

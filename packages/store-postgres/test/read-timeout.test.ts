@@ -3,12 +3,16 @@ import type { PoolClient } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createReadTimeout } from '../src/read-timeout.js';
 
-/** A stand-in for a pooled connection: only the socket the watchdog destroys, which records why and when. */
+/** A stand-in for a pooled connection: only pg's public `end()`, which the watchdog calls and which records when. */
 const connection = () => {
-  const destroyed: Error[] = [];
+  const destroyed: number[] = [];
   const at: number[] = [];
   const client = {
-    connection: { stream: { destroy: (error: Error) => destroyed.push(error) && at.push(Date.now()) } },
+    end: () => {
+      destroyed.push(1);
+      at.push(Date.now());
+      return Promise.resolve();
+    },
   } as unknown as PoolClient;
   return { client, destroyed, at };
 };
@@ -27,20 +31,24 @@ describe('read timeout', () => {
     await sleep(380);
     readTimeout.stop(stuck.client);
     expect(stuck.destroyed).toHaveLength(1);
-    expect(stuck.destroyed[0]!.message).toBe('Query read timeout after 200 ms');
+    const ended = new Error('Connection terminated');
+    const failure = readTimeout.failure(stuck.client, ended);
+    expect(failure.message).toBe('Query read timeout after 200 ms');
+    expect(failure.cause).toBe(ended);
+    expect(readTimeout.failure(quick.client, ended)).toBe(ended);
     expect(stuck.at[0]! - started).toBeGreaterThanOrEqual(200);
     expect(quick.destroyed).toHaveLength(0);
   });
 
   it('leaves statements that settle in time alone, however many run one after another on a connection', async () => {
-    const readTimeout = createReadTimeout(100);
+    const readTimeout = createReadTimeout(1_000);
     const { client, destroyed } = connection();
     for (let i = 0; i < 5; i++) {
       readTimeout.start(client);
       await sleep(30);
       readTimeout.stop(client);
     }
-    await sleep(150); // past the limit of every statement above
+    await sleep(1_200); // past the limit of every statement above (a limit far above the sleeps, so load cannot matter)
     expect(destroyed).toHaveLength(0);
   });
 });
