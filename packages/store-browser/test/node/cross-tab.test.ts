@@ -62,13 +62,11 @@ describe('two tabs of one origin', () => {
       window.harness.createBrowserStore().subscribe((change) => window.harness.changes.push(change));
     });
     await b.evaluate(() =>
-      window.harness
-        .createBrowserStore()
-        .upsert({
-          id: 'from-b',
-          userId: 'u',
-          messages: [{ id: 'm', role: 'user', content: 'hello from b' } as Message],
-        }),
+      window.harness.createBrowserStore().upsert({
+        id: 'from-b',
+        userId: 'u',
+        messages: [{ id: 'm', role: 'user', content: 'hello from b' } as Message],
+      }),
     );
     await a.waitForFunction(() => window.harness.changes.length > 0);
     expect(await a.evaluate(() => window.harness.changes)).toEqual([{ type: 'saved', userId: 'u', id: 'from-b' }]);
