@@ -1,4 +1,5 @@
-import type { ConversationStore, Message } from '@agent-conversations/core';
+import type { Message } from '@agent-conversations/core';
+import { pageAll } from '@agent-conversations/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { since, storeFor, text, turns, uid } from './helpers.js';
 import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
@@ -18,19 +19,6 @@ const msg = (i: number): Message => ({
 const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 const read = 'GET /v1/conversations/by-external-id/:id';
 const ids = (messages: readonly Message[]): string[] => messages.map((m) => m.id);
-
-/** Every window from the newest back, as message-id lists. */
-async function pages(store: ConversationStore, u: string, c: string, limit: number): Promise<string[][]> {
-  const out: string[][] = [];
-  let before: string | undefined;
-  for (;;) {
-    const window = await store.window!(u, c, { limit, before });
-    if (!window) throw new Error('missing');
-    out.push(ids(window.messages));
-    if (!window.nextCursor) return out;
-    before = window.nextCursor;
-  }
-}
 
 // The generic window semantics (newest N, paging back, exact multiples, appends between pages, empty, missing,
 // another user's) are the conformance suite's window checks, which conformance.test.ts runs on this store.
@@ -71,7 +59,7 @@ describe('message windows on AgentState', () => {
     const { messages, ...meta } = (await store.get(u, c))!;
     expect(window?.meta).toEqual(meta);
     // Paging back past the anchor reads the whole conversation (one request); the pages join up exactly.
-    const all = await pages(store, u, c, 50);
+    const all = await pageAll(store, u, c, 50);
     expect(all.reverse().flat()).toEqual(ids(messages));
   });
 
@@ -105,7 +93,7 @@ describe('message windows on AgentState', () => {
         }
       }
     }
-    expect((await pages(store, u, c, 64)).reverse().flat()).toEqual(ids(messages));
+    expect((await pageAll(store, u, c, 64)).reverse().flat()).toEqual(ids(messages));
     // Most windows were served from the anchor (the rest: a rewrite cut below it, or the window reached past it).
     expect(fast).toBeGreaterThan(45);
   });

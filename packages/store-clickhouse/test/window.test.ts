@@ -1,4 +1,5 @@
-import type { ConversationStore, Message } from '@agent-conversations/core';
+import type { Message } from '@agent-conversations/core';
+import { pageAll } from '@agent-conversations/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseStore } from '../src/index.js';
 import { openBackend, type Backend } from './support/backend.js';
@@ -23,31 +24,13 @@ const msg = (i: number): Message => ({
 const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 const ids = (messages: readonly Message[]) => messages.map((m) => m.id);
 
-/** Every window from the newest back, as message-id lists. */
-async function pages(
-  store: ConversationStore,
-  limit: number,
-  between?: (page: number) => Promise<void>,
-): Promise<string[][]> {
-  const out: string[][] = [];
-  let before: string | undefined;
-  for (;;) {
-    const window = await store.window!('u', 'c', { limit, before });
-    if (!window) throw new Error('missing');
-    out.push(ids(window.messages));
-    if (!window.nextCursor) return out;
-    before = window.nextCursor;
-    await between?.(out.length);
-  }
-}
-
 describe('message windows (ClickHouse)', () => {
   it("another client's appends between pages do not shift them either", async () => {
     const { store, table } = freshStore(backend);
     const other = createClickHouseStore({ client: backend.newClient() }, { table });
     await store.upsert({ id: 'c', userId: 'u', messages: range(0, 30) });
     let next = 30;
-    const seen = await pages(store, 7, async () => {
+    const seen = await pageAll(store, 'u', 'c', 7, async () => {
       await other.append('u', 'c', [msg(next)]);
       next += 1;
     });
@@ -60,7 +43,7 @@ describe('message windows (ClickHouse)', () => {
     await store.upsert({ id: 'c', userId: 'u', messages: range(0, 20) });
     const edited = range(0, 20).map((m, i) => (i === 5 ? { ...m, parts: [{ type: 'text', text: 'edited' }] } : m));
     await store.upsert({ id: 'c', userId: 'u', messages: edited.slice(0, 12) });
-    expect(await pages(store, 5)).toEqual([ids(range(7, 12)), ids(range(2, 7)), ids(range(0, 2))]);
+    expect(await pageAll(store, 'u', 'c', 5)).toEqual([ids(range(7, 12)), ids(range(2, 7)), ids(range(0, 2))]);
     expect((await store.window('u', 'c', { limit: 8 }))?.messages).toEqual(edited.slice(4, 12));
     expect((await store.window('u', 'c', { limit: 8 }))?.meta.messageCount).toBe(12);
     await store.delete('u', 'c');

@@ -1,6 +1,7 @@
 import type { Message } from '@agent-conversations/core';
+import { pageAll } from '@agent-conversations/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBrowserStore, type BrowserConversationStore } from '../../src/index.js';
+import { createBrowserStore } from '../../src/index.js';
 
 // Windows over localStorage in Chromium, where conformance.test.ts does not reach: another store instance over the same
 // localStorage writing between pages, and cursors shaped like this store's own. The generic window semantics (newest N,
@@ -14,24 +15,6 @@ const msg = (i: number): Message => ({
 });
 const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 
-/** Every window from the newest back, as message-id lists. */
-async function pages(
-  store: BrowserConversationStore,
-  limit: number,
-  between?: (page: number) => Promise<void>,
-): Promise<string[][]> {
-  const out: string[][] = [];
-  let before: string | undefined;
-  for (;;) {
-    const window = await store.window('u', 'c', { limit, before });
-    if (!window) throw new Error('missing');
-    out.push(window.messages.map((m) => m.id));
-    if (!window.nextCursor) return out;
-    before = window.nextCursor;
-    await between?.(out.length);
-  }
-}
-
 describe('message windows (localStorage)', () => {
   afterEach(() => localStorage.clear());
 
@@ -40,7 +23,7 @@ describe('message windows (localStorage)', () => {
     const other = createBrowserStore({ namespace }); // another part of the app writing meanwhile
     await store.upsert({ id: 'c', userId: 'u', messages: range(0, 25) });
     let next = 25;
-    const seen = await pages(store, 10, async () => {
+    const seen = await pageAll(store, 'u', 'c', 10, async () => {
       await other.append('u', 'c', [msg(next), msg(next + 1)]);
       next += 2;
     });
