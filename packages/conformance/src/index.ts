@@ -1,6 +1,7 @@
 export * from './types.js';
 export { ALL_CHECKS } from './checks/index.js';
 export { runConformanceSuite } from './suite.js';
+export { pageAll } from './paging.js';
 export { runChecks, runCheck, planChecks, type CheckResult, type CheckStatus, type PlannedCheck } from './run.js';
 export { buildReport, formatSummary, type ConformanceReport } from './report.js';
 export { ConformanceAssertionError } from './expect.js';

@@ -3,22 +3,12 @@
  * request, unordered batches), in one warm process, for conversations of 10 and 1,000 messages. Prints each count next
  * to the issue's goal. Wall times are printed for information only.
  */
-import type { ConversationStore, Message } from '@agent-conversations/core';
-import { createAgentStateStore } from '../src/index.js';
-import { startAgentStateServer } from '../test/server/agentstate-server.js';
+import type { Message } from '@agent-conversations/core';
+import { startBenchServer, turns } from './local-server.js';
 
 const ROUNDS = 3;
 
-function turns(count: number, label: string): Message[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `${label}-${i}`,
-    role: i % 2 ? 'assistant' : 'user',
-    parts: [{ type: 'text', text: `message ${i} of a realistic chat turn with a few words` }],
-  }));
-}
-
-const server = await startAgentStateServer({ rateLimit: Number.MAX_SAFE_INTEGER });
-const store: ConversationStore = createAgentStateStore({ apiKey: server.apiKey, baseUrl: server.baseUrl });
+const { server, store } = await startBenchServer();
 
 type Op = (userId: string, id: string, round: number, base: Message[]) => Promise<unknown>;
 

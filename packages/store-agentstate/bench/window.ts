@@ -3,22 +3,11 @@
  * 10,000-message conversation vs. all of a 50-message conversation (`get`), the two interleaved round by round so
  * machine load hits both alike. Prints requests, the median times and their ratio (issue 17's goal: at most 1.3).
  */
-import type { ConversationStore, Message } from '@agent-conversations/core';
-import { createAgentStateStore } from '../src/index.js';
-import { startAgentStateServer } from '../test/server/agentstate-server.js';
+import { startBenchServer, turns } from './local-server.js';
 
 const ROUNDS = 40;
 
-function turns(count: number, label: string): Message[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `${label}-${i}`,
-    role: i % 2 ? 'assistant' : 'user',
-    parts: [{ type: 'text', text: `message ${i} of a realistic chat turn with a few words` }],
-  }));
-}
-
-const server = await startAgentStateServer({ rateLimit: Number.MAX_SAFE_INTEGER });
-const store: ConversationStore = createAgentStateStore({ apiKey: server.apiKey, baseUrl: server.baseUrl });
+const { server, store } = await startBenchServer();
 const user = 'bench-window';
 
 // The long conversation: 10,000 messages, then one agent step that records its usage (a write that stores the summary,

@@ -1,4 +1,5 @@
-import type { ConversationStore, Message } from '@agent-conversations/core';
+import type { Message } from '@agent-conversations/core';
+import { pageAll } from '@agent-conversations/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { since, storeFor, text, turns, uid } from './helpers.js';
 import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
@@ -19,68 +20,9 @@ const range = (from: number, to: number): Message[] => Array.from({ length: to -
 const read = 'GET /v1/conversations/by-external-id/:id';
 const ids = (messages: readonly Message[]): string[] => messages.map((m) => m.id);
 
-/** Every window from the newest back, as message-id lists. */
-async function pages(
-  store: ConversationStore,
-  u: string,
-  c: string,
-  limit: number,
-  between?: (page: number) => Promise<void>,
-): Promise<string[][]> {
-  const out: string[][] = [];
-  let before: string | undefined;
-  for (;;) {
-    const window = await store.window!(u, c, { limit, before });
-    if (!window) throw new Error('missing');
-    out.push(ids(window.messages));
-    if (!window.nextCursor) return out;
-    before = window.nextCursor;
-    await between?.(out.length);
-  }
-}
-
-describe("message windows (the memory store's cases)", () => {
-  it("an empty conversation is one empty window; a missing one, or another user's, is null", async () => {
-    const store = storeFor(server);
-    const [u, c] = [uid('u'), uid('c')];
-    await store.upsert({ id: c, userId: u, messages: [] });
-    expect(await store.window!(u, c)).toMatchObject({
-      messages: [],
-      nextCursor: null,
-      meta: { id: c, messageCount: 0 },
-    });
-    expect(await store.window!(u, 'nope')).toBeNull();
-    expect(await store.window!(uid('other'), c)).toBeNull();
-  });
-
-  it('pages back from the newest: exact multiples end without an empty page, a remainder ends short', async () => {
-    const store = storeFor(server);
-    const [u, c] = [uid('u'), uid('c')];
-    await store.upsert({ id: c, userId: u, messages: range(0, 100) });
-    expect(await pages(store, u, c, 50)).toEqual([ids(range(50, 100)), ids(range(0, 50))]);
-    await store.append(u, c, [msg(100)]);
-    const rest = await pages(store, u, c, 50);
-    expect(rest.map((p) => p.length)).toEqual([50, 50, 1]);
-    expect(rest.reverse().flat()).toEqual(ids(range(0, 101)));
-    const newest = await store.window!(u, c, { limit: 3 });
-    expect(newest?.messages).toEqual(range(98, 101));
-    const { messages: _messages, ...meta } = (await store.get(u, c))!;
-    expect(newest?.meta).toEqual(meta);
-  });
-
-  it('appends between pages do not shift the older pages: nothing is skipped or given twice', async () => {
-    const store = storeFor(server);
-    const [u, c] = [uid('u'), uid('c')];
-    await store.upsert({ id: c, userId: u, messages: range(0, 25) });
-    let next = 25;
-    const seen = await pages(store, u, c, 10, async () => {
-      await store.append(u, c, [msg(next), msg(next + 1)]);
-      next += 2;
-    });
-    expect(seen.reverse().flat()).toEqual(ids(range(0, 25)));
-    expect((await store.get(u, c))?.messageCount).toBe(next);
-  });
-
+// The generic window semantics (newest N, paging back, exact multiples, appends between pages, empty, missing,
+// another user's) are the conformance suite's window checks, which conformance.test.ts runs on this store.
+describe('message windows on AgentState', () => {
   it('a bad limit or cursor is VALIDATION, before any request', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
@@ -98,9 +40,7 @@ describe("message windows (the memory store's cases)", () => {
     }
     expect(server.requests.length).toBe(from);
   });
-});
 
-describe('message windows on AgentState', () => {
   it('the newest window of a long conversation reads the row and the entries after its anchor, never the whole conversation', async () => {
     const store = storeFor(server);
     const [u, c] = [uid('u'), uid('c')];
@@ -119,7 +59,7 @@ describe('message windows on AgentState', () => {
     const { messages, ...meta } = (await store.get(u, c))!;
     expect(window?.meta).toEqual(meta);
     // Paging back past the anchor reads the whole conversation (one request); the pages join up exactly.
-    const all = await pages(store, u, c, 50);
+    const all = await pageAll(store, u, c, 50);
     expect(all.reverse().flat()).toEqual(ids(messages));
   });
 
@@ -153,7 +93,7 @@ describe('message windows on AgentState', () => {
         }
       }
     }
-    expect((await pages(store, u, c, 64)).reverse().flat()).toEqual(ids(messages));
+    expect((await pageAll(store, u, c, 64)).reverse().flat()).toEqual(ids(messages));
     // Most windows were served from the anchor (the rest: a rewrite cut below it, or the window reached past it).
     expect(fast).toBeGreaterThan(45);
   });

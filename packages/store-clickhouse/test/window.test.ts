@@ -1,11 +1,14 @@
-import type { ConversationStore, Message } from '@agent-conversations/core';
+import type { Message } from '@agent-conversations/core';
+import { pageAll } from '@agent-conversations/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseStore } from '../src/index.js';
 import { openBackend, type Backend } from './support/backend.js';
 import { freshStore } from './support/fixtures.js';
 
-// The memory store's window tests (core/test/window.test.ts), on the real engine, plus what positions change here:
-// rewrites, shrinking lists, delete and re-create, and another client's writes between pages.
+// What positions change on ClickHouse: another client's writes between pages, rewrites, shrinking lists, delete and
+// re-create, and a store that saw the conversation longer, shorter or not at all. The generic window semantics (newest
+// N, paging back, exact multiples, appends between pages, empty, missing, another user's) are the conformance suite's
+// window checks, which conformance.test.ts runs on this store.
 
 let backend: Backend;
 beforeAll(async () => {
@@ -21,75 +24,13 @@ const msg = (i: number): Message => ({
 const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 const ids = (messages: readonly Message[]) => messages.map((m) => m.id);
 
-/** Every window from the newest back, as message-id lists. */
-async function pages(
-  store: ConversationStore,
-  limit: number,
-  between?: (page: number) => Promise<void>,
-): Promise<string[][]> {
-  const out: string[][] = [];
-  let before: string | undefined;
-  for (;;) {
-    const window = await store.window!('u', 'c', { limit, before });
-    if (!window) throw new Error('missing');
-    out.push(ids(window.messages));
-    if (!window.nextCursor) return out;
-    before = window.nextCursor;
-    await between?.(out.length);
-  }
-}
-
 describe('message windows (ClickHouse)', () => {
-  it("an empty conversation is one empty window; a missing one, a deleted one, or another user's, is null", async () => {
-    const { store } = freshStore(backend);
-    await store.upsert({ id: 'c', userId: 'u', messages: [] });
-    expect(await store.window('u', 'c')).toMatchObject({
-      messages: [],
-      nextCursor: null,
-      meta: { id: 'c', messageCount: 0 },
-    });
-    expect(await store.window('u', 'nope')).toBeNull();
-    expect(await store.window('other', 'c')).toBeNull();
-    await store.upsert({ id: 'gone', userId: 'u', messages: range(0, 3) });
-    await store.delete('u', 'gone');
-    expect(await store.window('u', 'gone')).toBeNull();
-  });
-
-  it('pages back from the newest: exact multiples end without an empty page, a remainder ends short', async () => {
-    const { store } = freshStore(backend);
-    await store.upsert({ id: 'c', userId: 'u', messages: range(0, 100) });
-    expect(await pages(store, 50)).toEqual([ids(range(50, 100)), ids(range(0, 50))]);
-    await store.append('u', 'c', [msg(100)]);
-    const rest = await pages(store, 50);
-    expect(rest.map((p) => p.length)).toEqual([50, 50, 1]);
-    expect(rest.reverse().flat()).toEqual(ids(range(0, 101)));
-    const newest = await store.window('u', 'c', { limit: 3 });
-    expect(newest?.messages).toEqual(range(98, 101));
-    expect(newest?.meta).toEqual((await store.list('u')).items[0]);
-    expect(newest?.meta.messageCount).toBe(101);
-    // The default window is the newest 50; a limit larger than the conversation returns all of it.
-    expect(ids((await store.window('u', 'c'))!.messages)).toEqual(ids(range(51, 101)));
-    expect(await store.window('u', 'c', { limit: 1000 })).toMatchObject({ messages: range(0, 101), nextCursor: null });
-  });
-
-  it('appends between pages do not shift the older pages: nothing is skipped or given twice', async () => {
-    const { store } = freshStore(backend);
-    await store.upsert({ id: 'c', userId: 'u', messages: range(0, 25) });
-    let next = 25;
-    const seen = await pages(store, 10, async () => {
-      await store.append('u', 'c', [msg(next), msg(next + 1)]);
-      next += 2;
-    });
-    expect(seen.reverse().flat()).toEqual(ids(range(0, 25)));
-    expect((await store.get('u', 'c'))?.messageCount).toBe(next);
-  });
-
   it("another client's appends between pages do not shift them either", async () => {
     const { store, table } = freshStore(backend);
     const other = createClickHouseStore({ client: backend.newClient() }, { table });
     await store.upsert({ id: 'c', userId: 'u', messages: range(0, 30) });
     let next = 30;
-    const seen = await pages(store, 7, async () => {
+    const seen = await pageAll(store, 'u', 'c', 7, async () => {
       await other.append('u', 'c', [msg(next)]);
       next += 1;
     });
@@ -102,7 +43,7 @@ describe('message windows (ClickHouse)', () => {
     await store.upsert({ id: 'c', userId: 'u', messages: range(0, 20) });
     const edited = range(0, 20).map((m, i) => (i === 5 ? { ...m, parts: [{ type: 'text', text: 'edited' }] } : m));
     await store.upsert({ id: 'c', userId: 'u', messages: edited.slice(0, 12) });
-    expect(await pages(store, 5)).toEqual([ids(range(7, 12)), ids(range(2, 7)), ids(range(0, 2))]);
+    expect(await pageAll(store, 'u', 'c', 5)).toEqual([ids(range(7, 12)), ids(range(2, 7)), ids(range(0, 2))]);
     expect((await store.window('u', 'c', { limit: 8 }))?.messages).toEqual(edited.slice(4, 12));
     expect((await store.window('u', 'c', { limit: 8 }))?.meta.messageCount).toBe(12);
     await store.delete('u', 'c');

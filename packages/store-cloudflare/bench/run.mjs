@@ -1,41 +1,18 @@
 // npm run bench: append at conversation length 1,000 vs. 10 on D1 and on the Durable Object, measured inside
 // workerd (wrangler's local runtime) in one run (goal: each ratio <= 1.3); then the save of a turn (2 new messages) as an
 // upsert of the whole list vs an append of the 2, at 10 and 1,000 messages (goal: each ratio <= 1.5), and the client's share.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { median, withLocalWorker } from './local-worker.mjs';
+import { benchWindows } from './window-run.mjs';
 
-process.env.WRANGLER_SEND_METRICS = 'false';
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
-const { unstable_startWorker } = await import('wrangler');
-const { benchWindows } = await import('./window-run.mjs');
+await withLocalWorker(async (worker) => {
+  async function measure(backend, length) {
+    const response = await worker.fetch(
+      `http://bench.local/?backend=${backend}&length=${length}&conversations=5&rounds=20`,
+    );
+    if (!response.ok) throw new Error(`${backend} length ${length}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()).msPerAppend;
+  }
 
-const persist = mkdtempSync(join(tmpdir(), 'cf-bench-'));
-const worker = await unstable_startWorker({
-  config: fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)),
-  dev: {
-    remote: false,
-    persist,
-    inspector: false,
-    logLevel: 'warn',
-    watch: false,
-    server: { hostname: '127.0.0.1', port: 0 },
-  },
-});
-
-async function measure(backend, length) {
-  const response = await worker.fetch(
-    `http://bench.local/?backend=${backend}&length=${length}&conversations=5&rounds=20`,
-  );
-  if (!response.ok) throw new Error(`${backend} length ${length}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()).msPerAppend;
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-try {
-  await worker.ready;
   const rows = [];
   for (const backend of ['d1', 'durable-object']) {
     const short = [];
@@ -108,7 +85,4 @@ try {
 
   // Message windows: the newest 50 of 10,000 vs get of a whole 50-message conversation (goal <= 1.3).
   if (!(await benchWindows(worker))) process.exitCode = 1;
-} finally {
-  await worker.dispose();
-  rmSync(persist, { recursive: true, force: true });
-}
+});

@@ -1,10 +1,6 @@
 // The message-window section of npm run bench; alone: npm run bench:window (starts its own local Worker).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+import { median, withLocalWorker } from './local-worker.mjs';
 
 /** Prints, per backend, ms per window (newest 50 of 10,000; 50 before position 5,000) and per get of a 50-message conversation,
  * and the ratios (goal <= 1.3): five samples, each interleaved inside workerd, medians of each. True when every ratio holds. */
@@ -35,26 +31,5 @@ export async function benchWindows(worker) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.env.WRANGLER_SEND_METRICS = 'false';
-  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
-  const { unstable_startWorker } = await import('wrangler');
-  const persist = mkdtempSync(join(tmpdir(), 'cf-bench-window-'));
-  const worker = await unstable_startWorker({
-    config: fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)),
-    dev: {
-      remote: false,
-      persist,
-      inspector: false,
-      logLevel: 'warn',
-      watch: false,
-      server: { hostname: '127.0.0.1', port: 0 },
-    },
-  });
-  try {
-    await worker.ready;
-    if (!(await benchWindows(worker))) process.exitCode = 1;
-  } finally {
-    await worker.dispose();
-    rmSync(persist, { recursive: true, force: true });
-  }
+  if (!(await withLocalWorker(benchWindows))) process.exitCode = 1;
 }

@@ -8,7 +8,7 @@ import { buildQueries } from '../src/queries.js';
 import { tailParams } from '../src/upsert.js';
 import { createTestDatabase } from '@agent-conversations/pg-test-server';
 import { startPgServer, type PgServer } from '@agent-conversations/pg-test-server';
-import { windowBench } from './window.js';
+import { windowBench, type Race, type Report } from './window.js';
 
 const message = (i: number) => ({
   id: `m-${i}-${randomBytes(4).toString('hex')}`,
@@ -20,11 +20,7 @@ const messages = (n: number) => Array.from({ length: n }, (_, i) => message(i));
 let calls = 0; // shared by every race, so generated keys never repeat
 
 /** Total ms of `rounds` blocks of `perRound` sequential calls of each contender, interleaved (first mover alternating) so drift hits all alike. */
-async function race(
-  rounds: number,
-  perRound: number,
-  contenders: Record<string, (i: number) => Promise<unknown>>,
-): Promise<Record<string, number>> {
+const race: Race = async (rounds, perRound, contenders) => {
   const totals: Record<string, number> = Object.fromEntries(Object.keys(contenders).map((k) => [k, 0]));
   for (let r = 0; r < rounds; r++) {
     const order = Object.entries(contenders);
@@ -36,7 +32,7 @@ async function race(
     }
   }
   return totals;
-}
+};
 
 interface Row {
   goal: string;
@@ -45,14 +41,7 @@ interface Row {
   limit: number | null;
 }
 const rows: Row[] = [];
-const report = (
-  goal: string,
-  totals: Record<string, number>,
-  storeKey: string,
-  baseKey: string,
-  ops: number,
-  limit: number | null,
-): void => {
+const report: Report = (goal, totals, storeKey, baseKey, ops, limit) => {
   rows.push({ goal, store: totals[storeKey]! / ops, baseline: totals[baseKey]! / ops, limit });
 };
 

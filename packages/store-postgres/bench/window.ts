@@ -1,12 +1,14 @@
 import { encodeWindowCursor, type Message } from '@agent-conversations/core';
 import type { PostgresStore } from '../src/index.js';
 
-type Race = (
+/** Total ms of `rounds` blocks of `perRound` sequential calls of each contender, interleaved (run.ts's `race`). */
+export type Race = (
   rounds: number,
   perRound: number,
   contenders: Record<string, (i: number) => Promise<unknown>>,
 ) => Promise<Record<string, number>>;
-type Report = (
+/** Records a row: the store's and the baseline's ms per op of `totals`, against a goal ratio `limit` (run.ts's `report`). */
+export type Report = (
   goal: string,
   totals: Record<string, number>,
   storeKey: string,

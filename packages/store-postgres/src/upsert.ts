@@ -72,12 +72,13 @@ export function unchangedPrefix(input: ScannedInput, row: StateRow): number | nu
 function head(input: ScannedInput, storedTitle: string | undefined): unknown[] {
   const messages = input.messages.messages;
   const title = resolveTitle(input.title, storedTitle, messages);
+  return [encodeText(input.userId), input.id, encodeText(title), autoTitle(messages), ...describing(input)];
+}
+
+/** The parameters every upsert statement takes after the titles: model, provider, whether usage is given, usage, metadata. */
+function describing(input: ScannedInput): unknown[] {
   const metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
   return [
-    encodeText(input.userId),
-    input.id,
-    encodeText(title),
-    autoTitle(messages),
     encodeOptional(input.model),
     encodeOptional(input.provider),
     input.usage !== undefined,
@@ -124,7 +125,6 @@ export function tailParams(input: ScannedInput, expected: number | undefined, no
   const count = messages.length;
   const from = Math.max(0, count - TAIL_WINDOW);
   const title = input.title === undefined ? null : encodeText(input.title);
-  const metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
   const candidates = Array.from(digests.subarray(from), String);
   return [
     encodeText(input.userId),
@@ -133,11 +133,7 @@ export function tailParams(input: ScannedInput, expected: number | undefined, no
     encodeText(DEFAULT_TITLE),
     encodeText(defaultTitle(messages)),
     autoTitle(messages),
-    encodeOptional(input.model),
-    encodeOptional(input.provider),
-    input.usage !== undefined,
-    ...usageParams(input.usage),
-    metadata,
+    ...describing(input),
     input.updatedAt ?? null,
     now,
     count,

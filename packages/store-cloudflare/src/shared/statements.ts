@@ -89,19 +89,9 @@ export function selectMessageIds(userId: string, id: string): Statement {
   );
 }
 
-/** Creates the conversation row unless it exists; returns a row only when it was created. */
-export function insertConversation(
-  meta: ConversationMeta,
-  defaultTitle: string,
-  digest: number,
-  token: string,
-): Statement {
-  return sql(
-    `INSERT INTO agent_conversations (user_id, id, title, default_title, message_count, model, provider, has_usage, ${Object.values(USAGE_COLUMNS).join(', ')}, metadata, created_at, updated_at, version, write_token, prefix_count, prefix_digest)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (user_id, id) DO NOTHING RETURNING version`,
-    meta.userId,
-    meta.id,
+/** The conversation row's values after its key, in the column order `insertConversation` and `replaceConversation` name. */
+function rowValues(meta: ConversationMeta, defaultTitle: string, digest: number, token: string): SqlValue[] {
+  return [
     meta.title,
     defaultTitle,
     meta.messageCount,
@@ -115,6 +105,23 @@ export function insertConversation(
     token,
     meta.messageCount,
     digest,
+  ];
+}
+
+/** Creates the conversation row unless it exists; returns a row only when it was created. */
+export function insertConversation(
+  meta: ConversationMeta,
+  defaultTitle: string,
+  digest: number,
+  token: string,
+): Statement {
+  return sql(
+    `INSERT INTO agent_conversations (user_id, id, title, default_title, message_count, model, provider, has_usage, ${Object.values(USAGE_COLUMNS).join(', ')}, metadata, created_at, updated_at, version, write_token, prefix_count, prefix_digest)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (user_id, id) DO NOTHING RETURNING version`,
+    meta.userId,
+    meta.id,
+    ...rowValues(meta, defaultTitle, digest, token),
   );
 }
 
@@ -131,19 +138,7 @@ export function replaceConversation(
     `UPDATE agent_conversations SET title = ?, default_title = ?, message_count = ?, model = ?, provider = ?, ${usageSet},
        metadata = ?, created_at = ?, updated_at = ?, version = ?, write_token = ?, prefix_count = ?, prefix_digest = ?
      WHERE user_id = ? AND id = ? AND version = ? RETURNING version`,
-    meta.title,
-    defaultTitle,
-    meta.messageCount,
-    meta.model ?? null,
-    meta.provider ?? null,
-    ...usageValues(meta.usage),
-    metadataText(meta.metadata),
-    meta.createdAt,
-    meta.updatedAt,
-    meta.version,
-    token,
-    meta.messageCount,
-    digest,
+    ...rowValues(meta, defaultTitle, digest, token),
     meta.userId,
     meta.id,
     readVersion,
