@@ -12,8 +12,17 @@ import { RUNTIMES, install, runtime, type Runtime } from './runtimes.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
 
+/** A package's tests on one runtime: `exclude` (files left to the full suite), extra vitest `args` and `env`. */
+interface MatrixPackage {
+  name: string;
+  dir: string;
+  exclude: string[];
+  args?: string[];
+  env?: Record<string, string>;
+}
+
 /** What runs on every runtime. `exclude`: test files left to the full suite, each with its reason in the README. */
-const PACKAGES = [
+const PACKAGES: MatrixPackage[] = [
   { name: 'core', dir: 'packages/core', exclude: [] },
   // third-party.test.ts: 50 model cases of the file fixture through the CLI, ~100 s of CPU per runtime; cli.test.ts
   // already runs the conformance CLI on each runtime, and the fixture's proof is the fixture's, not the runtime's.
@@ -29,7 +38,7 @@ const PACKAGES = [
     env: { CONFORMANCE_RUNS: '50' },
   },
   { name: 'cli', dir: 'packages/cli', exclude: [] },
-] as { name: string; dir: string; exclude: string[]; args?: string[]; env?: Record<string, string> }[];
+];
 
 interface Step {
   runtime: string;
