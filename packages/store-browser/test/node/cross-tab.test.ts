@@ -30,28 +30,42 @@ describe('two tabs of one origin', () => {
   it('append at once and lose nothing', async () => {
     const [a, b] = [await tab(), await tab()];
     await a.evaluate(() => window.harness.createBrowserStore().upsert({ id: 'shared', userId: 'u', messages: [] }));
-    const appendMany = (label: string): Promise<void> =>
-      (label === 'a' ? a : b).evaluate(async (name) => {
-        const store = window.harness.createBrowserStore();
-        await Promise.all(
-          Array.from({ length: 100 }, (_, i) =>
-            store.append(
-              'u',
-              'shared',
-              [{ id: `${name}-${i}`, role: 'user', parts: [{ type: 'text', text: `${name} ${i}` }] } as Message],
-              { usage: { inputTokens: 1 } },
-            ),
-          ),
-        );
-      }, label);
-    await Promise.all([appendMany('a'), appendMany('b')]);
+    const startAt = Date.now() + 500; // both tabs start together
+    const appendMany = (page: Page, name: string): Promise<void> =>
+      page.evaluate(
+        async ([tabName, at]) => {
+          const store = window.harness.createBrowserStore();
+          await new Promise((r) => setTimeout(r, at - Date.now()));
+          // Two chains per tab, each awaiting its previous append: the write lock passes between the tabs again and
+          // again (all at once from each tab, the requests of one tab would queue before the other's).
+          await Promise.all(
+            ['x', 'y'].map(async (chain) => {
+              for (let i = 0; i < 50; i++) {
+                const message = {
+                  id: `${tabName}${chain}-${i}`,
+                  role: 'user',
+                  parts: [{ type: 'text', text: `${i}` }],
+                };
+                await store.append('u', 'shared', [message as Message], { usage: { inputTokens: 1 } });
+              }
+            }),
+          );
+        },
+        [name, startAt] as const,
+      );
+    await Promise.all([appendMany(a, 'a'), appendMany(b, 'b')]);
 
     for (const page of [a, b]) {
+      // Reads take no lock: a tab sees the other tab's last writes a moment later. Wait until this tab has seen all
+      // 201 writes (the create and 200 appends); the counter counts writes, so a lost append still fails below.
+      await page.waitForFunction(() => localStorage.getItem('agent-conversations:seq') === '000000000000201');
       const got = await page.evaluate(() => window.harness.createBrowserStore().get('u', 'shared'));
       const ids = got!.messages.map((m: Message) => m.id);
       expect(new Set(ids).size).toBe(200);
-      expect(ids.filter((id) => id.startsWith('a-'))).toEqual(Array.from({ length: 100 }, (_, i) => `a-${i}`));
-      expect(ids.filter((id) => id.startsWith('b-'))).toEqual(Array.from({ length: 100 }, (_, i) => `b-${i}`));
+      for (const chain of ['ax', 'ay', 'bx', 'by'])
+        expect(ids.filter((id) => id.startsWith(`${chain}-`))).toEqual(
+          Array.from({ length: 50 }, (_, i) => `${chain}-${i}`),
+        );
       expect(got).toMatchObject({ messageCount: 200, version: 201, usage: { inputTokens: 200 } });
     }
   });
