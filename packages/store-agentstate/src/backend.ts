@@ -3,7 +3,7 @@ import type { AgentStateApi } from './api.js';
 import { backoffMs, isUnknownOutcome } from './http.js';
 import type { IdCache } from './id-cache.js';
 import { fold, landedAt, type LogState } from './log.js';
-import { ownedBy } from './mirror.js';
+import { anchorOf, ownedBy } from './mirror.js';
 import type { ResolvedOptions } from './options.js';
 import { MAX_BATCH, type ApiConversation, type ApiMessageInput } from './wire.js';
 
@@ -46,8 +46,9 @@ export function pause(options: ResolvedOptions, attempt: number): Promise<void> 
 
 /**
  * Reads the user's conversation by its external id (one request, every entry) and replays it; ownership is checked on
- * the stored owner. Remembers the conversation's id once it has a complete write (so a cached id always names a
- * conversation that existed), forgets it when the external id is missing or not this user's.
+ * the stored owner. Remembers the conversation's id (and the window anchor its summary carries) once it has a complete
+ * write (so a cached id always names a conversation that existed), forgets it when the external id is missing or not
+ * this user's.
  */
 export async function load(backend: Backend, target: Target): Promise<Lookup> {
   const conversation = await backend.api.byExternalId(target.externalId);
@@ -57,7 +58,7 @@ export async function load(backend: Backend, target: Target): Promise<Lookup> {
     return conversation ? 'foreign' : 'missing';
   }
   const state = fold(conversation.messages ?? []);
-  if (state.version > 0) backend.ids.set(target.externalId, conversation.id);
+  if (state.version > 0) backend.ids.set(target.externalId, conversation.id, anchorOf(conversation));
   return { conversation, owner, state };
 }
 

@@ -9,7 +9,7 @@ import {
 } from '@agent-conversations/core';
 import type { Backend } from './backend.js';
 import { fold } from './log.js';
-import { metaFromRow, metaFromState, ownedBy } from './mirror.js';
+import { anchorOf, metaFromRow, metaFromState, ownedBy } from './mirror.js';
 import { LIST_PAGE, type ApiConversation } from './wire.js';
 
 interface Row {
@@ -111,7 +111,11 @@ export async function listConversations(
         break;
       }
       const owner = ownedBy(conversation, userId);
-      if (owner) mine.push({ conversation, owner });
+      if (!owner) continue;
+      mine.push({ conversation, owner });
+      // Every row seen refreshes the window anchor hint of a cached conversation.
+      if (conversation.external_id !== null)
+        backend.ids.hint(conversation.external_id, conversation.id, anchorOf(conversation));
     }
     const metas = await mapLimit(mine, 4, (row) => metaOfRow(backend, row.conversation, row.owner));
     mine.forEach(({ conversation }, i) => {

@@ -33,8 +33,8 @@ import { createIdCache } from './id-cache.js';
 import { externalId, userTag } from './ids.js';
 import { decodeListCursor, mapLimit, listConversations } from './list.js';
 import type { LogState, Op } from './log.js';
-import { anchorOf, metaFromRow, metaFromState, ownedBy, titleOf } from './mirror.js';
-import { readTail } from './window.js';
+import { metaFromState, ownedBy, titleOf } from './mirror.js';
+import { windowFromAnchor } from './window-read.js';
 import { resolveOptions, type AgentStateStoreOptions } from './options.js';
 import { LIST_PAGE } from './wire.js';
 import { commit, createConversation } from './writes.js';
@@ -143,21 +143,9 @@ export function createAgentStateStore(options: AgentStateStoreOptions): Conversa
       assertConversationId(id);
       const parsed = parseWindowOptions(opts);
       const t = await target(userId, id);
-      // With the conversation's id cached: its row (summary and anchor), then the entries after the anchor.
-      const row = await withCachedId(backend, t, (conversationId) => backend.api.row(conversationId));
-      const owner = row && ownedBy(row, userId, id);
-      const meta = row && owner ? metaFromRow(row, owner) : null;
-      const anchor = row ? anchorOf(row) : undefined;
-      if (row && meta && anchor) {
-        const range = windowRange(meta.messageCount, parsed);
-        const tail = range.start >= anchor.p ? await readTail(backend, row.id, anchor, meta) : null;
-        if (tail)
-          return {
-            meta,
-            messages: tail.slice(range.start - anchor.p, range.end - anchor.p),
-            nextCursor: range.nextCursor,
-          };
-      }
+      // With the conversation's id cached: its row (summary and anchor) and the entries after the anchor.
+      const fast = await windowFromAnchor(backend, t, parsed);
+      if (fast) return fast;
       // Otherwise (no cached id, no anchor, an older window, a write racing the read): the whole conversation, one request.
       const loaded = await load(backend, t);
       if (typeof loaded === 'string' || loaded.state.version === 0) return null;

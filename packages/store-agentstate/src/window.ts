@@ -1,7 +1,7 @@
 import type { ConversationMeta, Message } from '@agent-conversations/core';
 import type { Backend } from './backend.js';
 import { applyTo, compareWrites, emptyState, groupEntries, writeOf, writesOf, type Part } from './log.js';
-import type { ApiMessage } from './wire.js';
+import type { ApiMessage, ApiPage } from './wire.js';
 
 /**
  * Where a window can start reading: `GET .../messages?after=e` returns the entries of write `w` from index `j` on and
@@ -59,28 +59,38 @@ export function anchorFor(entries: readonly ApiMessage[], bound: number): Anchor
   return undefined;
 }
 
+/** One page (the largest) of the entries after message `after`; null on 404. */
+export function pageAfter(
+  backend: Backend,
+  conversationId: string,
+  after: string,
+): Promise<ApiPage<ApiMessage> | null> {
+  return backend.api.messagesAfter(conversationId, after, PAGE);
+}
+
 /**
- * The messages from position `anchor.p` to the newest, read after the anchor (at most MAX_PAGES requests) and replayed
- * onto the untouched prefix. Null when what was read does not add up to `meta` (a write landed between the row and the
- * messages, entries of other tools, a race): the caller reads the whole conversation instead.
+ * The messages from position `anchor.p` to the newest, read after the anchor (at most MAX_PAGES requests; `first`, when
+ * given, is the first page already read) and replayed onto the untouched prefix. Null when what was read does not add
+ * up to `meta` (a write landed between the row and the messages, entries of other tools, a race): the caller reads the
+ * whole conversation instead.
  */
 export async function readTail(
   backend: Backend,
   conversationId: string,
   anchor: Anchor,
   meta: ConversationMeta,
+  first?: ApiPage<ApiMessage> | null,
 ): Promise<Message[] | null> {
   const entries: ApiMessage[] = [];
-  let after = anchor.e;
-  for (let page = 0; ; page++) {
-    if (page === MAX_PAGES) return null;
-    const got = await backend.api.messagesAfter(conversationId, after, PAGE);
-    if (!got) return null;
+  let got = first === undefined ? await pageAfter(backend, conversationId, anchor.e) : first;
+  for (let page = 1; got; page++) {
     entries.push(...got.data);
     const next = got.pagination.next_cursor;
     if (!next || got.data.length === 0) break;
-    after = next;
+    if (page === MAX_PAGES) return null;
+    got = await pageAfter(backend, conversationId, next);
   }
+  if (!got) return null;
   const { groups, foreign } = groupEntries(entries);
   if (foreign.length) return null;
   // The anchor write's entries j..n-1 are the first messages after the prefix.

@@ -61,6 +61,8 @@ export async function commit(
     if (!(await backend.api.put(conversation.id, { title, metadata }))) throw notFound(target.id);
   }
   landed(after, await postWrite(backend, target, conversation.id, entries, write));
+  // The summary this write stored carries `anchor` (or none): the next window reads after it alongside the row.
+  if (!plain) backend.ids.hint(target.externalId, conversation.id, anchor);
   return metaFromState(conversation, owner, after);
 }
 

@@ -30,6 +30,8 @@ export interface LoggedRequest {
   query: string;
   status: number;
   requestId: string;
+  /** How many other requests had arrived and were not yet answered when this one arrived (two requests in one round see each other). */
+  concurrent: number;
 }
 
 /** Options of the test server. */
@@ -123,7 +125,11 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
     return fault;
   };
 
+  let open = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const concurrent = open;
+    open += 1;
+    res.on('close', () => (open -= 1));
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${nanoid()}`;
     res.setHeader('X-Request-Id', requestId);
@@ -132,7 +138,7 @@ export async function startAgentStateServer(options: ServerOptions = {}): Promis
     const path = url.pathname.startsWith(`${BASE}/`) ? url.pathname.slice(BASE.length) : url.pathname;
     const raw = await readBody(req);
     const log = (status: number): void =>
-      void requests.push({ method, path, query: url.search.slice(1), status, requestId });
+      void requests.push({ method, path, query: url.search.slice(1), status, requestId, concurrent });
 
     const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     // Measured: any stored key that starts with as_live_ is accepted, whatever its shape.
