@@ -117,8 +117,8 @@ function store(client: ClickHouseClient, database: string, mode: 'append' | 'ups
 
 /**
  * The newest 50 messages of a 10,000-message conversation, and `get` of a 50-message one, interleaved. "window" is a store
- * that has seen the conversation (a get, list, write or window before: one query); "cold window" a new store instance's
- * first look at it (head first, then the range: two queries).
+ * that has seen the conversation (a get, list, write or window before: one read of the head and the range); "cold window"
+ * a new store instance's first look at it (one query too, the count coming from a scalar subquery of the head).
  */
 async function windowBench(
   client: ClickHouseClient,

@@ -42,12 +42,20 @@ WHERE user_id = {u:String} AND kind = ${KIND.event} AND conversation_id = {c:Str
 
 /**
  * A window: the head and the live messages at positions [lo, hi), as `kind<TAB>seq<TAB>body` lines. Positions are in
- * the sorting key, so FINAL reads only the head's key and that key range, however long the conversation.
+ * the sorting key, so FINAL reads only the head's key and that key range, however long the conversation. Without
+ * `range` the window is the newest {limit}: hi is the head's message count from a scalar subquery, which ClickHouse
+ * runs before it analyses the primary key, so the key range is still a constant there.
  */
-export function windowQuery(t: TableName): string {
-  return `SELECT kind, seq, body FROM ${t.sql} FINAL
+export function windowQuery(t: TableName, range: boolean): string {
+  const count = `WITH (SELECT JSONExtractUInt(body, 'messageCount') FROM ${t.sql} FINAL
+  WHERE user_id = {u:String} AND kind = ${KIND.head} AND conversation_id = {c:String} AND seq = 0 AND is_deleted = 0) AS n
+`;
+  const bounds = range
+    ? 'seq >= {lo:UInt64} AND seq < {hi:UInt64}'
+    : 'seq >= greatest(n, {limit:UInt64}) - {limit:UInt64} AND seq < n';
+  return `${range ? '' : count}SELECT kind, seq, body FROM ${t.sql} FINAL
 WHERE user_id = {u:String} AND conversation_id = {c:String} AND is_deleted = 0
-  AND ((kind = ${KIND.head} AND seq = 0) OR (kind = ${KIND.message} AND seq >= {lo:UInt64} AND seq < {hi:UInt64}))
+  AND ((kind = ${KIND.head} AND seq = 0) OR (kind = ${KIND.message} AND ${bounds}))
 ORDER BY kind, seq`;
 }
 
