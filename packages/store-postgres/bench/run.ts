@@ -124,7 +124,7 @@ async function saves(store: PostgresStore): Promise<void> {
     upsert1000: upsertTo(1000),
     append1000: appendTo(1000),
     bare,
-    // No store: one JSON.stringify of a 1,002-message list, the least CPU any exact check of the stored prefix takes.
+    // No store: one JSON.stringify of the list upsert1000 saves (1,002 messages and up), the least any exact check costs.
     stringify1000: async (i: number) => JSON.stringify([...lists.get(ids('upsert', 1000)[i % 100]!)!, ...turn(i)]),
   };
   await race(1, 20, contenders);
@@ -141,7 +141,7 @@ async function saves(store: PostgresStore): Promise<void> {
     null,
   );
   report(
-    'floor: one JSON.stringify of 1,002 msgs vs append of the 2 (informational; >= 0.5 puts 1.5x out of reach)',
+    'floor: one JSON.stringify of the list the upsert saves vs append of the 2 (informational; >= 0.5 puts 1.5x out of reach)',
     totals,
     'stringify1000',
     'append1000',
