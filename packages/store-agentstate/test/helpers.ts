@@ -17,6 +17,17 @@ export function text(role: 'user' | 'assistant', words: string, id = uid('m')): 
 }
 
 /** N alternating user/assistant messages. */
+/** Message `m<i>`: user on even i, assistant on odd, one text part. */
+export const msg = (i: number): Message => ({
+  id: `m${i}`,
+  role: i % 2 ? 'assistant' : 'user',
+  parts: [{ type: 'text', text: `text ${i}` }],
+});
+
+/** Messages `m<from>` to `m<to - 1>`. */
+export const range = (from: number, to: number): Message[] =>
+  Array.from({ length: to - from }, (_, k) => msg(from + k));
+
 export function turns(count: number): Message[] {
   return Array.from({ length: count }, (_, i) => text(i % 2 ? 'assistant' : 'user', `message ${i}`));
 }

@@ -1,6 +1,5 @@
-import type { Message } from '@agent-conversations/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { since, storeFor, uid } from './helpers.js';
+import { msg, range, since, storeFor, uid } from './helpers.js';
 import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
 
 let server: AgentStateTestServer;
@@ -10,12 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const msg = (i: number): Message => ({
-  id: `m${i}`,
-  role: i % 2 ? 'assistant' : 'user',
-  parts: [{ type: 'text', text: `text ${i}` }],
-});
-const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 const ROW = 'GET /v1/conversations/:id';
 const PAGE = 'GET /v1/conversations/:id/messages';
 const READ = 'GET /v1/conversations/by-external-id/:id';

@@ -1,7 +1,7 @@
 import type { Message } from '@agent-conversations/core';
 import { pageAll } from '@agent-conversations/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { since, storeFor, text, turns, uid } from './helpers.js';
+import { msg, range, since, storeFor, text, turns, uid } from './helpers.js';
 import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
 
 let server: AgentStateTestServer;
@@ -11,12 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const msg = (i: number): Message => ({
-  id: `m${i}`,
-  role: i % 2 ? 'assistant' : 'user',
-  parts: [{ type: 'text', text: `text ${i}` }],
-});
-const range = (from: number, to: number): Message[] => Array.from({ length: to - from }, (_, k) => msg(from + k));
 const read = 'GET /v1/conversations/by-external-id/:id';
 const ids = (messages: readonly Message[]): string[] => messages.map((m) => m.id);
 
