@@ -8,7 +8,7 @@ export interface LockManagerLike {
   query(): Promise<{ held?: { name?: string }[] }>;
 }
 
-/** How long a writer waits for an earlier writer's data to reach this tab before it goes on (only after storage was cleared). */
+/** How long a writer waits for the write counter to reappear before it goes on (only after storage was cleared). */
 const CATCH_UP_MS = 1000;
 const pad = (n: number): string => String(n).padStart(15, '0');
 
@@ -48,7 +48,9 @@ export function createTabLock(
           name !== own?.name && name.startsWith(mark) ? Number(name.slice(mark.length)) || 0 : 0,
         ),
       );
-      for (const deadline = Date.now() + CATCH_UP_MS; seq() < latest && Date.now() < deadline;)
+      // A counter behind `latest` means that writer's data is on its way: wait for it however long it takes. Only a
+      // missing counter (storage cleared under live tabs) ends the wait, after CATCH_UP_MS.
+      for (const end = Date.now() + CATCH_UP_MS; seq() < latest && (s.getItem(keys.seq) !== null || Date.now() < end);)
         await new Promise((r) => setTimeout(r, 1));
       if (s.getItem(keys.seq) === null) writeItem(s, keys.seq, pad(0), 'the write counter'); // reserve its space before any data
       const result = section();
