@@ -8,7 +8,11 @@ export interface LockManagerLike {
   query(): Promise<{ held?: { name?: string }[] }>;
 }
 
-/** How long a writer waits for the write counter to reappear before it goes on (only after storage was cleared). */
+/**
+ * How long a writer waits for the counter to catch up before it goes on: 1 s when the counter is missing or 0
+ * (storage cleared under live tabs), 30 times that when it is there but behind (a busy machine can hold another tab's
+ * data back for seconds; only storage not shared between tabs, like sessionStorage with crossTab: true, never catches up).
+ */
 const CATCH_UP_MS = 1000;
 const pad = (n: number): string => String(n).padStart(15, '0');
 
@@ -48,11 +52,10 @@ export function createTabLock(
           name !== own?.name && name.startsWith(mark) ? Number(name.slice(mark.length)) || 0 : 0,
         ),
       );
-      // A counter behind `latest` means that writer's data is on its way: wait for it however long it takes. Only a
-      // missing counter (storage cleared under live tabs) ends the wait, after CATCH_UP_MS.
-      for (const end = Date.now() + CATCH_UP_MS; seq() < latest && (s.getItem(keys.seq) !== null || Date.now() < end);)
+      // A counter behind `latest` means that writer's data is on its way: wait for it (see CATCH_UP_MS).
+      for (const t = Date.now(); seq() < latest && Date.now() - t < (seq() ? 30 : 1) * CATCH_UP_MS;)
         await new Promise((r) => setTimeout(r, 1));
-      if (s.getItem(keys.seq) === null) writeItem(s, keys.seq, pad(0), 'the write counter'); // reserve its space before any data
+      if (s.getItem(keys.seq) === null) writeItem(s, keys.seq, pad(0), 'the counter'); // reserve its space before any data
       const result = section();
       const next = pad(Math.max(seq(), latest) + 1);
       s.setItem(keys.seq, next); // written last: a tab that sees it has seen the data
