@@ -3,13 +3,16 @@ import { scanInput, type ConversationStore, type Message } from '@agent-conversa
 import { createD1Store, createDurableObjectStore, migrateD1 } from '../src/index.js';
 import type { AgentConversationsDurableObject } from '../src/durable-object.js';
 
+import { timeFirstUse } from './first-use.js';
 import { timeWindows } from './window.js';
 
 export { AgentConversationsDurableObject } from '../src/durable-object.js';
+export { FirstUseProbe } from './first-use.js';
 
 interface Env {
   CONVERSATIONS_D1: D1Database;
   AGENT_CONVERSATIONS_DO: DurableObjectNamespace<AgentConversationsDurableObject>;
+  FIRST_USE_PROBE: DurableObjectNamespace;
 }
 
 /** A typical AI SDK turn: a user question or an assistant answer with a tool call (about 600 bytes as JSON). */
@@ -156,6 +159,10 @@ export default {
         totals.stringify += performance.now() - start;
       }
       return Response.json({ msPerScan: totals.scan / rounds, msPerStringify: totals.stringify / rounds });
+    }
+    if (url.searchParams.get('measure') === 'first-use') {
+      const store = createDurableObjectStore({ namespace: env.AGENT_CONVERSATIONS_DO });
+      return Response.json(await timeFirstUse(store, env.FIRST_USE_PROBE, rounds));
     }
     if (url.searchParams.get('measure') === 'window') {
       const backend = url.searchParams.get('backend') === 'd1' ? 'd1' : 'durable-object';
