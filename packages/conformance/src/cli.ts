@@ -75,6 +75,20 @@ runConformanceSuite({ ...options, model: { ...(options.model as object), ...${JS
 `;
 }
 
+/** Creates this run's folder. Another run removes the shared parent when it leaves it empty, which can happen between
+ * `mkdir -p` creating the parent and our folder in it (ENOENT): then create both again. Once ours exists, the parent
+ * is not empty and stays. */
+async function makeRunDir(dir: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(dir, { recursive: true });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw error;
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parse(argv);
   if (!args.file || args.help) {
@@ -88,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
   const dir = resolve(base, `run-${process.pid}`);
   const testFile = resolve(dir, 'run.test.ts');
   const reportFile = resolve(dir, 'report.json');
-  await mkdir(dir, { recursive: true });
+  await makeRunDir(dir);
   await writeFile(testFile, testSource(relative(dir, target).split('\\').join('/'), args, reportFile));
   try {
     const silent = args.json === '-';

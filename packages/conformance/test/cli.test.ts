@@ -90,6 +90,7 @@ describe('the conformance CLI', () => {
     expect(output).toContain('the sequence:');
     const [, seed, path] = /seed (\d+), path "(model\.[a-z]+@[\d:]+)"/.exec(output)!;
     const again = run('test/fixtures/broken-model-adapter.ts', '--seed', seed!, '--path', path!, '--json');
+    expect(again.stdout, again.output).toMatch(/^\{/); // the report alone; on failure, show what the run printed
     const report = JSON.parse(again.stdout) as ConformanceReport;
     expect(report.checks.find((c) => c.id === 'model.sequences')).toMatchObject({
       status: 'failed',
