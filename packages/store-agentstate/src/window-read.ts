@@ -1,5 +1,5 @@
 import { windowRange, type MessageWindow, type ParsedWindowOptions } from '@agent-conversations/core';
-import type { Backend, Target } from './backend.js';
+import { withCachedId, type Backend, type Target } from './backend.js';
 import { anchorOf, metaFromRow, ownedBy } from './mirror.js';
 import { ANCHOR_BEHIND, pageAfter, readTail, type Anchor } from './window.js';
 
@@ -27,26 +27,25 @@ export async function windowFromAnchor(
   t: Target,
   parsed: ParsedWindowOptions,
 ): Promise<MessageWindow | null> {
-  const id = backend.ids.get(t.externalId);
-  if (id === undefined) return null;
   const hint = backend.ids.anchor(t.externalId);
-  const early = hint && fits(hint, parsed) ? pageAfter(backend, id, hint.e) : undefined;
-  // Promise.all also settles `early` when the row fails, so its error is never left unhandled.
-  const [row, page] = await Promise.all([backend.api.row(id), early]);
-  if (!row) {
-    backend.ids.evict(t.externalId, id);
-    return null;
-  }
+  const read = await withCachedId(backend, t, async (id) => {
+    const early = hint && fits(hint, parsed) ? pageAfter(backend, id, hint.e) : undefined;
+    // Promise.all also settles `early` when the row fails, so its error is never left unhandled.
+    const [row, page] = await Promise.all([backend.api.row(id), early]);
+    return row && { row, page };
+  });
+  if (!read) return null;
+  const { row, page } = read;
   const owner = ownedBy(row, t.userId, t.id);
   if (!owner) return null;
   const anchor = anchorOf(row);
-  backend.ids.hint(t.externalId, id, anchor);
+  backend.ids.hint(t.externalId, row.id, anchor);
   const meta = metaFromRow(row, owner);
   if (!meta || !anchor) return null;
   const range = windowRange(meta.messageCount, parsed);
   if (range.start < anchor.p) return null;
   const first = hint && page !== undefined && sameAnchor(anchor, hint) ? page : undefined;
-  const tail = await readTail(backend, id, anchor, meta, first);
+  const tail = await readTail(backend, row.id, anchor, meta, first);
   if (!tail) return null;
   return { meta, messages: tail.slice(range.start - anchor.p, range.end - anchor.p), nextCursor: range.nextCursor };
 }
