@@ -15,6 +15,8 @@ import { createChdbConnection } from 'chdb/connection';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import type { Message } from '@agent-conversations/core';
 import { createClickHouseStore } from '../src/index.js';
+import { countQuery } from '../src/queries.js';
+import { parseTableName } from '../src/table-name.js';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
 const WARMUP = 3;
@@ -118,23 +120,32 @@ function store(client: ClickHouseClient, database: string, mode: 'append' | 'ups
 /**
  * The newest 50 messages of a 10,000-message conversation, and `get` of a 50-message one, interleaved. "window" is a store
  * that has seen the conversation (a get, list, write or window before: one read of the head and the range); "cold window"
- * a new store instance's first look at it (one query too, the count coming from a scalar subquery of the head).
+ * a new store instance's first look at it (one query too, the count coming from a scalar subquery of the head); "count"
+ * that subquery on its own, the read a cold window adds to a warm one.
  */
 async function windowBench(
   client: ClickHouseClient,
   database: string,
-): Promise<Record<'window' | 'cold window' | 'get', number[]>> {
+): Promise<Record<'window' | 'cold window' | 'get' | 'count', number[]>> {
   const options = { table: `${database}.store`, autoCreate: true };
   const s = createClickHouseStore({ client }, options);
   await s.upsert({ id: 'win10000', userId: 'bench', messages: list(10_000, 'win10000') });
   await s.upsert({ id: 'win50', userId: 'bench', messages: list(50, 'win50') });
-  const result = { window: [] as number[], 'cold window': [] as number[], get: [] as number[] };
-  const sides = ['window', 'cold window', 'get'] as const;
+  const result = { window: [] as number[], 'cold window': [] as number[], get: [] as number[], count: [] as number[] };
+  const sides = ['window', 'cold window', 'get', 'count'] as const;
+  const count = countQuery(parseTableName(options.table));
   for (let i = 0; i < WARMUP + SAMPLES; i++) {
     for (const side of i % 2 ? [...sides].reverse() : sides) {
       const cold = side === 'cold window' ? createClickHouseStore({ client }, options) : undefined;
       await cold?.window('bench', 'none'); // its first-use checks, outside the timing
       const started = performance.now();
+      if (side === 'count') {
+        const read = await client.query({ query: count, query_params: { u: 'bench', c: 'win10000' } });
+        const rows = await read.json();
+        if (rows.rows !== 1) throw new Error('the count read did not find the head');
+        if (i >= WARMUP) result.count.push(performance.now() - started);
+        continue;
+      }
       const got =
         side === 'get'
           ? (await s.get('bench', 'win50'))?.messages
@@ -234,6 +245,12 @@ async function main(): Promise<void> {
     );
     check('window newest 50 of 10,000 / get all of 50', ratio(windows.window, windows.get), 1.3);
     check('cold window newest 50 of 10,000 / get all of 50', ratio(windows['cold window'], windows.get), 1.3);
+    const share = (xs: number[]) => ratio(xs, windows.get).toFixed(2);
+    const extra = windows['cold window'].map((cold, i) => cold - windows.window[i]!);
+    console.log(
+      `what a cold window adds: the count read alone ${median(windows.count).toFixed(1)} ms (${share(windows.count)} of a get of 50);` +
+        ` cold minus warm window ${median(extra).toFixed(1)} ms (${share(extra)} of a get)`,
+    );
   } finally {
     await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     await client.close();

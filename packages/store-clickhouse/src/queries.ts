@@ -40,6 +40,12 @@ export function confirmQuery(t: TableName): string {
 WHERE user_id = {u:String} AND kind = ${KIND.event} AND conversation_id = {c:String} AND seq = {s:UInt64}`;
 }
 
+/** The live head's message count: what a cold newest window reads first (the scalar subquery of windowQuery). */
+export function countQuery(t: TableName): string {
+  return `SELECT JSONExtractUInt(body, 'messageCount') FROM ${t.sql} FINAL
+  WHERE user_id = {u:String} AND kind = ${KIND.head} AND conversation_id = {c:String} AND seq = 0 AND is_deleted = 0`;
+}
+
 /**
  * A window: the head and the live messages at positions [lo, hi), as `kind<TAB>seq<TAB>body` lines. Positions are in
  * the sorting key, so FINAL reads only the head's key and that key range, however long the conversation. Without
@@ -47,8 +53,7 @@ WHERE user_id = {u:String} AND kind = ${KIND.event} AND conversation_id = {c:Str
  * runs before it analyses the primary key, so the key range is still a constant there.
  */
 export function windowQuery(t: TableName, range: boolean): string {
-  const count = `WITH (SELECT JSONExtractUInt(body, 'messageCount') FROM ${t.sql} FINAL
-  WHERE user_id = {u:String} AND kind = ${KIND.head} AND conversation_id = {c:String} AND seq = 0 AND is_deleted = 0) AS n
+  const count = `WITH (${countQuery(t)}) AS n
 `;
   const bounds = range
     ? 'seq >= {lo:UInt64} AND seq < {hi:UInt64}'

@@ -88,7 +88,7 @@ function count(conversation: ServerConversation, inputs: MessageInput[]): void {
 function insertMessages(conversation: ServerConversation, inputs: MessageInput[], now: number): ServerMessage[] {
   if (inputs.length > MESSAGES_PER_STATEMENT) internalError();
   const added = toMessages(inputs, now);
-  conversation.messages.push(...added);
+  for (const m of added) conversation.positions.set(m.id, conversation.messages.push(m) - 1);
   return added;
 }
 
@@ -123,6 +123,7 @@ function createConversation({ state, project, body }: RouteContext): RouteResult
     created_at: now,
     updated_at: now,
     messages: [],
+    positions: new Map(),
     tags: [],
   };
   count(conversation, inputs);
@@ -200,7 +201,7 @@ function listMessages({ state, project, params, query }: RouteContext): RouteRes
   const conversation = state.find(project, params[0]!);
   const limit = intParam(query.get('limit'), 1, 500, 100);
   const after = query.get('after');
-  const index = after === null ? -1 : conversation.messages.findIndex((m) => m.id === after);
+  const index = after === null ? -1 : (conversation.positions.get(after) ?? -1);
   const start = index + 1;
   const data = conversation.messages.slice(start, start + limit);
   const more = start + limit < conversation.messages.length;

@@ -34,6 +34,8 @@ export interface ServerConversation {
   created_at: number;
   updated_at: number;
   messages: ServerMessage[];
+  /** Each message's index in `messages` by id: the lookup `after=` does by primary key on the genuine server's D1. */
+  positions: Map<string, number>;
   tags: string[];
 }
 
