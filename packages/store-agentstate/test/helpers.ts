@@ -16,7 +16,6 @@ export function text(role: 'user' | 'assistant', words: string, id = uid('m')): 
   return { id, role, parts: [{ type: 'text', text: words }] };
 }
 
-/** N alternating user/assistant messages. */
 /** Message `m<i>`: user on even i, assistant on odd, one text part. */
 export const msg = (i: number): Message => ({
   id: `m${i}`,
@@ -28,8 +27,30 @@ export const msg = (i: number): Message => ({
 export const range = (from: number, to: number): Message[] =>
   Array.from({ length: to - from }, (_, k) => msg(from + k));
 
+/** N alternating user/assistant messages. */
 export function turns(count: number): Message[] {
   return Array.from({ length: count }, (_, i) => text(i % 2 ? 'assistant' : 'user', `message ${i}`));
+}
+
+/**
+ * One write of every kind, in turn: an append recording usage, an append of 2, a rename, a rewrite of the last 3 into
+ * 12, an append of 7, a cut to 150 plus 1. `list` tracks what the conversation holds (`n` numbers the next message).
+ */
+export function everyKindOfWrite(
+  store: ConversationStore,
+  u: string,
+  c: string,
+  list: { messages: Message[]; n: number },
+): (() => Promise<unknown>)[] {
+  const upsert = (messages: Message[]) => store.upsert({ id: c, userId: u, messages: (list.messages = messages) });
+  return [
+    () => store.append(u, c, [msg(list.n++)], { usage: { outputTokens: 1 } }),
+    () => store.append(u, c, [msg(list.n++), msg(list.n++)]),
+    () => store.update(u, c, { title: `t${list.n}` }),
+    () => upsert([...list.messages.slice(0, -3), ...range(list.n, (list.n += 12))]),
+    () => store.append(u, c, range(list.n, (list.n += 7))),
+    () => upsert([...list.messages.slice(0, 150), msg(list.n++)]),
+  ];
 }
 
 /** Warnings a store logged. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { msg, range, since, storeFor, uid } from './helpers.js';
+import { everyKindOfWrite, msg, range, since, storeFor, uid } from './helpers.js';
 import { startAgentStateServer, type AgentStateTestServer } from './server/agentstate-server.js';
 
 let server: AgentStateTestServer;
@@ -108,24 +108,14 @@ describe('the window anchor hint: the newest window in one round', () => {
   it('a reader with a hint agrees with get after every kind of write another instance makes', async () => {
     const { u, c, writer: reader } = await anchored();
     const other = storeFor(server);
-    let messages = range(0, 300);
-    let n = 300;
-    const steps: (() => Promise<unknown>)[] = [
-      () => other.append(u, c, [msg(n++)], { usage: { outputTokens: 1 } }),
-      () => other.append(u, c, [msg(n++), msg(n++)]),
-      () => other.update(u, c, { title: `t${n}` }),
-      () =>
-        other.upsert({ id: c, userId: u, messages: (messages = [...messages.slice(0, -3), ...range(n, (n += 12))]) }),
-      () => other.append(u, c, range(n, (n += 7))),
-      () => other.upsert({ id: c, userId: u, messages: (messages = [...messages.slice(0, 150), msg(n++)]) }),
-      () => other.append(u, c, range(n, (n += 130))),
-    ];
+    const list = { messages: range(0, 300), n: 300 };
+    const steps = [...everyKindOfWrite(other, u, c, list), () => other.append(u, c, range(list.n, (list.n += 130)))];
     let oneRound = 0;
     for (let round = 0; round < 2; round++) {
       for (const [s, step] of steps.entries()) {
         await step();
         const { messages: all, ...meta } = (await other.get(u, c))!;
-        messages = all;
+        list.messages = all;
         for (const limit of [1, 7, 50]) {
           const from = server.requests.length;
           const window = await reader.window!(u, c, { limit });
