@@ -2,8 +2,9 @@
  * Message windows against the local AgentState test server, in one warm process: the newest 50 messages of a
  * 10,000-message conversation vs. all of a 50-message conversation (`get`), the two interleaved round by round so
  * machine load hits both alike. Prints requests, the median times and their ratio (issue 17's goal: at most 1.3), then
- * the floor of any window that reads the row (see `floor`). A last line repeats it through a fetch that waits a modelled network round trip before each request (the local
- * server answers in a millisecond or two; the hosted API is a network hop away): information, not the goal's figure.
+ * the floor of any window that reads the row (see `floor`). A last line repeats it through a fetch that waits a
+ * modelled network round trip before each request (the local server answers in a millisecond or two; the hosted API is
+ * a network hop away): information, not the goal's figure.
  */
 import type { ConversationStore } from '@agent-conversations/core';
 import { createAgentStateStore } from '../src/index.js';
