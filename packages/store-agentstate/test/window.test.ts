@@ -22,8 +22,14 @@ describe('message windows on AgentState', () => {
     const [u, c] = [uid('u'), uid('c')];
     await store.upsert({ id: c, userId: u, messages: range(0, 3) });
     const from = server.requests.length;
-    // Every bad option is conformance's window.bad-options and core's parser test; here, that none reaches the server.
-    for (const options of [{ limit: 0 }, { before: 'w1.01' }]) {
+    for (const options of [
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 1.5 },
+      { before: 'x' },
+      { before: 'w1.-1' },
+      { before: 'w1.01' },
+    ]) {
       await expect(store.window!(u, c, options)).rejects.toMatchObject({ code: 'VALIDATION' });
     }
     expect(server.requests.length).toBe(from);

@@ -60,8 +60,14 @@ describe('message windows (ClickHouse)', () => {
   it('a bad limit or cursor is VALIDATION, before any query', async () => {
     const { store } = freshStore(backend);
     await store.upsert({ id: 'c', userId: 'u', messages: range(0, 3) });
-    // Every bad option is conformance's window.bad-options and core's parser test; here, that none reaches the server.
-    for (const options of [{ limit: 0 }, { before: 'w1.01' }]) {
+    for (const options of [
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 1.5 },
+      { before: 'x' },
+      { before: 'w1.-1' },
+      { before: 'w1.01' },
+    ]) {
       await expect(store.window('u', 'c', options)).rejects.toMatchObject({ code: 'VALIDATION' });
     }
     const unused = createClickHouseStore({ url: 'http://127.0.0.1:1' });
